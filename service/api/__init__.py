@@ -1,0 +1,1 @@
+"""HTTP adapters: the coordinator API, public documents and errors."""

@@ -1,0 +1,104 @@
+"""Request-scoped dependencies, as ``Annotated`` aliases so routes read like prose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from service.clock import Clock
+from service.domain.access import Principal, Role
+from service.errors import Forbidden, Unauthenticated
+from service.openbadges.urls import PublicUrls
+from service.persistence.database import Database, discard_pending_files
+from service.settings import Settings
+from service.signing.keystore import KeyStore
+from service.usecases import tokens
+from service.usecases.context import Context
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the application is built with; stored on ``app.state.services``."""
+
+    settings: Settings
+    database: Database
+    clock: Clock
+    keys: KeyStore
+    urls: PublicUrls
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+def _session(services: ServicesDep) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent (scope="function"):
+    a request that fails, at any point, leaves the database and the keys directory unchanged."""
+    session = services.database.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        discard_pending_files(session)
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(_session, scope="function")]
+
+
+def _context(services: ServicesDep, session: SessionDep) -> Context:
+    return Context(
+        session=session,
+        clock=services.clock,
+        keys=services.keys,
+        urls=services.urls,
+        max_image_bytes=services.settings.max_image_bytes,
+    )
+
+
+ContextDep = Annotated[Context, Depends(_context)]
+_bearer = HTTPBearer(auto_error=False, description="API token from `fabrique tokens create`")
+
+
+def _principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated()
+    principal = tokens.authenticate(session, credentials.credentials)
+    if principal is None:
+        raise Unauthenticated()
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(_principal)]
+
+
+def require_read(principal: Principal, issuer_id: str) -> None:
+    if not principal.can_read(issuer_id):
+        raise Forbidden("forbidden", issuer_id=issuer_id)
+
+
+def require_write(principal: Principal, issuer_id: str) -> None:
+    if principal.role is Role.VIEWER and issuer_id in principal.issuer_ids:
+        raise Forbidden("read-only-token")
+    if not principal.can_write(issuer_id):
+        raise Forbidden("forbidden", issuer_id=issuer_id)
+
+
+def require_admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise Forbidden("admin-only")

@@ -1,0 +1,236 @@
+"""User-facing messages of every problem, French first, English second.
+
+Each entry: code -> (title_fr, title_en, detail_fr, detail_en); details are ``str.format``
+templates over the error's parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.api.i18n import Language
+
+MESSAGES: dict[str, tuple[str, str, str, str]] = {
+    "bad-request": ("Requête invalide", "Bad request", "La requête est invalide.", "The request is invalid."),
+    "invalid-input": (
+        "Données invalides",
+        "Invalid data",
+        "Certaines valeurs envoyées sont invalides : voir « errors ».",
+        "Some values sent are invalid: see “errors”.",
+    ),
+    "malformed-json": (
+        "JSON mal formé",
+        "Malformed JSON",
+        "Le corps de la requête n'est pas un JSON valide.",
+        "The request body is not valid JSON.",
+    ),
+    "unauthenticated": (
+        "Authentification requise",
+        "Authentication required",
+        "Envoyez un jeton d'API valide dans l'en-tête « Authorization: Bearer … ».",
+        "Send a valid API token in the “Authorization: Bearer …” header.",
+    ),
+    "forbidden": (
+        "Accès refusé",
+        "Forbidden",
+        "Ce jeton n'a pas le droit d'agir sur l'émetteur {issuer_id}.",
+        "This token may not act on issuer {issuer_id}.",
+    ),
+    "read-only-token": (
+        "Accès en lecture seule",
+        "Read-only access",
+        "Ce jeton (rôle « viewer ») ne peut que lire.",
+        "This token (role “viewer”) may only read.",
+    ),
+    "admin-only": (
+        "Réservé aux administrateurs",
+        "Administrators only",
+        "Seul un jeton administrateur peut faire cette opération.",
+        "Only an admin token may do this.",
+    ),
+    "not-found": (
+        "Introuvable",
+        "Not found",
+        "Cette ressource n'existe pas.",
+        "This resource does not exist.",
+    ),
+    "route-not-found": (
+        "Introuvable",
+        "Not found",
+        "Aucune ressource à cette adresse.",
+        "Nothing at this address.",
+    ),
+    "issuer-not-found": (
+        "Émetteur introuvable",
+        "Issuer not found",
+        "Aucun émetteur n'a l'identifiant {id}.",
+        "No issuer has the id {id}.",
+    ),
+    "badge-class-not-found": (
+        "Badge introuvable",
+        "Badge class not found",
+        "Aucun badge n'a l'identifiant {id}.",
+        "No badge class has the id {id}.",
+    ),
+    "award-not-found": (
+        "Attribution introuvable",
+        "Award not found",
+        "Aucune attribution n'a l'identifiant {id}.",
+        "No award has the id {id}.",
+    ),
+    "key-not-found": (
+        "Clé introuvable",
+        "Key not found",
+        "Aucune clé publique n'a l'identifiant {id}.",
+        "No public key has the id {id}.",
+    ),
+    "token-not-found": (
+        "Jeton introuvable",
+        "Token not found",
+        "Aucun jeton n'a l'identifiant {id}.",
+        "No token has the id {id}.",
+    ),
+    "image-not-found": (
+        "Image absente",
+        "No image",
+        "Cette ressource n'a pas d'image.",
+        "This resource has no image.",
+    ),
+    "conflict": (
+        "Conflit",
+        "Conflict",
+        "La requête entre en conflit avec l'état actuel.",
+        "The request conflicts with the current state.",
+    ),
+    "issuer-has-badge-classes": (
+        "Émetteur utilisé",
+        "Issuer in use",
+        "L'émetteur {id} a des badges : supprimez-les d'abord (un badge déjà attribué ne peut pas l'être).",
+        "Issuer {id} has badge classes: delete them first (an awarded badge class cannot be deleted).",
+    ),
+    "badge-class-has-awards": (
+        "Badge déjà attribué",
+        "Badge class already awarded",
+        "Le badge {id} a été attribué : il ne peut plus être supprimé (les attributions y renvoient pour toujours).",
+        "Badge class {id} has been awarded: it can no longer be deleted (its awards point at it forever).",
+    ),
+    "award-already-revoked": (
+        "Déjà révoquée",
+        "Already revoked",
+        "L'attribution {id} est déjà révoquée.",
+        "Award {id} is already revoked.",
+    ),
+    "issuer-has-no-signing-key": (
+        "Aucune clé de signature",
+        "No signing key",
+        "L'émetteur {id} n'a pas de clé active : lancez « fabrique keys rotate --issuer {id} ».",
+        "Issuer {id} has no active key: run “fabrique keys rotate --issuer {id}”.",
+    ),
+    "criteria-required": (
+        "Critères requis",
+        "Criteria required",
+        "Un badge doit avoir des critères : un texte (criteria_narrative) ou une adresse (criteria_url).",
+        "A badge class needs criteria: a narrative (criteria_narrative) or a URL (criteria_url).",
+    ),
+    "issued-on-in-future": (
+        "Date d'émission future",
+        "Issue date in the future",
+        "La date d'émission ne peut pas être dans le futur.",
+        "The issue date cannot be in the future.",
+    ),
+    "expires-before-issue": (
+        "Expiration invalide",
+        "Invalid expiry",
+        "La date d'expiration doit suivre la date d'émission.",
+        "The expiry date must follow the issue date.",
+    ),
+    "image-empty": ("Image vide", "Empty image", "Le fichier image est vide.", "The image file is empty."),
+    "image-too-large": (
+        "Image trop lourde",
+        "Image too large",
+        "L'image pèse {size} octets ; la limite est de {limit} octets.",
+        "The image is {size} bytes; the limit is {limit} bytes.",
+    ),
+    "image-unsupported-type": (
+        "Format d'image refusé",
+        "Unsupported image type",
+        "Seules les images PNG et SVG sont acceptées.",
+        "Only PNG and SVG images are accepted.",
+    ),
+    "image-corrupt": (
+        "Image illisible",
+        "Unreadable image",
+        "Ce fichier PNG est corrompu ou tronqué.",
+        "This PNG file is corrupt or truncated.",
+    ),
+    "image-bad-dimensions": (
+        "Dimensions refusées",
+        "Dimensions refused",
+        "L'image mesure {width}×{height} pixels ; chaque côté doit être entre {minimum} et {maximum}.",
+        "The image is {width}×{height} pixels; each side must be between {minimum} and {maximum}.",
+    ),
+    "image-svg-unsafe-or-invalid": (
+        "SVG refusé",
+        "SVG refused",
+        "Ce SVG est invalide ou contient du contenu actif ou externe ({reason}).",
+        "This SVG is invalid or holds active or external content ({reason}).",
+    ),
+    "image-type-mismatch": (
+        "Type d'image incohérent",
+        "Image type mismatch",
+        "Le fichier est annoncé comme {declared} mais contient {actual}.",
+        "The file is declared as {declared} but holds {actual}.",
+    ),
+    "token-needs-issuer": (
+        "Émetteur requis",
+        "Issuer required",
+        "Un jeton « {role} » doit être limité à au moins un émetteur (--issuer).",
+        "A “{role}” token must be scoped to at least one issuer (--issuer).",
+    ),
+    "admin-token-has-no-scope": (
+        "Portée inutile",
+        "Scope not allowed",
+        "Un jeton administrateur vaut pour tous les émetteurs : n'indiquez pas --issuer.",
+        "An admin token covers every issuer: do not give --issuer.",
+    ),
+    "payload-too-large": (
+        "Requête trop volumineuse",
+        "Request too large",
+        "Le corps de la requête dépasse {limit} octets.",
+        "The request body exceeds {limit} bytes.",
+    ),
+    "method-not-allowed": (
+        "Méthode non autorisée",
+        "Method not allowed",
+        "Cette méthode HTTP n'est pas acceptée ici.",
+        "This HTTP method is not accepted here.",
+    ),
+    "not-acceptable": (
+        "Format indisponible",
+        "Not acceptable",
+        "Ce document n'existe pas dans le format demandé.",
+        "This document is not available in the requested format.",
+    ),
+    "service-unavailable": (
+        "Service indisponible",
+        "Service unavailable",
+        "La base de données ne répond pas ; réessayez dans un instant.",
+        "The database is not answering; try again in a moment.",
+    ),
+    "internal-error": (
+        "Erreur interne",
+        "Internal error",
+        "Une erreur inattendue s'est produite ; elle a été journalisée.",
+        "An unexpected error occurred; it has been logged.",
+    ),
+}
+
+
+def render(code: str, language: Language, params: dict[str, Any]) -> tuple[str, str]:
+    """(title, detail) in the language, with parameters filled in; unknown codes fall back."""
+    title_fr, title_en, detail_fr, detail_en = MESSAGES.get(code, MESSAGES["bad-request"])
+    title, template = (title_fr, detail_fr) if language == "fr" else (title_en, detail_en)
+    try:
+        return title, template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return title, template

@@ -1,0 +1,163 @@
+"""RFC 9457 problem details for every error, in the caller's language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.api.i18n import Language, negotiate
+from service.api.messages import render
+from service.errors import FabriqueError
+
+PROBLEM_TYPE = "tag:fabrique-a-badges,2026:problem:{code}"
+MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("fabrique.api")
+
+# Field-level messages for the pydantic error types users actually meet.
+_FIELD_MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("champ obligatoire manquant", "required field missing"),
+    "extra_forbidden": ("champ inconnu", "unknown field"),
+    "string_too_short": (
+        "texte trop court (au moins {min_length} caractère(s))",
+        "text too short (at least {min_length} character(s))",
+    ),
+    "string_too_long": (
+        "texte trop long (au plus {max_length} caractères)",
+        "text too long (at most {max_length} characters)",
+    ),
+    "string_type": ("un texte est attendu", "a string is expected"),
+    "int_parsing": ("un nombre entier est attendu", "an integer is expected"),
+    "int_type": ("un nombre entier est attendu", "an integer is expected"),
+    "greater_than_equal": ("doit être au moins {ge}", "must be at least {ge}"),
+    "less_than_equal": ("doit être au plus {le}", "must be at most {le}"),
+    "too_long": (
+        "liste trop longue (au plus {max_length} éléments)",
+        "list too long (at most {max_length} items)",
+    ),
+    "list_type": ("une liste est attendue", "a list is expected"),
+    "url_parsing": ("adresse web invalide", "invalid URL"),
+    "url_scheme": (
+        "l'adresse doit commencer par http:// ou https://",
+        "the URL must start with http:// or https://",
+    ),
+    "datetime_parsing": ("date invalide (format ISO 8601 attendu)", "invalid date (ISO 8601 expected)"),
+    "datetime_type": ("date invalide (format ISO 8601 attendu)", "invalid date (ISO 8601 expected)"),
+    "timezone_aware": (
+        "la date doit préciser son fuseau (ex. 2026-11-22T10:00:00+01:00)",
+        "the date must carry a time zone (e.g. 2026-11-22T10:00:00+01:00)",
+    ),
+    "model_attributes_type": ("un objet JSON est attendu", "a JSON object is expected"),
+    "dict_type": ("un objet JSON est attendu", "a JSON object is expected"),
+    "enum": ("valeur non autorisée", "value not allowed"),
+    "literal_error": ("valeur non autorisée", "value not allowed"),
+    "json_invalid": ("JSON mal formé", "malformed JSON"),
+}
+# Our own validators' messages (raised in English) with their French wording.
+_VALUE_ERRORS_FR: dict[str, str] = {
+    "criteria_narrative or criteria_url is required": "criteria_narrative ou criteria_url est obligatoire",
+    "expires_at must be after issued_on": "expires_at doit suivre issued_on",
+    "evidence needs a url or a narrative": "une preuve doit avoir une adresse (url) ou un texte (narrative)",
+    "expected a BCP 47 language tag such as fr or fr-FR": "un code de langue BCP 47 est attendu, par exemple fr ou fr-FR",
+    "not a valid SIRET (14 digits with a valid check digit)": "SIRET invalide (14 chiffres avec une clé valide)",
+    "not a valid RNA number (W followed by 9 characters)": "numéro RNA invalide (W suivi de 9 caractères)",
+    "image too large": "image trop lourde",
+    "the image's base64 data is invalid": "les données base64 de l'image sont invalides",
+    "expected a data:image/png;base64,… or data:image/svg+xml;base64,… URI": "une URI data:image/png;base64,… ou data:image/svg+xml;base64,… est attendue",
+}
+
+
+def problem(
+    request: Request,
+    status: int,
+    code: str,
+    params: dict[str, Any] | None = None,
+    *,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    language = negotiate(request.headers.get("accept-language"))
+    title, detail = render(code, language, params or {})
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE.format(code=code),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": code,
+    }
+    body.update(extra or {})
+    response_headers = {"Content-Language": language, "Vary": "Accept-Language"}
+    response_headers.update(headers or {})
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=response_headers)
+
+
+def field_errors(errors: Sequence[Any], language: Language) -> list[dict[str, str]]:
+    out = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        kind = error.get("type", "")
+        context = error.get("ctx") or {}
+        if kind == "value_error":
+            raw = str(context.get("error", error.get("msg", "")))
+            english = raw.removeprefix("Value error, ")
+            message = _VALUE_ERRORS_FR.get(english, english) if language == "fr" else english
+        elif kind in _FIELD_MESSAGES:
+            template = _FIELD_MESSAGES[kind][0 if language == "fr" else 1]
+            try:
+                message = template.format(**context)
+            except (KeyError, IndexError):
+                message = template
+        else:
+            message = str(error.get("msg", kind))
+        out.append({"field": ".".join(location) or "(body)", "message": message, "type": kind})
+    return out
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(FabriqueError)
+    async def _domain(request: Request, exc: FabriqueError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        field = exc.params.get("field")
+        extra = None
+        if field:
+            language = negotiate(request.headers.get("accept-language"))
+            _, detail = render(exc.code, language, exc.params)
+            extra = {"errors": [{"field": str(field), "message": detail, "type": exc.code}]}
+        return problem(request, exc.status, exc.code, exc.params, extra=extra, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return problem(request, 400, "malformed-json")
+        language = negotiate(request.headers.get("accept-language"))
+        return problem(request, 422, "invalid-input", extra={"errors": field_errors(errors, language)})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "route-not-found", 405: "method-not-allowed", 406: "not-acceptable"}.get(
+            exc.status_code, "bad-request"
+        )
+        return problem(request, exc.status_code, code, headers=dict(exc.headers or {}))
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", type(exc.orig).__name__)
+        return problem(request, 503, "service-unavailable", headers={"Retry-After": "5"})
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        log.warning("integrity error: %s", type(exc.orig).__name__)
+        return problem(request, 409, "conflict")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return problem(request, 500, "internal-error")

@@ -1,0 +1,179 @@
+"""Public documents at stable URLs: no token, JSON-LD for machines, HTML for browsers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from service.api.deps import ContextDep
+from service.api.negotiation import json_media_type, wants_html
+from service.errors import NotFound
+from service.openbadges import ob2
+from service.persistence.repositories import Awards, SigningKeys
+from service.signing.keystore import Algorithm
+from service.usecases import awards, badge_classes, issuers
+from service.usecases.context import Context
+from service.web.render import page
+
+router = APIRouter(include_in_schema=True, tags=["public documents"])
+
+_CORS = {"Access-Control-Allow-Origin": "*"}
+# Status-bearing documents must not be cached long: a revocation shows on the next fetch.
+NO_STORE = "no-cache"
+SHORT = "public, max-age=300"
+LONG = "public, max-age=86400"
+_SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def _json(request: Request, document: dict[str, Any], *, cache: str, status_code: int = 200) -> JSONResponse:
+    headers = {"Cache-Control": cache, "Vary": "Accept", **_CORS}
+    return JSONResponse(
+        document,
+        status_code=status_code,
+        media_type=json_media_type(request.headers.get("accept")),
+        headers=headers,
+    )
+
+
+def _french_date(moment: datetime) -> str:
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def _issuer_key_ids(ctx: Context, issuer_id: str) -> list[str]:
+    return [k.kid for k in SigningKeys(ctx.session).for_issuer(issuer_id, Algorithm.RS256.value)]
+
+
+@router.get("/issuers/{issuer_id}", summary="Issuer profile (OB 2.0 Issuer)")
+def issuer_document(issuer_id: str, request: Request, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    if wants_html(request.headers.get("accept")):
+        return page(
+            "issuer.html",
+            issuer=issuer,
+            image_url=ctx.urls.issuer_image(issuer.id),
+            json_url=ctx.urls.issuer(issuer.id),
+        )
+    return _json(request, ob2.issuer(issuer, ctx.urls, _issuer_key_ids(ctx, issuer.id)), cache=SHORT)
+
+
+@router.get("/issuers/{issuer_id}/revocations", summary="OB 2.0 RevocationList of an issuer")
+def revocation_list(issuer_id: str, request: Request, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    revoked = Awards(ctx.session).revoked_for_issuer(issuer.id)
+    return _json(request, ob2.revocation_list(issuer.id, revoked, ctx.urls), cache=NO_STORE)
+
+
+@router.get("/badges/{badge_class_id}", summary="Badge class (OB 2.0 BadgeClass)")
+def badge_class_document(badge_class_id: str, request: Request, ctx: ContextDep) -> Response:
+    badge = badge_classes.get(ctx, badge_class_id)
+    if wants_html(request.headers.get("accept")):
+        return page(
+            "badge_class.html",
+            badge=badge,
+            image_url=ctx.urls.badge_class_image(badge.id),
+            issuer_url=ctx.urls.issuer(badge.issuer_id),
+            json_url=ctx.urls.badge_class(badge.id),
+        )
+    return _json(request, ob2.badge_class(badge, ctx.urls), cache=SHORT)
+
+
+def _image(content: bytes | None, media_type: str | None) -> Response:
+    if content is None or media_type is None:
+        raise NotFound("image-not-found")
+    headers = {"Cache-Control": SHORT, "X-Content-Type-Options": "nosniff", **_CORS}
+    if media_type == "image/svg+xml":
+        headers["Content-Security-Policy"] = _SVG_CSP
+    return Response(content, media_type=media_type, headers=headers)
+
+
+@router.get("/badges/{badge_class_id}/image", summary="Badge image")
+def badge_class_image(badge_class_id: str, ctx: ContextDep) -> Response:
+    badge = badge_classes.get(ctx, badge_class_id)
+    return _image(badge.image, badge.image_type)
+
+
+@router.get("/issuers/{issuer_id}/image", summary="Issuer image")
+def issuer_image(issuer_id: str, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    return _image(issuer.image, issuer.image_type)
+
+
+@router.get("/awards/{award_id}", summary="Hosted assertion (OB 2.0); 410 Gone once revoked")
+def award_document(award_id: str, request: Request, ctx: ContextDep) -> Response:
+    award = awards.get(ctx, award_id)
+    if wants_html(request.headers.get("accept")):
+        now = ctx.clock.now()
+        return page(
+            "award.html",
+            award=award,
+            image_url=ctx.urls.badge_class_image(award.badge_class_id),
+            issuer_url=ctx.urls.issuer(award.issuer_id),
+            badge_url=ctx.urls.badge_class(award.badge_class_id),
+            signed_url=ctx.urls.signed_award(award.id),
+            json_url=ctx.urls.award(award.id),
+            expired=award.expires_at is not None and award.expires_at <= now,
+            issued_iso=ob2.iso(award.issued_on),
+            issued_fr=_french_date(award.issued_on),
+            expires_iso=award.expires_at and ob2.iso(award.expires_at),
+            expires_fr=award.expires_at and _french_date(award.expires_at),
+        )
+    if award.revoked_at is not None:
+        return _json(request, ob2.revoked_assertion(award, ctx.urls), cache=NO_STORE, status_code=410)
+    return _json(request, ob2.assertion(award, ctx.urls), cache=NO_STORE)
+
+
+@router.get("/awards/{award_id}/signed", summary="Signed assertion (OB 2.0, compact JWS, RS256)")
+def signed_award(award_id: str, ctx: ContextDep) -> Response:
+    award = awards.get(ctx, award_id)
+    headers = {
+        "Content-Disposition": f'attachment; filename="badge-{award.id}.jws"',
+        "Cache-Control": LONG,
+        **_CORS,
+    }
+    return Response(award.signed_assertion, media_type="application/jose", headers=headers)
+
+
+@router.get("/keys/{kid}", summary="Public key (OB 2.0 CryptographicKey)")
+def key_document(kid: str, request: Request, ctx: ContextDep) -> Response:
+    key = SigningKeys(ctx.session).get(kid)
+    if key is None:
+        raise NotFound("key-not-found", id=kid)
+    return _json(request, ob2.cryptographic_key(key.kid, key.issuer_id, key.public_pem, ctx.urls), cache=LONG)
+
+
+@router.get("/.well-known/jwks.json", summary="Every public key, current and retired (RFC 7517)")
+def jwks(ctx: ContextDep) -> Response:
+    keys = [
+        {**key.public_jwk, "kid": key.kid, "alg": key.algorithm, "use": "sig"}
+        for key in SigningKeys(ctx.session).all()
+    ]
+    return JSONResponse(
+        {"keys": keys}, media_type="application/jwk-set+json", headers={"Cache-Control": SHORT, **_CORS}
+    )
+
+
+@router.get("/", include_in_schema=False)
+def home() -> Response:
+    return page("home.html", json_url=None)
+
+
+@router.get("/healthz", include_in_schema=False)
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}

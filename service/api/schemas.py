@@ -1,0 +1,150 @@
+"""What the coordinator API returns. Requests reuse the use cases' commands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from service.openbadges.urls import PublicUrls
+from service.persistence.tables import Award, BadgeClass, Issuer, SigningKey
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class KeyOut(BaseModel):
+    kid: str
+    algorithm: str
+    created_at: datetime
+    retired_at: datetime | None
+    url: str
+
+    @classmethod
+    def of(cls, key: SigningKey, urls: PublicUrls) -> KeyOut:
+        return cls(
+            kid=key.kid,
+            algorithm=key.algorithm,
+            created_at=key.created_at,
+            retired_at=key.retired_at,
+            url=urls.key(key.kid),
+        )
+
+
+class IssuerOut(BaseModel):
+    id: str
+    name: str
+    url: str
+    email: str
+    description: str | None
+    siret: str | None
+    rna: str | None
+    image_url: str | None
+    public_url: str
+    revocation_list_url: str
+    keys: list[KeyOut]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, issuer: Issuer, keys: list[SigningKey], urls: PublicUrls) -> IssuerOut:
+        return cls(
+            id=issuer.id,
+            name=issuer.name,
+            url=issuer.url,
+            email=issuer.email,
+            description=issuer.description,
+            siret=issuer.siret,
+            rna=issuer.rna,
+            image_url=urls.issuer_image(issuer.id) if issuer.image is not None else None,
+            public_url=urls.issuer(issuer.id),
+            revocation_list_url=urls.revocation_list(issuer.id),
+            keys=[KeyOut.of(k, urls) for k in keys],
+            created_at=issuer.created_at,
+            updated_at=issuer.updated_at,
+        )
+
+
+class BadgeClassOut(BaseModel):
+    id: str
+    issuer_id: str
+    name: str
+    description: str
+    criteria_narrative: str | None
+    criteria_url: str | None
+    image_url: str
+    image_type: str
+    tags: list[str]
+    alignments: list[dict[str, Any]]
+    language: str
+    validity_days: int | None
+    public_url: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, badge_class: BadgeClass, urls: PublicUrls) -> BadgeClassOut:
+        return cls(
+            id=badge_class.id,
+            issuer_id=badge_class.issuer_id,
+            name=badge_class.name,
+            description=badge_class.description,
+            criteria_narrative=badge_class.criteria_narrative,
+            criteria_url=badge_class.criteria_url,
+            image_url=urls.badge_class_image(badge_class.id),
+            image_type=badge_class.image_type,
+            tags=list(badge_class.tags),
+            alignments=list(badge_class.alignments),
+            language=badge_class.language,
+            validity_days=badge_class.validity_days,
+            public_url=urls.badge_class(badge_class.id),
+            created_at=badge_class.created_at,
+            updated_at=badge_class.updated_at,
+        )
+
+
+class AwardOut(BaseModel):
+    id: str
+    badge_class_id: str
+    issuer_id: str
+    recipient_email: str
+    recipient_name: str | None
+    issued_on: datetime
+    expires_at: datetime | None
+    narrative: str | None
+    evidence: list[dict[str, Any]]
+    revoked: bool
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    signing_kid: str
+    assertion_url: str
+    signed_assertion_url: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, award: Award, urls: PublicUrls) -> AwardOut:
+        return cls(
+            id=award.id,
+            badge_class_id=award.badge_class_id,
+            issuer_id=award.issuer_id,
+            recipient_email=award.recipient_email,
+            recipient_name=award.recipient_name,
+            issued_on=award.issued_on,
+            expires_at=award.expires_at,
+            narrative=award.narrative,
+            evidence=list(award.evidence),
+            revoked=award.revoked_at is not None,
+            revoked_at=award.revoked_at,
+            revocation_reason=award.revocation_reason,
+            signing_kid=award.signing_kid,
+            assertion_url=urls.award(award.id),
+            signed_assertion_url=urls.signed_award(award.id),
+            created_at=award.created_at,
+        )

@@ -1,0 +1,67 @@
+"""``create_app(settings)``: builds the FastAPI application; nothing is built at import time."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from service import __version__
+from service.api import problems, public, v1_awards, v1_badge_classes, v1_issuers
+from service.api.deps import Services
+from service.api.limits import BodySizeLimit
+from service.clock import Clock, SystemClock
+from service.openbadges.urls import PublicUrls
+from service.persistence.database import Database
+from service.settings import Settings, resolve_secret
+from service.signing.keystore import KeyStore
+
+DESCRIPTION = """
+API des coordinateurs de **Fabrique à badges** : émetteurs, badges, attributions, révocations.
+Authentification par jeton (`Authorization: Bearer …`, créé par `fabrique tokens create`).
+Les erreurs sont au format RFC 9457 (`application/problem+json`), en français ou en anglais
+selon `Accept-Language`.
+
+Coordinator API of **Fabrique à badges**: issuers, badge classes, awards, revocations.
+Bearer-token authentication; errors are RFC 9457 problem details in French or English.
+"""
+
+
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, database: Database | None = None
+) -> Services:
+    passphrase = settings.key_passphrase.get_secret_value().encode() if settings.key_passphrase else None
+    return Services(
+        settings=settings,
+        database=database or Database.from_url(settings.effective_database_url),
+        clock=clock or SystemClock(),
+        keys=KeyStore(settings.keys_dir, passphrase),
+        urls=PublicUrls(settings.public_url),
+    )
+
+
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, database: Database | None = None
+) -> FastAPI:
+    services = build_services(settings, clock=clock, database=database)
+    settings.keys_dir.mkdir(parents=True, exist_ok=True)
+    resolve_secret(settings)  # generated on first start outside production, refused if missing in it
+    app = FastAPI(
+        title="Fabrique à badges",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=[
+            {"name": "issuers", "description": "Émetteurs · Issuers"},
+            {"name": "badge classes", "description": "Badges · Badge classes"},
+            {"name": "awards", "description": "Attributions · Awards"},
+            {"name": "public documents", "description": "Documents publics Open Badges · Public documents"},
+        ],
+    )
+    app.state.services = services
+    problems.install(app)
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(v1_issuers.router)
+    api.include_router(v1_badge_classes.router)
+    api.include_router(v1_awards.router)
+    app.include_router(api)
+    app.include_router(public.router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    return app

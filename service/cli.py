@@ -1,0 +1,203 @@
+"""The ``fabrique`` command: serve, migrate, manage keys and tokens."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from service.api.deps import Services
+from service.app import build_services, create_app
+from service.domain.access import Role
+from service.errors import FabriqueError
+from service.persistence import migrate
+from service.persistence.repositories import ApiTokens, Issuers, SigningKeys
+from service.settings import Settings
+from service.signing.keystore import Algorithm
+from service.usecases import keys as key_usecases
+from service.usecases import startup, tokens
+from service.usecases.context import Context
+
+app = typer.Typer(help="Fabrique à badges — Open Badges issuing service.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+keys_app = typer.Typer(help="Issuers' signing keys.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+issuers_app = typer.Typer(help="Issuers.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(issuers_app, name="issuers")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            typer.echo(f"configuration: {error['msg']}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _ctx(services: Services, session: Session) -> Context:
+    return Context(session, services.clock, services.keys, services.urls, services.settings.max_image_bytes)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+) -> None:
+    """Upgrade the database, check issuers' keys, then serve HTTP."""
+    import uvicorn
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.effective_database_url)
+    services = build_services(settings)
+    with services.database.transaction() as session:
+        created = startup.ensure_issuer_keys(_ctx(services, session))
+    if created:
+        typer.echo(f"{created} signing key(s) generated under {settings.keys_dir}/")
+    services.database.dispose()
+    typer.echo(f"Fabrique à badges on http://{host}:{port} (public URL {settings.public_url})")
+    if workers > 1:
+        uvicorn.run(
+            "service.cli:asgi", host=host, port=port, workers=workers, factory=True, proxy_headers=True
+        )
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
+
+
+def asgi() -> object:
+    """Application factory for process managers (``uvicorn --factory service.cli:asgi``)."""
+    return create_app(Settings())
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Option(help="target revision")] = "head") -> None:
+    """Apply the migrations up to REVISION (the latest by default)."""
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.effective_database_url, revision)
+    typer.echo(f"database at revision {migrate.head_revision() if revision == 'head' else revision}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's current revision."""
+    services = build_services(_settings())
+    typer.echo(migrate.current_revision(services.database.engine) or "(empty)")
+
+
+def _run(action: Callable[[], None]) -> None:
+    try:
+        action()
+    except FabriqueError as exc:
+        typer.echo(f"error: {exc.code} {exc.params}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    issuer: Annotated[str, typer.Option(help="issuer id")],
+    algorithm: Annotated[list[Algorithm] | None, typer.Option(help="RS256, EdDSA; both when omitted")] = None,
+) -> None:
+    """Make new signing keys for ISSUER; retired keys stay published so old signatures verify."""
+    services = build_services(_settings())
+
+    def action() -> None:
+        with services.database.transaction() as session:
+            if Issuers(session).get(issuer) is None:
+                raise FabriqueError("issuer-not-found", id=issuer)
+            for key in key_usecases.rotate(
+                _ctx(services, session), issuer, algorithm or key_usecases.ISSUER_ALGORITHMS
+            ):
+                typer.echo(f"{key.algorithm}\t{key.kid}\t{services.urls.key(key.kid)}")
+
+    _run(action)
+
+
+@keys_app.command("list")
+def keys_list(issuer: Annotated[str, typer.Option(help="issuer id")]) -> None:
+    """List an issuer's keys, active and retired."""
+    services = build_services(_settings())
+    with services.database.transaction() as session:
+        for key in SigningKeys(session).for_issuer(issuer):
+            state = f"retired {key.retired_at:%Y-%m-%d}" if key.retired_at else "active"
+            typer.echo(f"{key.algorithm}\t{key.kid}\t{state}")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    role: Annotated[Role, typer.Option(help="admin, coordinator or viewer")],
+    issuer: Annotated[list[str] | None, typer.Option(help="issuer id (repeat for several)")] = None,
+    name: Annotated[str, typer.Option(help="what the token is for")] = "",
+) -> None:
+    """Create an API token; the token is printed once, alone on the last line."""
+    services = build_services(_settings())
+
+    def action() -> None:
+        with services.database.transaction() as session:
+            token, plaintext = tokens.create(
+                session,
+                services.clock,
+                name=name or f"{role.value} token",
+                role=role,
+                issuer_ids=issuer or [],
+            )
+            scope = ", ".join(sorted(token.issuer_ids)) or "all issuers"
+        typer.echo(
+            f"token {token.id} ({role.value}; {scope}) — store it now, it is not shown again:", err=True
+        )
+        typer.echo(plaintext)
+
+    _run(action)
+
+
+@tokens_app.command("list")
+def tokens_list() -> None:
+    """List tokens (never their secret)."""
+    services = build_services(_settings())
+    with services.database.transaction() as session:
+        for token in ApiTokens(session).all():
+            state = "revoked" if token.revoked_at else "active"
+            scope = ",".join(sorted(token.issuer_ids)) or "*"
+            typer.echo(f"{token.id}\t{token.prefix}…\t{token.role}\t{scope}\t{state}\t{token.name}")
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: str) -> None:
+    """Revoke a token: it stops working at once."""
+    services = build_services(_settings())
+    _run(lambda: _revoke_token(services, token_id))
+
+
+def _revoke_token(services: Services, token_id: str) -> None:
+    with services.database.transaction() as session:
+        tokens.revoke(session, services.clock, token_id)
+    typer.echo(f"token {token_id} revoked")
+
+
+@issuers_app.command("list")
+def issuers_list() -> None:
+    """List issuers with their public URL."""
+    services = build_services(_settings())
+    with services.database.transaction() as session:
+        rows, _ = Issuers(session).list(None, 1000, 0)
+        for row in rows:
+            typer.echo(f"{row.id}\t{row.name}\t{services.urls.issuer(row.id)}")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s", stream=sys.stderr)
+    app()
+
+
+if __name__ == "__main__":
+    main()

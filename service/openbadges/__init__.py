@@ -1,0 +1,1 @@
+"""Open Badges documents: built from our records, parsed from others'."""

@@ -1,0 +1,178 @@
+"""Open Badges 2.0 documents (1EdTech OB 2.0: Issuer, BadgeClass, Assertion, CryptographicKey,
+RevocationList). Pure functions: records in, JSON-LD dictionaries out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from service.domain.recipients import HashedRecipient
+from service.openbadges.urls import PublicUrls
+
+CONTEXT = "https://w3id.org/openbadges/v2"
+Json = dict[str, Any]
+
+
+class IssuerRecord(Protocol):
+    id: str
+    name: str
+    url: str
+    email: str
+    description: str | None
+    image: bytes | None
+
+
+class BadgeClassRecord(Protocol):
+    id: str
+    issuer_id: str
+    name: str
+    description: str
+    criteria_narrative: str | None
+    criteria_url: str | None
+    tags: list[Any]
+    alignments: list[Any]
+
+
+class AwardRecord(Protocol):
+    id: str
+    badge_class_id: str
+    salt: str
+    recipient_email: str
+    issued_on: datetime
+    expires_at: datetime | None
+    narrative: str | None
+    evidence: list[Any]
+    revoked_at: datetime | None
+    revocation_reason: str | None
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z, to the second, as verifiers parse most reliably."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def issuer(record: IssuerRecord, urls: PublicUrls, key_ids: Sequence[str]) -> Json:
+    document: Json = {
+        "@context": CONTEXT,
+        "type": "Issuer",
+        "id": urls.issuer(record.id),
+        "name": record.name,
+        "url": record.url,
+        "email": record.email,
+        "publicKey": [urls.key(kid) for kid in key_ids],
+        "revocationList": urls.revocation_list(record.id),
+    }
+    if record.description:
+        document["description"] = record.description
+    if record.image is not None:
+        document["image"] = urls.issuer_image(record.id)
+    return document
+
+
+def badge_class(record: BadgeClassRecord, urls: PublicUrls) -> Json:
+    criteria: Json = {}
+    if record.criteria_url:
+        criteria["id"] = record.criteria_url
+    if record.criteria_narrative:
+        criteria["narrative"] = record.criteria_narrative
+    document: Json = {
+        "@context": CONTEXT,
+        "type": "BadgeClass",
+        "id": urls.badge_class(record.id),
+        "name": record.name,
+        "description": record.description,
+        "image": urls.badge_class_image(record.id),
+        "criteria": criteria,
+        "issuer": urls.issuer(record.issuer_id),
+    }
+    if record.tags:
+        document["tags"] = list(record.tags)
+    if record.alignments:
+        document["alignment"] = [_alignment(a) for a in record.alignments]
+    return document
+
+
+def _alignment(stored: dict[str, Any]) -> Json:
+    out: Json = {"targetName": stored["target_name"], "targetUrl": stored["target_url"]}
+    for ours, theirs in (
+        ("target_description", "targetDescription"),
+        ("target_framework", "targetFramework"),
+        ("target_code", "targetCode"),
+    ):
+        if stored.get(ours):
+            out[theirs] = stored[ours]
+    return out
+
+
+def assertion(record: AwardRecord, urls: PublicUrls, *, signed_by: str | None = None) -> Json:
+    """The hosted assertion, or the payload of the signed one when ``signed_by`` names a key URL."""
+    recipient = HashedRecipient.for_email(record.recipient_email, record.salt)
+    document: Json = {
+        "@context": CONTEXT,
+        "type": "Assertion",
+        "id": urls.award(record.id),
+        "recipient": {
+            "type": "email",
+            "hashed": True,
+            "salt": recipient.salt,
+            "identity": recipient.identity,
+        },
+        "badge": urls.badge_class(record.badge_class_id),
+        "issuedOn": iso(record.issued_on),
+        "verification": (
+            {"type": "SignedBadge", "creator": signed_by} if signed_by else {"type": "HostedBadge"}
+        ),
+    }
+    if record.expires_at is not None:
+        document["expires"] = iso(record.expires_at)
+    if record.narrative:
+        document["narrative"] = record.narrative
+    if record.evidence:
+        document["evidence"] = [_evidence(item) for item in record.evidence]
+    return document
+
+
+def revoked_assertion(record: AwardRecord, urls: PublicUrls) -> Json:
+    """What the hosted URL answers (with HTTP 410) once the award is revoked."""
+    document = assertion(record, urls)
+    document["revoked"] = True
+    if record.revocation_reason:
+        document["revocationReason"] = record.revocation_reason
+    return document
+
+
+def _evidence(stored: dict[str, Any]) -> Json:
+    out: Json = {"type": "Evidence"}
+    if stored.get("url"):
+        out["id"] = stored["url"]
+    for key in ("narrative", "name", "description"):
+        if stored.get(key):
+            out[key] = stored[key]
+    return out
+
+
+def cryptographic_key(kid: str, issuer_id: str, public_pem: str, urls: PublicUrls) -> Json:
+    return {
+        "@context": CONTEXT,
+        "type": "CryptographicKey",
+        "id": urls.key(kid),
+        "owner": urls.issuer(issuer_id),
+        "publicKeyPem": public_pem,
+    }
+
+
+def revocation_list(issuer_id: str, revoked: Iterable[tuple[str, str | None]], urls: PublicUrls) -> Json:
+    entries: list[Json] = []
+    for award_id, reason in revoked:
+        entry: Json = {"id": urls.award(award_id)}
+        if reason:
+            entry["revocationReason"] = reason
+        entries.append(entry)
+    return {
+        "@context": CONTEXT,
+        "type": "RevocationList",
+        "id": urls.revocation_list(issuer_id),
+        "issuer": urls.issuer(issuer_id),
+        "revokedAssertions": entries,
+    }

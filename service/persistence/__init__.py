@@ -1,0 +1,1 @@
+"""Tables, queries and transactions. Nothing here knows about HTTP."""

@@ -1,0 +1,142 @@
+"""All queries live here. Repositories add and find; they never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.persistence.tables import ApiToken, Award, BadgeClass, Issuer, SigningKey
+
+
+class Issuers:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, issuer_id: str) -> Issuer | None:
+        return self.session.get(Issuer, issuer_id)
+
+    def list(self, only: frozenset[str] | None, limit: int, offset: int) -> tuple[Sequence[Issuer], int]:
+        query = select(Issuer)
+        if only is not None:
+            query = query.where(Issuer.id.in_(only))
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = self.session.scalars(query.order_by(Issuer.created_at, Issuer.id).limit(limit).offset(offset))
+        return rows.all(), total
+
+    def has_badge_classes(self, issuer_id: str) -> bool:
+        query = select(BadgeClass.id).where(BadgeClass.issuer_id == issuer_id).limit(1)
+        return self.session.scalar(query) is not None
+
+
+class BadgeClasses:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, badge_class_id: str) -> BadgeClass | None:
+        return self.session.get(BadgeClass, badge_class_id)
+
+    def list_for_issuer(self, issuer_id: str, limit: int, offset: int) -> tuple[Sequence[BadgeClass], int]:
+        where = BadgeClass.issuer_id == issuer_id
+        total = self.session.scalar(select(func.count(BadgeClass.id)).where(where)) or 0
+        rows = self.session.scalars(
+            select(BadgeClass)
+            .where(where)
+            .order_by(BadgeClass.created_at, BadgeClass.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return rows.all(), total
+
+    def has_awards(self, badge_class_id: str) -> bool:
+        query = select(Award.id).where(Award.badge_class_id == badge_class_id).limit(1)
+        return self.session.scalar(query) is not None
+
+
+class Awards:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, award_id: str) -> Award | None:
+        return self.session.get(Award, award_id)
+
+    def get_for_update(self, award_id: str) -> Award | None:
+        return self.session.scalar(select(Award).where(Award.id == award_id).with_for_update(of=Award))
+
+    def list(
+        self,
+        *,
+        issuer_id: str | None = None,
+        badge_class_id: str | None = None,
+        recipient_email: str | None = None,
+        revoked: bool | None = None,
+        limit: int,
+        offset: int,
+    ) -> tuple[Sequence[Award], int]:
+        query = select(Award)
+        if issuer_id is not None:
+            query = query.where(Award.issuer_id == issuer_id)
+        if badge_class_id is not None:
+            query = query.where(Award.badge_class_id == badge_class_id)
+        if recipient_email is not None:
+            query = query.where(func.lower(Award.recipient_email) == recipient_email.lower())
+        if revoked is not None:
+            query = query.where(Award.revoked_at.is_not(None) if revoked else Award.revoked_at.is_(None))
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = self.session.scalars(
+            query.order_by(Award.created_at.desc(), Award.id).limit(limit).offset(offset)
+        )
+        return rows.all(), total
+
+    def revoked_for_issuer(self, issuer_id: str) -> Sequence[tuple[str, str | None]]:
+        query = (
+            select(Award.id, Award.revocation_reason)
+            .where(Award.issuer_id == issuer_id, Award.revoked_at.is_not(None))
+            .order_by(Award.revoked_at, Award.id)
+        )
+        return [(row[0], row[1]) for row in self.session.execute(query)]
+
+
+class SigningKeys:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, kid: str) -> SigningKey | None:
+        return self.session.get(SigningKey, kid)
+
+    def active(self, issuer_id: str, algorithm: str) -> SigningKey | None:
+        query = select(SigningKey).where(
+            SigningKey.issuer_id == issuer_id,
+            SigningKey.algorithm == algorithm,
+            SigningKey.retired_at.is_(None),
+        )
+        return self.session.scalar(query)
+
+    def for_issuer(self, issuer_id: str, algorithm: str | None = None) -> Sequence[SigningKey]:
+        query = select(SigningKey).where(SigningKey.issuer_id == issuer_id)
+        if algorithm is not None:
+            query = query.where(SigningKey.algorithm == algorithm)
+        return self.session.scalars(query.order_by(SigningKey.created_at, SigningKey.kid)).all()
+
+    def all(self) -> Sequence[SigningKey]:
+        return self.session.scalars(select(SigningKey).order_by(SigningKey.created_at, SigningKey.kid)).all()
+
+    def retire(self, key: SigningKey, at: datetime) -> None:
+        key.retired_at = at
+        self.session.flush()
+
+
+class ApiTokens:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        return self.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+
+    def get(self, token_id: str) -> ApiToken | None:
+        return self.session.get(ApiToken, token_id)
+
+    def all(self) -> Sequence[ApiToken]:
+        return self.session.scalars(select(ApiToken).order_by(ApiToken.created_at)).all()

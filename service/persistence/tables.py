@@ -1,0 +1,157 @@
+"""The relational schema. Created and changed only by the Alembic migrations beside this file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from service.persistence.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+ID = String(26)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class Issuer(Base):
+    __tablename__ = "issuers"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(2048))
+    email: Mapped[str] = mapped_column(String(320))
+    description: Mapped[str | None] = mapped_column(Text)
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    image_type: Mapped[str | None] = mapped_column(String(32))
+    siret: Mapped[str | None] = mapped_column(String(14))
+    rna: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class BadgeClass(Base):
+    __tablename__ = "badge_classes"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    criteria_narrative: Mapped[str | None] = mapped_column(Text)
+    criteria_url: Mapped[str | None] = mapped_column(String(2048))
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    image_type: Mapped[str] = mapped_column(String(32))
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    alignments: Mapped[list[Any]] = mapped_column(default=list)
+    language: Mapped[str] = mapped_column(String(35), default="fr")
+    validity_days: Mapped[int | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    issuer: Mapped[Issuer] = relationship(lazy="joined", innerjoin=True)
+
+
+class Award(Base):
+    __tablename__ = "awards"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    badge_class_id: Mapped[str] = mapped_column(
+        ForeignKey("badge_classes.id", ondelete="RESTRICT"), index=True
+    )
+    # Denormalised from the badge class so scoping and revocation lists need no join.
+    issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="RESTRICT"))
+    recipient_email: Mapped[str] = mapped_column(String(320))
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    salt: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    narrative: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    signed_assertion: Mapped[str] = mapped_column(Text)
+    signing_kid: Mapped[str] = mapped_column(ForeignKey("signing_keys.kid", ondelete="RESTRICT"))
+    revoked_at: Mapped[datetime | None]
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    badge_class: Mapped[BadgeClass] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        Index("ix_awards_issuer_created", "issuer_id", "created_at"),
+        Index("ix_awards_issuer_revoked", "issuer_id", "revoked_at"),
+    )
+
+
+class SigningKey(Base):
+    """Public half of an issuer's key; the private half is a PEM file under keys/."""
+
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)  # RFC 7638 thumbprint
+    issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="RESTRICT"))
+    algorithm: Mapped[str] = mapped_column(String(16))  # RS256 | EdDSA
+    public_jwk: Mapped[dict[str, Any]]
+    public_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_signing_keys_issuer_algorithm", "issuer_id", "algorithm"),
+        # At most one active key per issuer and algorithm, even under concurrent rotations.
+        Index(
+            "uq_signing_keys_active",
+            "issuer_id",
+            "algorithm",
+            unique=True,
+            sqlite_where=text("retired_at IS NULL"),
+            postgresql_where=text("retired_at IS NULL"),
+        ),
+    )
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
+    prefix: Mapped[str] = mapped_column(String(16))  # shown in listings, never enough to use
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    scopes: Mapped[list[ApiTokenScope]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+
+    @property
+    def issuer_ids(self) -> frozenset[str]:
+        return frozenset(scope.issuer_id for scope in self.scopes)
+
+
+class ApiTokenScope(Base):
+    __tablename__ = "api_token_issuers"
+
+    token_id: Mapped[str] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True)
+    issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"), primary_key=True)

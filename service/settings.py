@@ -1,0 +1,92 @@
+"""Configuration from the environment (prefix ``FABRIQUE_``), validated once at start-up."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Self
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "changethis", "secret", "placeholder"})
+INSTANCE_SECRET_FILE = "instance-secret"  # noqa: S105 - a file name
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+    TEST = "test"
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="FABRIQUE_", env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    public_url: str = "http://localhost:8000"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    keys_dir: Path = Path("keys")
+    key_passphrase: SecretStr | None = None
+    secret_key: SecretStr | None = None
+    max_image_bytes: int = Field(default=512 * 1024, gt=0)
+    max_request_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_absolute(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("FABRIQUE_PUBLIC_URL must be an absolute http(s) URL")
+        if parts.query or parts.fragment:
+            raise ValueError("FABRIQUE_PUBLIC_URL must not carry a query or fragment")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_outside_development(self) -> Self:
+        if self.environment is not Environment.PRODUCTION:
+            return self
+        secret = self.secret_key.get_secret_value() if self.secret_key else ""
+        if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 32:
+            raise ValueError(
+                "FABRIQUE_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if self.key_passphrase is not None:
+            passphrase = self.key_passphrase.get_secret_value()
+            if passphrase.lower() in PLACEHOLDER_SECRETS or len(passphrase) < 12:
+                raise ValueError("FABRIQUE_KEY_PASSPHRASE is a placeholder or too short")
+        if not self.public_url.startswith("https://"):
+            raise ValueError("FABRIQUE_PUBLIC_URL must be https in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database, or the embedded SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'fabrique.db').as_posix()}"
+
+    @property
+    def public_host(self) -> str:
+        return urlsplit(self.public_url).netloc
+
+
+def resolve_secret(settings: Settings) -> str:
+    """The instance secret: configured, or (outside production) generated once under keys/."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    if settings.environment is Environment.PRODUCTION:  # pragma: no cover - refused by validation
+        raise RuntimeError("FABRIQUE_SECRET_KEY is required in production")
+    path = settings.keys_dir / INSTANCE_SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    settings.keys_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(value, encoding="utf-8")
+    return value

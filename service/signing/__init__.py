@@ -1,0 +1,1 @@
+"""Keys, public key documents and signatures."""

@@ -1,0 +1,1 @@
+"""Use cases: orchestrate domain rules, repositories and keys. They never commit."""

@@ -1,0 +1,88 @@
+"""Badge classes: what an earner achieves, with criteria, alignments and image."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.errors import Conflict, InvalidInput, NotFound
+from service.ids import new_id
+from service.persistence.repositories import BadgeClasses
+from service.persistence.tables import BadgeClass, Issuer
+from service.usecases.commands import Alignment, BadgeClassCreate, BadgeClassUpdate
+from service.usecases.context import Context
+from service.usecases.images import accept_image
+
+
+def get(ctx: Context, badge_class_id: str) -> BadgeClass:
+    badge_class = BadgeClasses(ctx.session).get(badge_class_id)
+    if badge_class is None:
+        raise NotFound("badge-class-not-found", id=badge_class_id)
+    return badge_class
+
+
+def _alignments(items: list[Alignment]) -> list[dict[str, Any]]:
+    return [item.model_dump(exclude_none=True) for item in items]
+
+
+def create(ctx: Context, issuer: Issuer, command: BadgeClassCreate) -> BadgeClass:
+    data = command.image_data()
+    image = accept_image(
+        data.content, declared_type=data.declared_type, max_bytes=ctx.max_image_bytes, field="image"
+    )
+    now = ctx.clock.now()
+    badge_class = BadgeClass(
+        id=new_id(),
+        issuer_id=issuer.id,
+        name=command.name,
+        description=command.description,
+        criteria_narrative=command.criteria_narrative,
+        criteria_url=command.criteria_url and str(command.criteria_url),
+        image=image.content,
+        image_type=image.media_type,
+        tags=list(command.tags),
+        alignments=_alignments(command.alignments),
+        language=command.language,
+        validity_days=command.validity_days,
+        created_at=now,
+        updated_at=now,
+    )
+    ctx.session.add(badge_class)
+    ctx.session.flush()
+    return badge_class
+
+
+_REQUIRED = {"name", "description", "language"}
+
+
+def update(ctx: Context, badge_class: BadgeClass, command: BadgeClassUpdate) -> BadgeClass:
+    given = command.model_fields_set
+    for field in given:
+        value = getattr(command, field)
+        if value is None and field in _REQUIRED | {"tags", "alignments"}:
+            continue
+        if field == "alignments":
+            value = _alignments(value)
+        elif field == "criteria_url" and value is not None:
+            value = str(value)
+        setattr(badge_class, field, value)
+    if not badge_class.criteria_narrative and not badge_class.criteria_url:
+        raise InvalidInput("criteria-required")
+    badge_class.updated_at = ctx.clock.now()
+    ctx.session.flush()
+    return badge_class
+
+
+def set_image(ctx: Context, badge_class: BadgeClass, content: bytes, declared_type: str | None) -> BadgeClass:
+    image = accept_image(content, declared_type=declared_type, max_bytes=ctx.max_image_bytes, field="image")
+    badge_class.image, badge_class.image_type = image.content, image.media_type
+    badge_class.updated_at = ctx.clock.now()
+    ctx.session.flush()
+    return badge_class
+
+
+def delete(ctx: Context, badge_class: BadgeClass) -> None:
+    """A badge class that was awarded stays: its awards point at it forever."""
+    if BadgeClasses(ctx.session).has_awards(badge_class.id):
+        raise Conflict("badge-class-has-awards", id=badge_class.id)
+    ctx.session.delete(badge_class)
+    ctx.session.flush()

@@ -1,0 +1,224 @@
+"""What a caller asks for, validated at the edge (API bodies and CLI arguments alike)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from datetime import datetime
+from typing import Annotated, Self
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from service.domain.organisations import (
+    is_valid_rna,
+    is_valid_siret,
+    normalise_rna,
+    normalise_siret,
+)
+
+MAX_DATA_URI_CHARS = 4 * 1024 * 1024  # decoded images are capped again, by settings
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+_DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+);base64,(?P<data>[A-Za-z0-9+/=\s]*)$")
+
+
+def _http_url(value: HttpUrl) -> str:
+    return str(value)
+
+
+Url = Annotated[HttpUrl, AfterValidator(_http_url)]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ImageData(BaseModel):
+    """An image given inline as a ``data:`` URI; its content is checked again by type sniffing."""
+
+    declared_type: str
+    content: bytes
+
+    @classmethod
+    def parse(cls, value: str) -> ImageData:
+        if len(value) > MAX_DATA_URI_CHARS:
+            raise ValueError("image too large")
+        match = _DATA_URI.match(value)
+        if not match:
+            raise ValueError("expected a data:image/png;base64,… or data:image/svg+xml;base64,… URI")
+        try:
+            content = base64.b64decode("".join(match["data"].split()), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError("the image's base64 data is invalid") from exc
+        return cls(declared_type=match["type"].lower(), content=content)
+
+
+def _image(value: str | None) -> ImageData | None:
+    return None if value is None else ImageData.parse(value)
+
+
+class IssuerFields(Command):
+    description: Text | None = None
+    image: str | None = Field(default=None, description="data: URI of a PNG or SVG image")
+    siret: str | None = Field(default=None, description="14-digit SIRET of the structure")
+    rna: str | None = Field(default=None, description="RNA number of an association (W…)")
+
+    @field_validator("image")
+    @classmethod
+    def _image_is_data_uri(cls, value: str | None) -> str | None:
+        _image(value)
+        return value
+
+    @field_validator("siret")
+    @classmethod
+    def _siret(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not is_valid_siret(value):
+            raise ValueError("not a valid SIRET (14 digits with a valid check digit)")
+        return normalise_siret(value)
+
+    @field_validator("rna")
+    @classmethod
+    def _rna(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not is_valid_rna(value):
+            raise ValueError("not a valid RNA number (W followed by 9 characters)")
+        return normalise_rna(value)
+
+    def image_data(self) -> ImageData | None:
+        return _image(self.image)
+
+
+class IssuerCreate(IssuerFields):
+    name: Name
+    url: Url
+    email: EmailStr
+
+
+class IssuerUpdate(IssuerFields):
+    name: Name | None = None
+    url: Url | None = None
+    email: EmailStr | None = None
+
+
+class Alignment(Command):
+    target_name: Name
+    target_url: Url
+    target_description: Text | None = None
+    target_framework: Name | None = None
+    target_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+
+
+class BadgeClassFields(Command):
+    criteria_narrative: Text | None = None
+    criteria_url: Url | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=30)
+    alignments: list[Alignment] = Field(default_factory=list, max_length=30)
+    language: str = "fr"
+    validity_days: int | None = Field(default=None, ge=1, le=36500)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if not _LANGUAGE.match(value):
+            raise ValueError("expected a BCP 47 language tag such as fr or fr-FR")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _unique_tags(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class BadgeClassCreate(BadgeClassFields):
+    name: Name
+    description: Text
+    image: str = Field(description="data: URI of a PNG or SVG image")
+
+    @field_validator("image")
+    @classmethod
+    def _image_is_data_uri(cls, value: str) -> str:
+        ImageData.parse(value)
+        return value
+
+    @model_validator(mode="after")
+    def _has_criteria(self) -> Self:
+        if not self.criteria_narrative and not self.criteria_url:
+            raise ValueError("criteria_narrative or criteria_url is required")
+        return self
+
+    def image_data(self) -> ImageData:
+        return ImageData.parse(self.image)
+
+
+class BadgeClassUpdate(Command):
+    name: Name | None = None
+    description: Text | None = None
+    criteria_narrative: Text | None = None
+    criteria_url: Url | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=30)
+    alignments: list[Alignment] | None = Field(default=None, max_length=30)
+    language: str | None = None
+    validity_days: int | None = Field(default=None, ge=1, le=36500)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        if value is not None and not _LANGUAGE.match(value):
+            raise ValueError("expected a BCP 47 language tag such as fr or fr-FR")
+        return value
+
+
+class Evidence(Command):
+    url: Url | None = None
+    narrative: Text | None = None
+    name: Name | None = None
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Self:
+        if not self.url and not self.narrative:
+            raise ValueError("evidence needs a url or a narrative")
+        return self
+
+
+class AwardCreate(Command):
+    recipient_email: EmailStr
+    recipient_name: Name | None = None
+    issued_on: AwareDatetime | None = Field(default=None, description="defaults to now")
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="defaults to issued_on + the badge class's validity_days"
+    )
+    narrative: Text | None = None
+    evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _expires_after_issue(self) -> Self:
+        if self.issued_on and self.expires_at and self.expires_at <= self.issued_on:
+            raise ValueError("expires_at must be after issued_on")
+        return self
+
+
+class Revocation(Command):
+    reason: Reason
+
+
+def trim_to_second(moment: datetime) -> datetime:
+    return moment.replace(microsecond=0)

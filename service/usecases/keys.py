@@ -1,0 +1,46 @@
+"""Create and rotate issuers' signing keys. Newest signs; every key ever used stays published."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from service.persistence.database import register_pending_file
+from service.persistence.repositories import SigningKeys
+from service.persistence.tables import SigningKey
+from service.signing import keystore
+from service.signing.keystore import Algorithm
+from service.usecases.context import Context
+
+ISSUER_ALGORITHMS = (Algorithm.RS256, Algorithm.EDDSA)
+
+
+def create_key(ctx: Context, issuer_id: str, algorithm: Algorithm) -> SigningKey:
+    generated = keystore.generate(algorithm)
+    path = ctx.keys.save(issuer_id, generated)
+    register_pending_file(ctx.session, path)
+    row = SigningKey(
+        kid=generated.kid,
+        issuer_id=issuer_id,
+        algorithm=algorithm.value,
+        public_jwk=generated.public_jwk,
+        public_pem=generated.public_pem,
+        created_at=ctx.clock.now(),
+        retired_at=None,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
+def rotate(
+    ctx: Context, issuer_id: str, algorithms: Iterable[Algorithm] = ISSUER_ALGORITHMS
+) -> list[SigningKey]:
+    """Retire the active key of each algorithm and make a new one; old ones stay published."""
+    repo = SigningKeys(ctx.session)
+    created = []
+    for algorithm in algorithms:
+        current = repo.active(issuer_id, algorithm.value)
+        if current is not None:
+            repo.retire(current, ctx.clock.now())
+        created.append(create_key(ctx, issuer_id, algorithm))
+    return created

@@ -14,6 +14,10 @@ from service.persistence.database import Database
 from service.settings import Settings, resolve_secret
 from service.signing.keystore import KeyStore
 
+API_PREFIX = "/api/v1"
+API_ROUTERS = (v1_issuers.router, v1_badge_classes.router, v1_awards.router)
+PUBLIC_ROUTERS = (public.router,)
+
 DESCRIPTION = """
 API des coordinateurs de **Fabrique à badges** : émetteurs, badges, attributions, révocations.
 Authentification par jeton (`Authorization: Bearer …`, créé par `fabrique tokens create`).
@@ -57,11 +61,11 @@ def create_app(
     )
     app.state.services = services
     problems.install(app)
-    api = APIRouter(prefix="/api/v1")
-    api.include_router(v1_issuers.router)
-    api.include_router(v1_badge_classes.router)
-    api.include_router(v1_awards.router)
+    api = APIRouter(prefix=API_PREFIX)
+    for router in API_ROUTERS:
+        api.include_router(router)
     app.include_router(api)
-    app.include_router(public.router)
+    for router in PUBLIC_ROUTERS:
+        app.include_router(router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     return app

@@ -23,6 +23,6 @@ def negotiate(accept_language: str | None) -> Language:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        if tag in SUPPORTED and quality > best_q:
+        if tag in SUPPORTED and quality > 0 and quality > best_q:
             best, best_q = tag, quality
     return best

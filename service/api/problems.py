@@ -68,6 +68,7 @@ _VALUE_ERRORS_FR: dict[str, str] = {
     "not a valid SIRET (14 digits with a valid check digit)": "SIRET invalide (14 chiffres avec une clé valide)",
     "not a valid RNA number (W followed by 9 characters)": "numéro RNA invalide (W suivi de 9 caractères)",
     "image too large": "image trop lourde",
+    "expected an absolute http:// or https:// URL": "une adresse web complète est attendue (http:// ou https://)",
     "the image's base64 data is invalid": "les données base64 de l'image sont invalides",
     "expected a data:image/png;base64,… or data:image/svg+xml;base64,… URI": "une URI data:image/png;base64,… ou data:image/svg+xml;base64,… est attendue",
 }

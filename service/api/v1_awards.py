@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import EmailStr
 
-from service.api.deps import ContextDep, PrincipalDep, require_read, require_write
+from service.api.access import ReadableAward, ReadableIssuer, WritableAward, WritableBadgeClass
+from service.api.deps import ContextDep
 from service.api.pagination import Limit, Offset
 from service.api.schemas import AwardOut, Page
 from service.persistence.repositories import Awards
-from service.usecases import awards, badge_classes, issuers
+from service.usecases import awards
 from service.usecases.commands import AwardCreate, Revocation
 
 router = APIRouter(tags=["awards"])
@@ -22,25 +23,20 @@ router = APIRouter(tags=["awards"])
     status_code=status.HTTP_201_CREATED,
     summary="Issue this badge to one person",
 )
-def issue_award(badge_class_id: str, body: AwardCreate, ctx: ContextDep, principal: PrincipalDep) -> AwardOut:
-    badge_class = badge_classes.get(ctx, badge_class_id)
-    require_write(principal, badge_class.issuer_id)
+def issue_award(badge_class: WritableBadgeClass, body: AwardCreate, ctx: ContextDep) -> AwardOut:
     return AwardOut.of(awards.issue(ctx, badge_class, body), ctx.urls)
 
 
 @router.get("/issuers/{issuer_id}/awards", summary="List an issuer's awards")
 def list_awards(
-    issuer_id: str,
+    issuer: ReadableIssuer,
     ctx: ContextDep,
-    principal: PrincipalDep,
     badge_class_id: str | None = None,
     recipient_email: Annotated[EmailStr | None, Query()] = None,
     revoked: bool | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[AwardOut]:
-    issuer = issuers.get(ctx, issuer_id)
-    require_read(principal, issuer.id)
     rows, total = Awards(ctx.session).list(
         issuer_id=issuer.id,
         badge_class_id=badge_class_id,
@@ -53,14 +49,10 @@ def list_awards(
 
 
 @router.get("/awards/{award_id}", summary="Read an award")
-def read_award(award_id: str, ctx: ContextDep, principal: PrincipalDep) -> AwardOut:
-    award = awards.get(ctx, award_id)
-    require_read(principal, award.issuer_id)
+def read_award(award: ReadableAward, ctx: ContextDep) -> AwardOut:
     return AwardOut.of(award, ctx.urls)
 
 
 @router.post("/awards/{award_id}/revoke", summary="Revoke an award, with a reason")
-def revoke_award(award_id: str, body: Revocation, ctx: ContextDep, principal: PrincipalDep) -> AwardOut:
-    award = awards.get(ctx, award_id)
-    require_write(principal, award.issuer_id)
+def revoke_award(award: WritableAward, body: Revocation, ctx: ContextDep) -> AwardOut:
     return AwardOut.of(awards.revoke(ctx, award.id, body), ctx.urls)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from service.domain.recipients import new_salt
 from service.errors import Conflict, InvalidInput, NotFound
@@ -28,14 +28,14 @@ def get(ctx: Context, award_id: str) -> Award:
 
 def issue(ctx: Context, badge_class: BadgeClass, command: AwardCreate) -> Award:
     now = ctx.clock.now()
-    issued_on = (command.issued_on or now).replace(microsecond=0)
+    issued_on = (command.issued_on or now).astimezone(UTC).replace(microsecond=0)
     if issued_on > now + FUTURE_TOLERANCE:
         raise InvalidInput("issued-on-in-future", field="issued_on")
     expires_at = command.expires_at
     if expires_at is None and badge_class.validity_days:
         expires_at = issued_on + timedelta(days=badge_class.validity_days)
     if expires_at is not None:
-        expires_at = expires_at.replace(microsecond=0)
+        expires_at = expires_at.astimezone(UTC).replace(microsecond=0)
         if expires_at <= issued_on:
             raise InvalidInput("expires-before-issue", field="expires_at")
     key = SigningKeys(ctx.session).active(badge_class.issuer_id, Algorithm.RS256.value)

@@ -1,0 +1,66 @@
+"""The resource a route acts on, loaded and authorised before the body is even validated.
+
+FastAPI resolves these dependencies before it validates the request body, so a caller without
+the right is refused (401/403) without learning anything about what its body should hold.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from service.api.deps import ContextDep, PrincipalDep, require_admin, require_read, require_write
+from service.domain.access import Principal
+from service.persistence.tables import Award, BadgeClass, Issuer
+from service.usecases import awards, badge_classes, issuers
+
+
+def _admin(principal: PrincipalDep) -> Principal:
+    require_admin(principal)
+    return principal
+
+
+def _readable_issuer(issuer_id: str, ctx: ContextDep, principal: PrincipalDep) -> Issuer:
+    issuer = issuers.get(ctx, issuer_id)
+    require_read(principal, issuer.id)
+    return issuer
+
+
+def _writable_issuer(issuer_id: str, ctx: ContextDep, principal: PrincipalDep) -> Issuer:
+    issuer = issuers.get(ctx, issuer_id)
+    require_write(principal, issuer.id)
+    return issuer
+
+
+def _readable_badge_class(badge_class_id: str, ctx: ContextDep, principal: PrincipalDep) -> BadgeClass:
+    badge_class = badge_classes.get(ctx, badge_class_id)
+    require_read(principal, badge_class.issuer_id)
+    return badge_class
+
+
+def _writable_badge_class(badge_class_id: str, ctx: ContextDep, principal: PrincipalDep) -> BadgeClass:
+    badge_class = badge_classes.get(ctx, badge_class_id)
+    require_write(principal, badge_class.issuer_id)
+    return badge_class
+
+
+def _readable_award(award_id: str, ctx: ContextDep, principal: PrincipalDep) -> Award:
+    award = awards.get(ctx, award_id)
+    require_read(principal, award.issuer_id)
+    return award
+
+
+def _writable_award(award_id: str, ctx: ContextDep, principal: PrincipalDep) -> Award:
+    award = awards.get(ctx, award_id)
+    require_write(principal, award.issuer_id)
+    return award
+
+
+AdminDep = Annotated[Principal, Depends(_admin)]
+ReadableIssuer = Annotated[Issuer, Depends(_readable_issuer)]
+WritableIssuer = Annotated[Issuer, Depends(_writable_issuer)]
+ReadableBadgeClass = Annotated[BadgeClass, Depends(_readable_badge_class)]
+WritableBadgeClass = Annotated[BadgeClass, Depends(_writable_badge_class)]
+ReadableAward = Annotated[Award, Depends(_readable_award)]
+WritableAward = Annotated[Award, Depends(_writable_award)]

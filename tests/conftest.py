@@ -1,0 +1,99 @@
+"""Shared fixtures: a real database built by the migrations, an app over it, a fixed clock.
+
+Which database: ``FABRIQUE_TEST_DATABASE_URL`` (a PostgreSQL server URL: a fresh database is
+created on it for this run and dropped afterwards), or a new SQLite file by default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from service.app import create_app
+from service.clock import FixedClock
+from service.persistence import migrate
+from service.persistence.database import Database
+from service.persistence.tables import Base
+from service.settings import Environment, Settings
+
+PUBLIC_URL = "https://badges.example.test"
+START = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = os.environ.get("FABRIQUE_TEST_DATABASE_URL")
+    if not server:
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        url = f"sqlite:///{path}"
+        migrate.upgrade(url)
+        yield url
+        return
+    base = make_url(server)
+    name = f"fabrique_test_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        migrate.upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(database_url: str) -> Iterator[Database]:
+    db = Database.from_url(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "database" not in request.fixturenames:
+        return
+    db: Database = request.getfixturevalue("database")
+    with db.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        environment=Environment.TEST,
+        public_url=PUBLIC_URL,
+        data_dir=tmp_path / "var",
+        keys_dir=tmp_path / "keys",
+        database_url=database_url,
+        secret_key=secrets.token_urlsafe(32),
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FixedClock, database: Database) -> FastAPI:
+    return create_app(settings, clock=clock, database=database)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url=PUBLIC_URL, raise_server_exceptions=False) as test_client:
+        yield test_client

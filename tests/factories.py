@@ -1,0 +1,127 @@
+"""Plain factory functions for tests: real images, tokens and resources made through the API."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from service.clock import SystemClock
+from service.domain.access import Role
+from service.persistence.database import Database
+from service.usecases import tokens
+
+
+def png_bytes(width: int = 64, height: int = 64, rgb: tuple[int, int, int] = (0, 90, 160)) -> bytes:
+    """A real, decodable RGB PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" + bytes(rgb) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
+    b'<circle cx="32" cy="32" r="30" fill="#005aa0"/></svg>'
+)
+
+
+def data_uri(content: bytes, media_type: str = "image/png") -> str:
+    return f"data:{media_type};base64,{base64.b64encode(content).decode()}"
+
+
+def make_token(database: Database, role: Role, issuer_ids: list[str] | None = None) -> str:
+    with database.transaction() as session:
+        _, plaintext = tokens.create(
+            session, SystemClock(), name=f"test {role.value}", role=role, issuer_ids=issuer_ids or []
+        )
+    return plaintext
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def issuer_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Coop des médiateurs du Rhône",
+        "url": "https://coop-mediation.example.org",
+        "email": "contact@coop-mediation.example.org",
+        "description": "Réseau de médiateurs numériques",
+        "siret": "73282932000074",
+    }
+    body.update(overrides)
+    return body
+
+
+def badge_class_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Accueillir et orienter les publics en illectronisme",
+        "description": "Accueillir une personne en difficulté avec le numérique et l'orienter.",
+        "criteria_narrative": "Module de 3,5 h et mise en situation (diagnostic partagé, orientation).",
+        "image": data_uri(png_bytes()),
+        "tags": ["aide_aux_demarches_administratives", "culture_numerique"],
+        "alignments": [
+            {
+                "target_name": "Identifier les besoins et y répondre par la technologie",
+                "target_url": "https://publications.jrc.ec.europa.eu/repository/handle/JRC128415",
+                "target_framework": "DigComp 2.2",
+                "target_code": "5.2",
+            }
+        ],
+        "language": "fr",
+    }
+    body.update(overrides)
+    return body
+
+
+def create_issuer(client: TestClient, admin_token: str, **overrides: Any) -> dict[str, Any]:
+    response = client.post("/api/v1/issuers", json=issuer_body(**overrides), headers=auth(admin_token))
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def create_badge_class(client: TestClient, token: str, issuer_id: str, **overrides: Any) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/issuers/{issuer_id}/badge-classes", json=badge_class_body(**overrides), headers=auth(token)
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def issue_award(client: TestClient, token: str, badge_class_id: str, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "recipient_email": "Camille.Durand@example.fr",
+        "recipient_name": "Camille Durand",
+    }
+    body.update(overrides)
+    response = client.post(f"/api/v1/badge-classes/{badge_class_id}/awards", json=body, headers=auth(token))
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def row_counts(database: Database) -> dict[str, int]:
+    """Rows per table: compared before and after a refused request to prove it wrote nothing."""
+    from sqlalchemy import func, select
+
+    from service.persistence.tables import Base
+
+    with database.engine.connect() as connection:
+        return {
+            table.name: connection.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+        }

@@ -40,11 +40,16 @@ def services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(services)]
 
 
-def _session(services: ServicesDep) -> Iterator[Session]:
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _session(request: Request, services: ServicesDep) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (scope="function"):
     a request that fails, at any point, leaves the database and the keys directory unchanged."""
     session = services.database.sessions()
     try:
+        if request.method not in READ_METHODS:
+            services.database.begin_write(session)
         yield session
         session.commit()
     except BaseException:

@@ -45,11 +45,24 @@ class Database:
     def from_url(cls, url: str) -> Database:
         return cls(make_engine(url))
 
+    def begin_write(self, session: Session) -> None:
+        """Start a transaction that will write.
+
+        SQLite's driver opens a transaction only at the first write, so a read-then-write
+        request could act on stale data and lose a concurrent update; BEGIN IMMEDIATE takes
+        the write lock first and serialises writers. PostgreSQL relies on row locks and
+        constraints instead.
+        """
+        if self.engine.dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """Commit when the block ends normally; roll back (and delete files it wrote) otherwise."""
+        """A writing transaction: committed when the block ends normally; rolled back (and the
+        files it wrote deleted) otherwise."""
         session = self.sessions()
         try:
+            self.begin_write(session)
             yield session
             session.commit()
         except BaseException:

@@ -63,7 +63,15 @@ class Awards:
         return self.session.get(Award, award_id)
 
     def get_for_update(self, award_id: str) -> Award | None:
-        return self.session.scalar(select(Award).where(Award.id == award_id).with_for_update(of=Award))
+        """Lock the row and reload it: an object already in the session would otherwise keep the
+        values read before the lock was granted."""
+        query = (
+            select(Award)
+            .where(Award.id == award_id)
+            .with_for_update(of=Award)
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalar(query)
 
     def list(
         self,

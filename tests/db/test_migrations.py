@@ -1,0 +1,110 @@
+"""The schema exists only through the migrations, and they match the models exactly."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from service.ids import new_id
+from service.persistence import migrate
+from service.persistence.database import Database, make_engine
+from service.persistence.tables import Base, Issuer, SigningKey
+
+
+@pytest.fixture
+def scratch_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the same kind as the test database."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    name = f"fabrique_scratch_{secrets.token_hex(4)}"
+    admin = create_engine(make_url(database_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_migrated_schema_matches_the_models(database: Database) -> None:
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    assert migrate.current_revision(database.engine) == migrate.head_revision()
+
+
+def test_upgrade_downgrade_upgrade(scratch_url: str) -> None:
+    engine = make_engine(scratch_url)
+    try:
+        assert migrate.current_revision(engine) is None
+        migrate.upgrade(scratch_url)
+        tables = set(inspect(engine).get_table_names())
+        assert {"issuers", "badge_classes", "awards", "signing_keys", "api_tokens"} <= tables
+        migrate.downgrade(scratch_url, "base")
+        engine.dispose()
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        migrate.upgrade(scratch_url)
+        assert migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        engine.dispose()
+
+
+def _key(issuer_id: str, retired: bool) -> SigningKey:
+    now = datetime.now(UTC)
+    return SigningKey(
+        kid=secrets.token_urlsafe(32),
+        issuer_id=issuer_id,
+        algorithm="RS256",
+        public_jwk={},
+        public_pem="",
+        created_at=now,
+        retired_at=now if retired else None,
+    )
+
+
+def test_database_allows_one_active_key_per_issuer_and_algorithm(database: Database) -> None:
+    issuer_id = new_id()
+    now = datetime.now(UTC)
+    with database.transaction() as session:
+        session.add(
+            Issuer(id=issuer_id, name="n", url="https://x", email="e@x.fr", created_at=now, updated_at=now)
+        )
+        session.flush()
+        session.add_all(
+            [_key(issuer_id, retired=True), _key(issuer_id, retired=True), _key(issuer_id, retired=False)]
+        )
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.add(_key(issuer_id, retired=False))
+
+
+def test_awards_cannot_point_at_missing_rows(database: Database) -> None:
+    from service.persistence.tables import Award
+
+    now = datetime.now(UTC)
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.add(
+            Award(
+                id=new_id(),
+                badge_class_id="missing",
+                issuer_id="missing",
+                recipient_email="a@b.fr",
+                salt="s",
+                issued_on=now,
+                evidence=[],
+                signed_assertion="x",
+                signing_kid="missing",
+                created_at=now,
+            )
+        )

@@ -1,0 +1,106 @@
+"""The ``fabrique`` console script, run as a real process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from service.persistence.database import Database
+from service.usecases import tokens
+from tests.factories import auth, create_issuer
+
+FABRIQUE = shutil.which("fabrique", path=str(Path(sys.executable).parent)) or "fabrique"
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [FABRIQUE, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def cli_env(database_url: str, tmp_path: Path) -> dict[str, str]:
+    return {
+        "FABRIQUE_DATABASE_URL": database_url,
+        "FABRIQUE_KEYS_DIR": str(tmp_path / "keys"),
+        "FABRIQUE_DATA_DIR": str(tmp_path / "var"),
+        "FABRIQUE_PUBLIC_URL": "https://badges.example.test",
+    }
+
+
+def test_db_upgrade_is_idempotent(database_url: str, tmp_path: Path) -> None:
+    result = run("db", "upgrade", env=cli_env(database_url, tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert run("db", "current", env=cli_env(database_url, tmp_path)).stdout.strip() == "0001"
+
+
+def test_tokens_create_prints_the_token_alone_on_the_last_line(
+    database_url: str, database: Database, tmp_path: Path, client: TestClient
+) -> None:
+    result = run("tokens", "create", "--role", "admin", "--name", "ci", env=cli_env(database_url, tmp_path))
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().splitlines()[-1]
+    assert token.startswith("fab_") and " " not in token
+    with database.transaction() as session:
+        principal = tokens.authenticate(session, token)
+    assert principal is not None and principal.is_admin
+    issuer = create_issuer(client, token)
+    listed = run("tokens", "list", env=cli_env(database_url, tmp_path)).stdout
+    assert token[:10] in listed and token not in listed  # only the prefix is ever shown again
+    scoped = run(
+        "tokens",
+        "create",
+        "--role",
+        "coordinator",
+        "--issuer",
+        issuer["id"],
+        env=cli_env(database_url, tmp_path),
+    )
+    coordinator = scoped.stdout.strip().splitlines()[-1]
+    assert client.get(f"/api/v1/issuers/{issuer['id']}", headers=auth(coordinator)).status_code == 200
+
+
+def test_tokens_create_refuses_bad_scopes(database_url: str, database: Database, tmp_path: Path) -> None:
+    env = cli_env(database_url, tmp_path)
+    unscoped = run("tokens", "create", "--role", "coordinator", env=env)
+    assert unscoped.returncode == 1 and "token-needs-issuer" in unscoped.stderr
+    unknown = run("tokens", "create", "--role", "coordinator", "--issuer", "x" * 26, env=env)
+    assert unknown.returncode == 1 and "issuer-not-found" in unknown.stderr
+    bad_role = run("tokens", "create", "--role", "superuser", env=env)
+    assert bad_role.returncode == 2
+
+
+def test_keys_rotate(database_url: str, database: Database, tmp_path: Path, client: TestClient) -> None:
+    admin_result = run("tokens", "create", "--role", "admin", env=cli_env(database_url, tmp_path))
+    admin = admin_result.stdout.strip().splitlines()[-1]
+    issuer = create_issuer(client, admin)
+    old = {k["kid"] for k in issuer["keys"]}
+    # The CLI must see the keys the app wrote: point it at the app's keys directory.
+    env = {
+        **cli_env(database_url, tmp_path),
+        "FABRIQUE_KEYS_DIR": str(client.app.state.services.keys.directory),
+    }  # type: ignore[attr-defined]
+    result = run("keys", "rotate", "--issuer", issuer["id"], "--algorithm", "RS256", env=env)
+    assert result.returncode == 0, result.stderr
+    listing = run("keys", "list", "--issuer", issuer["id"], env=env).stdout
+    assert listing.count("active") == 2 and listing.count("retired") == 1
+    new_kid = result.stdout.split("\t")[1]
+    assert new_kid not in old
+    assert (client.app.state.services.keys.directory / issuer["id"] / f"{new_kid}.pem").exists()  # type: ignore[attr-defined]
+    missing = run("keys", "rotate", "--issuer", "y" * 26, env=env)
+    assert missing.returncode == 1
+
+
+def test_production_refuses_to_start_with_placeholder_secret(database_url: str, tmp_path: Path) -> None:
+    env = {
+        **cli_env(database_url, tmp_path),
+        "FABRIQUE_ENVIRONMENT": "production",
+        "FABRIQUE_SECRET_KEY": "changeme",
+    }
+    result = run("serve", env=env)
+    assert result.returncode == 2
+    assert "FABRIQUE_SECRET_KEY" in result.stderr

@@ -44,13 +44,16 @@ def test_tokens_create_prints_the_token_alone_on_the_last_line(
     result = run("tokens", "create", "--role", "admin", "--name", "ci", env=cli_env(database_url, tmp_path))
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip().splitlines()[-1]
-    assert token.startswith("fab_") and " " not in token
+    assert token.startswith("fab_")
+    assert " " not in token
     with database.transaction() as session:
         principal = tokens.authenticate(session, token)
-    assert principal is not None and principal.is_admin
+    assert principal is not None
+    assert principal.is_admin
     issuer = create_issuer(client, token)
     listed = run("tokens", "list", env=cli_env(database_url, tmp_path)).stdout
-    assert token[:10] in listed and token not in listed  # only the prefix is ever shown again
+    assert token[:10] in listed
+    assert token not in listed
     scoped = run(
         "tokens",
         "create",
@@ -67,9 +70,11 @@ def test_tokens_create_prints_the_token_alone_on_the_last_line(
 def test_tokens_create_refuses_bad_scopes(database_url: str, database: Database, tmp_path: Path) -> None:
     env = cli_env(database_url, tmp_path)
     unscoped = run("tokens", "create", "--role", "coordinator", env=env)
-    assert unscoped.returncode == 1 and "token-needs-issuer" in unscoped.stderr
+    assert unscoped.returncode == 1
+    assert "token-needs-issuer" in unscoped.stderr
     unknown = run("tokens", "create", "--role", "coordinator", "--issuer", "x" * 26, env=env)
-    assert unknown.returncode == 1 and "issuer-not-found" in unknown.stderr
+    assert unknown.returncode == 1
+    assert "issuer-not-found" in unknown.stderr
     bad_role = run("tokens", "create", "--role", "superuser", env=env)
     assert bad_role.returncode == 2
 
@@ -87,7 +92,8 @@ def test_keys_rotate(database_url: str, database: Database, tmp_path: Path, clie
     result = run("keys", "rotate", "--issuer", issuer["id"], "--algorithm", "RS256", env=env)
     assert result.returncode == 0, result.stderr
     listing = run("keys", "list", "--issuer", issuer["id"], env=env).stdout
-    assert listing.count("active") == 2 and listing.count("retired") == 1
+    assert listing.count("active") == 2
+    assert listing.count("retired") == 1
     new_kid = result.stdout.split("\t")[1]
     assert new_kid not in old
     assert (client.app.state.services.keys.directory / issuer["id"] / f"{new_kid}.pem").exists()  # type: ignore[attr-defined]

@@ -56,8 +56,9 @@ def _french_date(moment: datetime) -> str:
     return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
-def _issuer_key_ids(ctx: Context, issuer_id: str) -> list[str]:
-    return [k.kid for k in SigningKeys(ctx.session).for_issuer(issuer_id, Algorithm.RS256.value)]
+def _active_rsa_kid(ctx: Context, issuer_id: str) -> str | None:
+    key = SigningKeys(ctx.session).active(issuer_id, Algorithm.RS256.value)
+    return key.kid if key else None
 
 
 @router.get("/issuers/{issuer_id}", summary="Issuer profile (OB 2.0 Issuer)")
@@ -70,7 +71,7 @@ def issuer_document(issuer_id: str, request: Request, ctx: ContextDep) -> Respon
             image_url=ctx.urls.issuer_image(issuer.id),
             json_url=ctx.urls.issuer(issuer.id),
         )
-    return _json(request, ob2.issuer(issuer, ctx.urls, _issuer_key_ids(ctx, issuer.id)), cache=SHORT)
+    return _json(request, ob2.issuer(issuer, ctx.urls, _active_rsa_kid(ctx, issuer.id)), cache=SHORT)
 
 
 @router.get("/issuers/{issuer_id}/revocations", summary="OB 2.0 RevocationList of an issuer")

@@ -3,7 +3,7 @@ RevocationList). Pure functions: records in, JSON-LD dictionaries out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -52,7 +52,10 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def issuer(record: IssuerRecord, urls: PublicUrls, key_ids: Sequence[str]) -> Json:
+def issuer(record: IssuerRecord, urls: PublicUrls, active_key_id: str | None) -> Json:
+    """The Issuer profile. ``publicKey`` names the one active RSA key: the 1EdTech validator
+    refuses a profile with several, and retired keys stay published at their own URLs with
+    ``owner`` pointing back here, so signatures made before a rotation can still be checked."""
     document: Json = {
         "@context": CONTEXT,
         "type": "Issuer",
@@ -60,9 +63,10 @@ def issuer(record: IssuerRecord, urls: PublicUrls, key_ids: Sequence[str]) -> Js
         "name": record.name,
         "url": record.url,
         "email": record.email,
-        "publicKey": [urls.key(kid) for kid in key_ids],
         "revocationList": urls.revocation_list(record.id),
     }
+    if active_key_id is not None:
+        document["publicKey"] = urls.key(active_key_id)
     if record.description:
         document["description"] = record.description
     if record.image is not None:

@@ -126,12 +126,24 @@ def _badge_issuer(assertion: Json, fetch: Fetch, report: Report) -> Json | None:
 
 
 def _check_key_owner(key: Json, creator: str, issuer: Json, report: Report) -> None:
+    """The issuer must vouch for the key: by naming it in ``publicKey``, or (for a key retired by
+    rotation) by the key document naming the issuer as ``owner`` from the issuer's own origin."""
     keys = issuer.get("publicKey")
     listed = keys if isinstance(keys, list) else [keys]
-    if key.get("owner") != issuer.get("id") or creator not in listed:
-        report.failed("key-owner", f"the key {creator} is not declared by the issuer {issuer.get('id')}")
+    issuer_id = str(issuer.get("id"))
+    if key.get("owner") != issuer_id:
+        report.failed("key-owner", f"the key {creator} does not name the issuer {issuer_id} as its owner")
+    elif creator in listed:
+        report.passed("key-owner", "the signing key is the issuer's declared key")
+    elif _origin(creator) == _origin(issuer_id):
+        report.passed("key-owner", "the signing key is an earlier key of the issuer, still published by it")
     else:
-        report.passed("key-owner", "the signing key is declared by the issuer")
+        report.failed("key-owner", f"the key {creator} is neither declared by the issuer nor hosted by it")
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
 
 
 def _check_revocation_list(assertion: Json, issuer: Json, fetch: Fetch, report: Report) -> None:

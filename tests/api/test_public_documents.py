@@ -61,8 +61,7 @@ def test_documents_link_up(client: TestClient, world: World) -> None:
     issuer = client.get(badge["issuer"].removeprefix(PUBLIC_URL)).json()
     assert issuer["type"] == "Issuer"
     assert issuer["revocationList"] == f"{PUBLIC_URL}/issuers/{world.issuer_id}/revocations"
-    assert len(issuer["publicKey"]) == 1
-    key = client.get(issuer["publicKey"][0].removeprefix(PUBLIC_URL)).json()
+    key = client.get(issuer["publicKey"].removeprefix(PUBLIC_URL)).json()
     assert (key["type"], key["owner"]) == ("CryptographicKey", issuer["id"])
     assert key["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----")
 
@@ -174,9 +173,13 @@ def test_key_rotation_keeps_old_signatures_verifying(
     new_token = signed(client, new_award["id"])
     assert jwt.get_unverified_header(new_token)["kid"] == new_rsa["kid"]
     issuer = client.get(f"/issuers/{world.issuer_id}").json()
-    assert issuer["publicKey"] == [f"{PUBLIC_URL}/keys/{old_kid}", f"{PUBLIC_URL}/keys/{new_rsa['kid']}"]
+    assert issuer["publicKey"] == f"{PUBLIC_URL}/keys/{new_rsa['kid']}"
+    old_key = client.get(f"/keys/{old_kid}").json()
+    assert old_key["owner"] == issuer["id"]  # the retired key is still published, still owned
     for token in (old_token, new_token):
         assert verify_signed(token, fetch=fetcher(client), now=clock.now()).valid
+    old_report = verify_signed(old_token, fetch=fetcher(client), now=clock.now())
+    assert "earlier key" in next(c.reason for c in old_report.checks if c.name == "key-owner")
     jwks = client.get("/.well-known/jwks.json")
     assert jwks.headers["content-type"] == "application/jwk-set+json"
     kids = {k["kid"] for k in jwks.json()["keys"]}
@@ -205,3 +208,38 @@ def test_unknown_public_documents(client: TestClient) -> None:
         response = client.get(url)
         assert response.status_code == 404, url
         assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_key_hosted_elsewhere_cannot_claim_the_issuer(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    """An attacker's key document naming our issuer as owner, served from another origin."""
+    from service.signing import keystore
+    from service.signing.jws import sign_json
+    from service.signing.keystore import Algorithm
+
+    genuine = jwt.api_jws.PyJWS().decode(signed(client, world.award_id), options={"verify_signature": False})
+    payload = __import__("json").loads(genuine)
+    rogue = keystore.generate(Algorithm.RS256)
+    rogue_url = "https://attacker.example/key"
+    payload["verification"]["creator"] = rogue_url
+    token = sign_json(payload, rogue.private_key, Algorithm.RS256, rogue.kid)
+    ours = fetcher(client)
+
+    def fetch(url: str) -> Fetched:
+        if url == rogue_url:
+            return Fetched(
+                200,
+                {
+                    "id": rogue_url,
+                    "type": "CryptographicKey",
+                    "owner": f"{PUBLIC_URL}/issuers/{world.issuer_id}",
+                    "publicKeyPem": rogue.public_pem,
+                },
+            )
+        return ours(url)
+
+    report = verify_signed(token, fetch=fetch, now=clock.now())
+    assert report.outcome_of("signature") is Outcome.PASSED
+    assert report.outcome_of("key-owner") is Outcome.FAILED
+    assert not report.valid

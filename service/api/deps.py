@@ -14,7 +14,7 @@ from service.clock import Clock
 from service.domain.access import Principal, Role
 from service.errors import Forbidden, Unauthenticated
 from service.openbadges.urls import PublicUrls
-from service.persistence.database import Database, discard_pending_files
+from service.persistence.database import Database
 from service.settings import Settings
 from service.signing.keystore import KeyStore
 from service.usecases import tokens
@@ -46,18 +46,8 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def _session(request: Request, services: ServicesDep) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (scope="function"):
     a request that fails, at any point, leaves the database and the keys directory unchanged."""
-    session = services.database.sessions()
-    try:
-        if request.method not in READ_METHODS:
-            services.database.begin_write(session)
+    with services.database.transaction(write=request.method not in READ_METHODS) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        discard_pending_files(session)
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(_session, scope="function")]

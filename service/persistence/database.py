@@ -57,12 +57,13 @@ class Database:
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A writing transaction: committed when the block ends normally; rolled back (and the
-        files it wrote deleted) otherwise."""
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        """Commit when the block ends normally; roll back (and delete the files the transaction
+        wrote) otherwise. ``write=False`` skips taking SQLite's write lock for read-only work."""
         session = self.sessions()
         try:
-            self.begin_write(session)
+            if write:
+                self.begin_write(session)
             yield session
             session.commit()
         except BaseException:

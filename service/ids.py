@@ -16,3 +16,11 @@ def new_id() -> str:
 
 def is_id(value: str) -> bool:
     return bool(ID_PATTERN.match(value))
+
+
+KID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def is_kid(value: str) -> bool:
+    """A key id as we make them: a base64url RFC 7638 thumbprint."""
+    return bool(KID_PATTERN.match(value))

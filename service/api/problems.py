@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.i18n import Language, negotiate
@@ -68,6 +68,7 @@ _VALUE_ERRORS_FR: dict[str, str] = {
     "not a valid SIRET (14 digits with a valid check digit)": "SIRET invalide (14 chiffres avec une clé valide)",
     "not a valid RNA number (W followed by 9 characters)": "numéro RNA invalide (W suivi de 9 caractères)",
     "image too large": "image trop lourde",
+    "control characters are not allowed": "les caractères de contrôle ne sont pas acceptés",
     "expected an absolute http:// or https:// URL": "une adresse web complète est attendue (http:// ou https://)",
     "the image's base64 data is invalid": "les données base64 de l'image sont invalides",
     "expected a data:image/png;base64,… or data:image/svg+xml;base64,… URI": "une URI data:image/png;base64,… ou data:image/svg+xml;base64,… est attendue",
@@ -157,6 +158,12 @@ def install(app: FastAPI) -> None:
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         log.warning("integrity error: %s", type(exc.orig).__name__)
         return problem(request, 409, "conflict")
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # Validation should have caught it; a value the database refuses is still the caller's.
+        log.warning("data error: %s", type(exc.orig).__name__)
+        return problem(request, 422, "invalid-input", extra={"errors": []})
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

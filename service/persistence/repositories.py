@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.ids import is_id, is_kid
 from service.persistence.tables import ApiToken, Award, BadgeClass, Issuer, SigningKey
 
 
@@ -16,7 +17,9 @@ class Issuers:
         self.session = session
 
     def get(self, issuer_id: str) -> Issuer | None:
-        return self.session.get(Issuer, issuer_id)
+        # Malformed ids are never in the table: answer without a query (PostgreSQL would
+        # refuse some of them, a NUL for one, with an error rather than "not found").
+        return self.session.get(Issuer, issuer_id) if is_id(issuer_id) else None
 
     def list(self, only: frozenset[str] | None, limit: int, offset: int) -> tuple[Sequence[Issuer], int]:
         query = select(Issuer)
@@ -36,7 +39,7 @@ class BadgeClasses:
         self.session = session
 
     def get(self, badge_class_id: str) -> BadgeClass | None:
-        return self.session.get(BadgeClass, badge_class_id)
+        return self.session.get(BadgeClass, badge_class_id) if is_id(badge_class_id) else None
 
     def list_for_issuer(self, issuer_id: str, limit: int, offset: int) -> tuple[Sequence[BadgeClass], int]:
         where = BadgeClass.issuer_id == issuer_id
@@ -60,11 +63,13 @@ class Awards:
         self.session = session
 
     def get(self, award_id: str) -> Award | None:
-        return self.session.get(Award, award_id)
+        return self.session.get(Award, award_id) if is_id(award_id) else None
 
     def get_for_update(self, award_id: str) -> Award | None:
         """Lock the row and reload it: an object already in the session would otherwise keep the
         values read before the lock was granted."""
+        if not is_id(award_id):
+            return None
         query = (
             select(Award)
             .where(Award.id == award_id)
@@ -84,6 +89,8 @@ class Awards:
         offset: int,
     ) -> tuple[Sequence[Award], int]:
         query = select(Award)
+        if badge_class_id is not None and not is_id(badge_class_id):
+            return [], 0
         if issuer_id is not None:
             query = query.where(Award.issuer_id == issuer_id)
         if badge_class_id is not None:
@@ -112,7 +119,7 @@ class SigningKeys:
         self.session = session
 
     def get(self, kid: str) -> SigningKey | None:
-        return self.session.get(SigningKey, kid)
+        return self.session.get(SigningKey, kid) if is_kid(kid) else None
 
     def active(self, issuer_id: str, algorithm: str) -> SigningKey | None:
         query = select(SigningKey).where(
@@ -144,7 +151,7 @@ class ApiTokens:
         return self.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
 
     def get(self, token_id: str) -> ApiToken | None:
-        return self.session.get(ApiToken, token_id)
+        return self.session.get(ApiToken, token_id) if is_id(token_id) else None
 
     def all(self) -> Sequence[ApiToken]:
         return self.session.scalars(select(ApiToken).order_by(ApiToken.created_at)).all()

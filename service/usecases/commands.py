@@ -31,10 +31,22 @@ from service.domain.organisations import (
 )
 
 MAX_DATA_URI_CHARS = 4 * 1024 * 1024  # decoded images are capped again, by settings
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: str) -> str:
+    """Refuse control characters (NUL above all: PostgreSQL cannot store it in text)."""
+    if _CONTROL.search(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+_Printable = AfterValidator(_printable)
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _Printable]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), _Printable]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), _Printable]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), _Printable]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_printable)]
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 _DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+);base64,(?P<data>[A-Za-z0-9+/=\s]*)$")
 
@@ -49,7 +61,12 @@ def _http_url(value: str) -> str:
         raise ValueError("expected an absolute http:// or https:// URL") from exc
 
 
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048), AfterValidator(_http_url)]
+Url = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2048),
+    AfterValidator(_printable),
+    AfterValidator(_http_url),
+]
 
 
 class Command(BaseModel):
@@ -131,7 +148,7 @@ class Alignment(Command):
     target_url: Url
     target_description: Text | None = None
     target_framework: Name | None = None
-    target_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    target_code: Code | None = None
 
 
 class BadgeClassFields(Command):

@@ -1,0 +1,74 @@
+"""Junk in, never a 5xx out: hypothesis-generated JSON bodies on every write route, and
+hostile identifiers on every route with a path parameter (both databases)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.persistence.database import Database
+from tests.api.conftest import World
+from tests.api.test_authorisation import fill, routes
+from tests.factories import auth, badge_class_body, issuer_body, row_counts
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+hostile_text = st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=60) | st.sampled_from(
+    ["\x00", "a\x00b", "../../etc/passwd", "%00", "' OR 1=1 --", "<script>", "x" * 5000, "é" * 27, "\ud7ff"]
+)
+FIELDS = sorted({*issuer_body(), *badge_class_body(), "recipient_email", "reason", "issued_on", "expires_at"})
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@SETTINGS
+@given(body=json_values, field=st.sampled_from(FIELDS), value=hostile_text | json_values)
+def test_write_routes_never_fail_on_junk(
+    client: TestClient, app: FastAPI, world: World, database: Database, body: Any, field: str, value: Any
+) -> None:
+    writes = [(m, p) for m, p in routes(app) if m in {"POST", "PATCH"} and not p.endswith("/image")]
+    for method, path in writes:
+        for payload in (body, {field: value}, {**issuer_body(), **badge_class_body(), field: value}):
+            response = client.request(method, fill(path, world), json=payload, headers=auth(world.admin))
+            assert response.status_code < 500, (method, path, payload, response.text)
+
+
+@SETTINGS
+@given(identifier=hostile_text)
+def test_hostile_identifiers_are_not_found(
+    client: TestClient, app: FastAPI, world: World, identifier: str
+) -> None:
+    from urllib.parse import quote
+
+    for method, path in routes(app):
+        if "{" not in path or method != "GET":
+            continue
+        url = path.split("{")[0] + quote(identifier, safe="") + path.split("}", 1)[1]
+        response = client.get(url, headers=auth(world.admin))
+        assert response.status_code in (404, 405, 422), (url, response.status_code, response.text)
+
+
+def test_nul_characters_are_refused_cleanly(client: TestClient, world: World, database: Database) -> None:
+    before = row_counts(database)
+    response = client.post("/api/v1/issuers", json=issuer_body(name="Coop\x00"), headers=auth(world.admin))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "name"
+    assert client.get("/awards/%00").status_code == 404
+    listing = client.get(
+        f"/api/v1/issuers/{world.issuer_id}/awards",
+        params={"badge_class_id": "\x00"},
+        headers=auth(world.admin),
+    )
+    assert listing.status_code == 200
+    assert listing.json()["total"] == 0
+    assert row_counts(database) == before

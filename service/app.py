@@ -61,7 +61,7 @@ def create_app(
     )
     app.state.services = services
     problems.install(app)
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, responses=problems.API_RESPONSES)
     for router in API_ROUTERS:
         api.include_router(router)
     app.include_router(api)

@@ -211,6 +211,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Ce document n'existe pas dans le format demandé.",
         "This document is not available in the requested format.",
     ),
+    "signing-unavailable": (
+        "Signature indisponible",
+        "Signing unavailable",
+        "La clé de signature de cet émetteur est inaccessible sur ce serveur ; l'exploitant a été alerté.",
+        "This issuer's signing key is not available on this server; the operator has been alerted.",
+    ),
     "service-unavailable": (
         "Service indisponible",
         "Service unavailable",

@@ -9,12 +9,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.i18n import Language, negotiate
 from service.api.messages import render
 from service.errors import FabriqueError
+from service.signing.keystore import KeyFileMissing
 
 PROBLEM_TYPE = "tag:fabrique-a-badges,2026:problem:{code}"
 MEDIA_TYPE = "application/problem+json"
@@ -72,6 +74,33 @@ _VALUE_ERRORS_FR: dict[str, str] = {
     "expected an absolute http:// or https:// URL": "une adresse web complète est attendue (http:// ou https://)",
     "the image's base64 data is invalid": "les données base64 de l'image sont invalides",
     "expected a data:image/png;base64,… or data:image/svg+xml;base64,… URI": "une URI data:image/png;base64,… ou data:image/svg+xml;base64,… est attendue",
+}
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of this API is answered."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    code: str
+    errors: list[dict[str, str]] | None = None
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {"description": description, "model": Problem, "content": {MEDIA_TYPE: {}}}
+
+
+# Declared on the API router so the OpenAPI document says what errors really look like.
+API_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _documented("No valid API token / jeton absent ou invalide"),
+    403: _documented("The token may not do this / le jeton n'y a pas droit"),
+    404: _documented("No such resource / ressource introuvable"),
+    409: _documented("Conflicts with the current state / conflit"),
+    413: _documented("Body too large / corps trop volumineux"),
+    422: _documented("Invalid data, see `errors` / données invalides"),
 }
 
 
@@ -158,6 +187,11 @@ def install(app: FastAPI) -> None:
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         log.warning("integrity error: %s", type(exc.orig).__name__)
         return problem(request, 409, "conflict")
+
+    @app.exception_handler(KeyFileMissing)
+    async def _key_missing(request: Request, exc: KeyFileMissing) -> JSONResponse:
+        log.error("signing key unavailable: %s", exc)
+        return problem(request, 503, "signing-unavailable", headers={"Retry-After": "60"})
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:

@@ -27,7 +27,8 @@ class Algorithm(StrEnum):
 
 
 class KeyFileMissing(RuntimeError):
-    """A key published in the database has no private file on this host."""
+    """A key published in the database has no usable private file on this host (missing, or
+    unreadable with the configured passphrase): an operator's problem, not the caller's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,10 @@ class KeyStore:
             data = path.read_bytes()
         except FileNotFoundError as exc:
             raise KeyFileMissing(f"private key file {path} is missing") from exc
-        key = serialization.load_pem_private_key(data, password=self._passphrase)
+        try:
+            key = serialization.load_pem_private_key(data, password=self._passphrase)
+        except (ValueError, TypeError) as exc:
+            raise KeyFileMissing(f"{path} cannot be read with the configured passphrase") from exc
         if not isinstance(key, rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey):
             raise KeyFileMissing(f"{path} holds an unsupported key type")
         self._cache[kid] = key

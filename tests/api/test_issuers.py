@@ -124,3 +124,54 @@ def test_unknown_issuer(client: TestClient, world: World) -> None:
     response = client.get("/api/v1/issuers/aaaaaaaaaaaaaaaaaaaaaaaaaa", headers=auth(world.admin))
     assert response.status_code == 404
     assert response.json()["code"] == "issuer-not-found"
+
+
+def test_encrypted_keys_sign_and_an_unreadable_key_is_a_clear_503(
+    tmp_path: Path, database: Database, database_url: str
+) -> None:
+    from service.app import create_app
+    from service.clock import FixedClock
+    from tests.conftest import PUBLIC_URL, START
+    from tests.factories import create_badge_class, issue_award
+
+    def app_with(passphrase: str | None) -> TestClient:
+        settings = Settings(
+            environment="test",
+            public_url=PUBLIC_URL,
+            keys_dir=tmp_path / "keys",
+            data_dir=tmp_path / "var",
+            database_url=database_url,
+            secret_key="s" * 40,
+            key_passphrase=passphrase,
+        )
+        return TestClient(
+            create_app(settings, clock=FixedClock(START), database=database), base_url=PUBLIC_URL
+        )
+
+    admin = make_token(database, Role.ADMIN)
+    with app_with("une phrase de passe solide") as client:
+        issuer = create_issuer(client, admin)
+        badge_class = create_badge_class(client, admin, issuer["id"])
+        issue_award(client, admin, badge_class["id"])
+    pems = [p.read_bytes() for p in (tmp_path / "keys" / issuer["id"]).glob("*.pem")]
+    assert len(pems) == 2
+    assert all(b"ENCRYPTED PRIVATE KEY" in pem for pem in pems)
+    with app_with("une autre phrase de passe") as client:
+        before = row_counts(database)
+        response = client.post(
+            f"/api/v1/badge-classes/{badge_class['id']}/awards",
+            json={"recipient_email": "a@example.fr"},
+            headers=auth(admin),
+        )
+        assert response.status_code == 503
+        assert response.json()["code"] == "signing-unavailable"
+        assert "passphrase" not in response.text  # the operator's log says why, not the caller
+        assert row_counts(database) == before
+
+
+def test_openapi_documents_problem_responses(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/api/v1/badge-classes/{badge_class_id}/awards"]["post"]
+    for status in ("401", "403", "404", "422"):
+        assert "application/problem+json" in operation["responses"][status]["content"], status
+    assert operation["security"] == [{"HTTPBearer": []}]

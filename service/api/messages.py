@@ -126,6 +126,18 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "L'émetteur {id} n'a pas de clé active : lancez « fabrique keys rotate --issuer {id} ».",
         "Issuer {id} has no active key: run “fabrique keys rotate --issuer {id}”.",
     ),
+    "credential-schema-invalid": (
+        "Badge non conforme",
+        "Non-conforming credential",
+        "Le badge Open Badges 3.0 ne respecte pas le schéma officiel ; il n'a pas été signé : {errors}",
+        "The Open Badges 3.0 credential does not meet the official schema; it was not signed: {errors}",
+    ),
+    "credential-not-available": (
+        "Format indisponible",
+        "Not available",
+        "Cette attribution n'a pas de version Open Badges 3.0 (émise avant sa prise en charge).",
+        "This award has no Open Badges 3.0 form (issued before it was supported).",
+    ),
     "criteria-required": (
         "Critères requis",
         "Criteria required",

@@ -11,10 +11,10 @@ from fastapi.responses import JSONResponse
 from service.api.deps import ContextDep
 from service.api.negotiation import json_media_type, wants_html
 from service.errors import NotFound
-from service.openbadges import ob2
+from service.openbadges import ob2, ob3
 from service.persistence.repositories import Awards, SigningKeys
 from service.signing.keystore import Algorithm
-from service.usecases import awards, badge_classes, issuers
+from service.usecases import awards, badge_classes, credentials, issuers
 from service.usecases.context import Context
 from service.web.render import page
 
@@ -149,6 +149,39 @@ def signed_award(award_id: str, ctx: ContextDep) -> Response:
         **_CORS,
     }
     return Response(award.signed_assertion, media_type="application/jose", headers=headers)
+
+
+@router.get("/issuers/{issuer_id}/did.json", summary="DID document of the issuer's did:web DID")
+def did_document(issuer_id: str, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    document = credentials.issuer_did_document(ctx, issuer)
+    return JSONResponse(
+        document, media_type="application/did+ld+json", headers={"Cache-Control": SHORT, **_CORS}
+    )
+
+
+@router.get("/issuers/{issuer_id}/profile", summary="Issuer profile (OB 3.0 Profile)")
+def profile_document(issuer_id: str, request: Request, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    document = {"@context": [ob3.CREDENTIALS_V2, ob3.OB_V3], **credentials.profile(ctx, issuer)}
+    return _json(request, document, cache=SHORT)
+
+
+@router.get("/badges/{badge_class_id}/achievement", summary="Badge class (OB 3.0 Achievement)")
+def achievement_document(badge_class_id: str, request: Request, ctx: ContextDep) -> Response:
+    badge = badge_classes.get(ctx, badge_class_id)
+    document = {"@context": [ob3.CREDENTIALS_V2, ob3.OB_V3], **credentials.achievement(ctx, badge)}
+    return _json(request, document, cache=SHORT)
+
+
+@router.get(
+    "/awards/{award_id}/credential", summary="OB 3.0 AchievementCredential (Data Integrity eddsa-rdfc-2022)"
+)
+def credential_document(award_id: str, request: Request, ctx: ContextDep) -> Response:
+    award = awards.get(ctx, award_id)
+    if award.credential is None:
+        raise NotFound("credential-not-available", id=award.id)
+    return _json(request, award.credential, cache=LONG)
 
 
 @router.get("/keys/{kid}", summary="Public key (OB 2.0 CryptographicKey)")

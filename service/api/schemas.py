@@ -126,6 +126,7 @@ class AwardOut(BaseModel):
     signing_kid: str
     assertion_url: str
     signed_assertion_url: str
+    credential_url: str | None
     created_at: datetime
 
     @classmethod
@@ -146,5 +147,6 @@ class AwardOut(BaseModel):
             signing_kid=award.signing_kid,
             assertion_url=urls.award(award.id),
             signed_assertion_url=urls.signed_award(award.id),
+            credential_url=urls.credential(award.id) if award.credential is not None else None,
             created_at=award.created_at,
         )

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True, slots=True)
 class PublicUrls:
     base: str
+
+    @property
+    def host(self) -> str:
+        """Host (and port) of the public base URL: the authority of our did:web DIDs."""
+        return urlsplit(self.base).netloc
 
     def issuer(self, issuer_id: str) -> str:
         return f"{self.base}/issuers/{issuer_id}"
@@ -29,6 +35,21 @@ class PublicUrls:
 
     def signed_award(self, award_id: str) -> str:
         return f"{self.base}/awards/{award_id}/signed"
+
+    def credential(self, award_id: str) -> str:
+        """The OB 3.0 AchievementCredential with its Data Integrity proof."""
+        return f"{self.base}/awards/{award_id}/credential"
+
+    def profile(self, issuer_id: str) -> str:
+        """The issuer as an OB 3.0 Profile document (its id is the issuer's DID)."""
+        return f"{self.base}/issuers/{issuer_id}/profile"
+
+    def achievement(self, badge_class_id: str) -> str:
+        """The badge class as an OB 3.0 Achievement."""
+        return f"{self.base}/badges/{badge_class_id}/achievement"
+
+    def did_document(self, issuer_id: str) -> str:
+        return f"{self.base}/issuers/{issuer_id}/did.json"
 
     def key(self, kid: str) -> str:
         return f"{self.base}/keys/{kid}"

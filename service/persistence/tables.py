@@ -93,6 +93,9 @@ class Award(Base):
     evidence: Mapped[list[Any]] = mapped_column(default=list)
     signed_assertion: Mapped[str] = mapped_column(Text)
     signing_kid: Mapped[str] = mapped_column(ForeignKey("signing_keys.kid", ondelete="RESTRICT"))
+    # OB 3.0 AchievementCredential with its Data Integrity proof, signed once at issue.
+    credential: Mapped[dict[str, Any] | None]
+    credential_kid: Mapped[str | None] = mapped_column(ForeignKey("signing_keys.kid", ondelete="RESTRICT"))
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]

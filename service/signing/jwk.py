@@ -20,6 +20,10 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def _uint(value: int) -> str:
     return b64url(value.to_bytes((value.bit_length() + 7) // 8 or 1, "big"))
 

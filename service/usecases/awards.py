@@ -14,6 +14,7 @@ from service.signing.jws import sign_json
 from service.signing.keystore import Algorithm
 from service.usecases.commands import AwardCreate, Revocation
 from service.usecases.context import Context
+from service.usecases.credentials import sign_credential
 
 # Clocks of the caller and of this service may disagree a little; further ahead is a mistake.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -60,6 +61,7 @@ def issue(ctx: Context, badge_class: BadgeClass, command: AwardCreate) -> Award:
     payload = ob2.assertion(award, ctx.urls, signed_by=ctx.urls.key(key.kid))
     private_key = ctx.keys.load(badge_class.issuer_id, key.kid)
     award.signed_assertion = sign_json(payload, private_key, Algorithm.RS256, key.kid)
+    sign_credential(ctx, award, badge_class)
     ctx.session.add(award)
     ctx.session.flush()
     return award

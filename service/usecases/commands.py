@@ -47,7 +47,25 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), _Printable]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), _Printable]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(_printable)]
-_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+# The OB 3.0 schema's LanguageCode pattern: language, optional Script, optional REGION or UN M.49.
+_LANGUAGE = re.compile(r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
+
+
+def canonical_language(value: str) -> str:
+    """BCP 47 canonical case (fr, fr-FR, sr-Latn-RS), refused unless the OB 3.0 schema accepts it."""
+    parts = value.strip().replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        else:
+            out.append(part.upper())
+    tag = "-".join(out)
+    if not _LANGUAGE.match(tag):
+        raise ValueError("expected a BCP 47 language tag such as fr or fr-FR")
+    return tag
+
+
 _DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+);base64,(?P<data>[A-Za-z0-9+/=\s]*)$")
 
 
@@ -162,9 +180,7 @@ class BadgeClassFields(Command):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str) -> str:
-        if not _LANGUAGE.match(value):
-            raise ValueError("expected a BCP 47 language tag such as fr or fr-FR")
-        return value
+        return canonical_language(value)
 
     @field_validator("tags")
     @classmethod
@@ -206,9 +222,7 @@ class BadgeClassUpdate(Command):
     @field_validator("language")
     @classmethod
     def _language(cls, value: str | None) -> str | None:
-        if value is not None and not _LANGUAGE.match(value):
-            raise ValueError("expected a BCP 47 language tag such as fr or fr-FR")
-        return value
+        return None if value is None else canonical_language(value)
 
 
 class Evidence(Command):

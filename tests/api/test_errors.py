@@ -38,7 +38,9 @@ def test_english_when_asked(client: TestClient, world: World) -> None:
 
 def test_malformed_json_is_a_400(client: TestClient, world: World, database: Database) -> None:
     before = row_counts(database)
-    for body in (b"{not json", b"", b"[1, 2", '{"name": "\udcff"}'.encode("utf-8", "surrogatepass")):
+    junk = [b"{not json", b"", b"[1, 2", b'{"name": NaN, "url": Infinity}', b"\xff\xfe\x00"]
+    junk.append('{"name": "\udcff"}'.encode("utf-8", "surrogatepass"))
+    for body in junk:
         response = client.post(
             "/api/v1/issuers", content=body, headers={**auth(world.admin), "Content-Type": "application/json"}
         )

@@ -1,0 +1,131 @@
+"""Open Badges 3.0 documents (1EdTech OB 3.0 on W3C VC Data Model 2.0): Profile, Achievement,
+AchievementCredential. Pure functions: records in, JSON-LD dictionaries out; unsigned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.domain.recipients import HashedRecipient
+from service.openbadges.contexts import CREDENTIALS_V2, OB_V3, OB_V3_EXTENSIONS
+
+__all__ = ["CONTEXT", "CREDENTIALS_V2", "OB_V3", "achievement", "credential", "profile"]
+from service.openbadges.ob2 import AwardRecord, BadgeClassRecord, IssuerRecord, iso
+from service.openbadges.urls import PublicUrls
+
+Json = dict[str, Any]
+# The extensions context defines 1EdTechJsonSchemaValidator2019, named in credentialSchema:
+# without it, JSON-LD safe mode in Data Integrity verifiers rejects the credential.
+CONTEXT = [CREDENTIALS_V2, OB_V3, OB_V3_EXTENSIONS]
+SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+CREDENTIAL_SCHEMA = [{"id": SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}]
+
+
+def profile(record: IssuerRecord, did: str, urls: PublicUrls, *, with_context: bool = False) -> Json:
+    """The issuer as an OB 3.0 Profile, identified by its did:web DID."""
+    document: Json = {
+        "id": did,
+        "type": ["Profile"],
+        "name": record.name,
+        "url": record.url,
+        "email": record.email,
+    }
+    if record.description:
+        document["description"] = record.description
+    if record.image is not None:
+        document["image"] = {"id": urls.issuer_image(record.id), "type": "Image", "caption": record.name}
+    return {"@context": [CREDENTIALS_V2, OB_V3], **document} if with_context else document
+
+
+def achievement(
+    record: BadgeClassRecord, urls: PublicUrls, language: str, *, with_context: bool = False
+) -> Json:
+    """The badge class as an OB 3.0 Achievement (criteria, alignments, tags, image, language)."""
+    criteria: Json = {}
+    if record.criteria_url:
+        criteria["id"] = record.criteria_url
+    if record.criteria_narrative:
+        criteria["narrative"] = record.criteria_narrative
+    document: Json = {
+        "id": urls.achievement(record.id),
+        "type": ["Achievement"],
+        "name": record.name,
+        "description": record.description,
+        "criteria": criteria,
+        "image": {"id": urls.badge_class_image(record.id), "type": "Image", "caption": record.name},
+        "inLanguage": language,
+    }
+    if record.tags:
+        document["tag"] = list(record.tags)
+    if record.alignments:
+        document["alignment"] = [_alignment(a) for a in record.alignments]
+    return {"@context": [CREDENTIALS_V2, OB_V3], **document} if with_context else document
+
+
+def _alignment(stored: dict[str, Any]) -> Json:
+    out: Json = {
+        "type": ["Alignment"],
+        "targetName": stored["target_name"],
+        "targetUrl": stored["target_url"],
+    }
+    for ours, theirs in (
+        ("target_description", "targetDescription"),
+        ("target_framework", "targetFramework"),
+        ("target_code", "targetCode"),
+    ):
+        if stored.get(ours):
+            out[theirs] = stored[ours]
+    return out
+
+
+def credential(
+    award: AwardRecord,
+    *,
+    issuer_profile: Json,
+    achievement_document: Json,
+    urls: PublicUrls,
+    subject_did: str | None = None,
+) -> Json:
+    """An unsigned AchievementCredential. The subject is the earner's DID when known, else a
+    salted hash of the email (the same salt as the OB 2.0 assertion of the same award)."""
+    subject: Json = {"type": ["AchievementSubject"], "achievement": achievement_document}
+    if subject_did:
+        subject["id"] = subject_did
+    else:
+        recipient = HashedRecipient.for_email(award.recipient_email, award.salt)
+        subject["identifier"] = [
+            {
+                "type": "IdentityObject",
+                "identityHash": recipient.identity,
+                "identityType": "emailAddress",
+                "hashed": True,
+                "salt": recipient.salt,
+            }
+        ]
+    if award.narrative:
+        subject["narrative"] = award.narrative
+    document: Json = {
+        "@context": list(CONTEXT),
+        "id": urls.credential(award.id),
+        "type": ["VerifiableCredential", "AchievementCredential"],
+        "name": achievement_document["name"],
+        "issuer": issuer_profile,
+        "validFrom": iso(award.issued_on),
+        "awardedDate": iso(award.issued_on),
+        "credentialSubject": subject,
+        "credentialSchema": [dict(entry) for entry in CREDENTIAL_SCHEMA],
+    }
+    if award.expires_at is not None:
+        document["validUntil"] = iso(award.expires_at)
+    if award.evidence:
+        document["evidence"] = [_evidence(item) for item in award.evidence]
+    return document
+
+
+def _evidence(stored: dict[str, Any]) -> Json:
+    out: Json = {"type": ["Evidence"]}
+    if stored.get("url"):
+        out["id"] = stored["url"]
+    for key in ("narrative", "name", "description"):
+        if stored.get(key):
+            out[key] = stored[key]
+    return out

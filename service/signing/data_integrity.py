@@ -1,0 +1,136 @@
+"""Data Integrity proofs with the ``eddsa-rdfc-2022`` cryptosuite (W3C VC Data Integrity EdDSA
+Cryptosuites v1.0, §3.3). One function per step of the specification's algorithms.
+
+Canonicalization is RDFC-1.0 (pyld's "URDNA2015") over contexts loaded only from local copies.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from pyld import jsonld
+
+from service.openbadges.contexts import document_loader
+from service.signing.multibase import from_multibase_z, multibase_z
+
+Json = dict[str, Any]
+CRYPTOSUITE = "eddsa-rdfc-2022"
+PROOF_TYPE = "DataIntegrityProof"
+
+
+class ProofError(ValueError):
+    """Why a proof cannot be made or does not verify."""
+
+
+def canonicalize(document: Json) -> str:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document (§3.3.1 transformation)."""
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": document_loader,
+        "safe": True,
+    }
+    try:
+        result = jsonld.normalize(document, options)
+    except jsonld.JsonLdError as exc:
+        raise ProofError(
+            f"JSON-LD canonicalization failed: {exc.type if hasattr(exc, 'type') else exc}"
+        ) from exc
+    if not isinstance(result, str):
+        raise ProofError("canonicalization did not produce N-Quads")
+    return result
+
+
+def proof_configuration(document: Json, verification_method: str, created: datetime) -> Json:
+    """§3.3.5: the proof options, with the document's @context, without proofValue."""
+    return {
+        "@context": copy.deepcopy(document["@context"]),
+        "type": PROOF_TYPE,
+        "cryptosuite": CRYPTOSUITE,
+        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "verificationMethod": verification_method,
+        "proofPurpose": "assertionMethod",
+    }
+
+
+def hash_data(canonical_proof_config: str, canonical_document: str) -> bytes:
+    """§3.3.4: SHA-256 of the proof configuration, then SHA-256 of the document, concatenated."""
+    return (
+        hashlib.sha256(canonical_proof_config.encode("utf-8")).digest()
+        + hashlib.sha256(canonical_document.encode("utf-8")).digest()
+    )
+
+
+def add_proof(
+    document: Json, private_key: ed25519.Ed25519PrivateKey, verification_method: str, created: datetime
+) -> Json:
+    """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof appended (§3.3.1 create)."""
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    config = proof_configuration(unsecured, verification_method, created)
+    signature = private_key.sign(hash_data(canonicalize(config), canonicalize(unsecured)))
+    proof = {k: v for k, v in config.items() if k != "@context"}
+    proof["proofValue"] = multibase_z(signature)
+    secured = copy.deepcopy(document)
+    existing = secured.get("proof")
+    proofs = existing if isinstance(existing, list) else ([existing] if existing else [])
+    secured["proof"] = [*proofs, proof]
+    return secured
+
+
+@dataclass(frozen=True, slots=True)
+class ProofCheck:
+    verified: bool
+    reason: str
+    verification_method: str | None = None
+
+
+KeyResolver = Callable[[str], ed25519.Ed25519PublicKey | None]
+
+
+def verify_proof(secured: Json, resolve_key: KeyResolver) -> ProofCheck:
+    """Verify the ``eddsa-rdfc-2022`` proof of a document (§3.3.2). Never raises on bad input."""
+    try:
+        return _verify(secured, resolve_key)
+    except ProofError as exc:
+        return ProofCheck(False, str(exc))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return ProofCheck(False, f"malformed document or proof: {type(exc).__name__}")
+
+
+def _verify(secured: Json, resolve_key: KeyResolver) -> ProofCheck:
+    proofs = secured.get("proof")
+    candidates = proofs if isinstance(proofs, list) else [proofs]
+    proof = next(
+        (
+            p
+            for p in candidates
+            if isinstance(p, dict) and p.get("cryptosuite") == CRYPTOSUITE and p.get("type") == PROOF_TYPE
+        ),
+        None,
+    )
+    if proof is None:
+        return ProofCheck(False, f"no {PROOF_TYPE} proof with cryptosuite {CRYPTOSUITE}")
+    if proof.get("proofPurpose") != "assertionMethod":
+        return ProofCheck(False, "the proof's purpose is not assertionMethod")
+    method = proof.get("verificationMethod")
+    if not isinstance(method, str):
+        return ProofCheck(False, "the proof names no verification method")
+    public_key = resolve_key(method)
+    if public_key is None:
+        return ProofCheck(False, f"the key {method} cannot be resolved", method)
+    unsecured = {k: v for k, v in secured.items() if k != "proof"}
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config["@context"] = unsecured.get("@context")
+    signature = from_multibase_z(str(proof.get("proofValue", "")))
+    try:
+        public_key.verify(signature, hash_data(canonicalize(config), canonicalize(unsecured)))
+    except InvalidSignature:
+        return ProofCheck(False, "the signature does not match the document", method)
+    return ProofCheck(True, f"signed by {method}", method)

@@ -184,6 +184,29 @@ def credential_document(award_id: str, request: Request, ctx: ContextDep) -> Res
     return _json(request, award.credential, cache=LONG)
 
 
+@router.get("/awards/{award_id}/credential.jwt", summary="OB 3.0 credential as a VC-JWT (RS256, or EdDSA)")
+def credential_jwt_document(award_id: str, ctx: ContextDep, alg: Algorithm = Algorithm.RS256) -> Response:
+    award = awards.get(ctx, award_id)
+    token = credentials.credential_jwt(ctx, award, alg)
+    headers = {
+        "Content-Disposition": f'attachment; filename="badge-{award.id}.jwt"',
+        "Cache-Control": LONG,
+        **_CORS,
+    }
+    return Response(token, media_type="application/jwt", headers=headers)
+
+
+@router.get(
+    "/issuers/{issuer_id}/jwks.json", summary="The issuer's public keys, current and retired (RFC 7517)"
+)
+def issuer_jwks(issuer_id: str, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    document = credentials.issuer_jwks(ctx, issuer)
+    return JSONResponse(
+        document, media_type="application/jwk-set+json", headers={"Cache-Control": SHORT, **_CORS}
+    )
+
+
 @router.get("/keys/{kid}", summary="Public key (OB 2.0 CryptographicKey)")
 def key_document(kid: str, request: Request, ctx: ContextDep) -> Response:
     key = SigningKeys(ctx.session).get(kid)

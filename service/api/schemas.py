@@ -127,6 +127,7 @@ class AwardOut(BaseModel):
     assertion_url: str
     signed_assertion_url: str
     credential_url: str | None
+    credential_jwt_url: str | None
     created_at: datetime
 
     @classmethod
@@ -148,5 +149,6 @@ class AwardOut(BaseModel):
             assertion_url=urls.award(award.id),
             signed_assertion_url=urls.signed_award(award.id),
             credential_url=urls.credential(award.id) if award.credential is not None else None,
+            credential_jwt_url=urls.credential_jwt(award.id) if award.credential_jwt is not None else None,
             created_at=award.created_at,
         )

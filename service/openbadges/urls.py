@@ -48,6 +48,13 @@ class PublicUrls:
         """The badge class as an OB 3.0 Achievement."""
         return f"{self.base}/badges/{badge_class_id}/achievement"
 
+    def credential_jwt(self, award_id: str) -> str:
+        """The OB 3.0 credential as a VC-JWT."""
+        return f"{self.base}/awards/{award_id}/credential.jwt"
+
+    def issuer_jwks(self, issuer_id: str) -> str:
+        return f"{self.base}/issuers/{issuer_id}/jwks.json"
+
     def did_document(self, issuer_id: str) -> str:
         return f"{self.base}/issuers/{issuer_id}/did.json"
 

@@ -96,6 +96,7 @@ class Award(Base):
     # OB 3.0 AchievementCredential with its Data Integrity proof, signed once at issue.
     credential: Mapped[dict[str, Any] | None]
     credential_kid: Mapped[str | None] = mapped_column(ForeignKey("signing_keys.kid", ondelete="RESTRICT"))
+    credential_jwt: Mapped[str | None] = mapped_column(Text)  # VC-JWT, RS256
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]

@@ -7,11 +7,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from service.errors import Conflict, InvalidInput
+from service.errors import Conflict, InvalidInput, NotFound
 from service.openbadges import ob3
 from service.openbadges.schema import schema_errors
 from service.persistence.repositories import SigningKeys
 from service.persistence.tables import Award, BadgeClass, Issuer, SigningKey
+from service.signing import vc_jwt
 from service.signing.data_integrity import add_proof
 from service.signing.did_web import PublishedKey, did_document, issuer_did, verification_method_id
 from service.signing.keystore import Algorithm, KeyFileMissing
@@ -55,6 +56,36 @@ def sign_credential(ctx: Context, award: Award, badge_class: BadgeClass) -> None
     method = verification_method_id(did_of(ctx, issuer.id), key.kid)
     award.credential = add_proof(unsigned, private_key, method, ctx.clock.now())
     award.credential_kid = key.kid
+    award.credential_jwt = _jwt(ctx, issuer.id, unsigned, Algorithm.RS256)
+
+
+def credential_jwt(ctx: Context, award: Award, algorithm: Algorithm) -> str:
+    """The award's VC-JWT: RS256 as stored at issue; EdDSA signed on request with the key that
+    made the Data Integrity proof (Ed25519 is deterministic: the same token every time)."""
+    if award.credential is None:
+        raise NotFound("credential-not-available", id=award.id)
+    if algorithm is Algorithm.RS256 and award.credential_jwt:
+        return award.credential_jwt
+    if algorithm is Algorithm.EDDSA and award.credential_kid:
+        kid = award.credential_kid
+        private_key = ctx.keys.load(award.issuer_id, kid)
+        method = verification_method_id(did_of(ctx, award.issuer_id), kid)
+        return vc_jwt.encode(award.credential, private_key, Algorithm.EDDSA, method)
+    raise NotFound("credential-not-available", id=award.id)
+
+
+def _jwt(ctx: Context, issuer_id: str, credential: dict[str, Any], algorithm: Algorithm) -> str:
+    key = SigningKeys(ctx.session).active(issuer_id, algorithm.value)
+    if key is None:
+        raise Conflict("issuer-has-no-signing-key", id=issuer_id)
+    # RS256 kids are RFC 7638 thumbprints found in the issuer's JWKS.
+    return vc_jwt.encode(credential, ctx.keys.load(issuer_id, key.kid), algorithm, key.kid)
+
+
+def issuer_jwks(ctx: Context, issuer: Issuer) -> dict[str, Any]:
+    """Every key the issuer ever had, as a JWK Set (RFC 7517) with thumbprint kids."""
+    keys = SigningKeys(ctx.session).for_issuer(issuer.id)
+    return {"keys": [{**k.public_jwk, "kid": k.kid, "alg": k.algorithm, "use": "sig"} for k in keys]}
 
 
 def _active_ed25519(ctx: Context, issuer_id: str) -> SigningKey:

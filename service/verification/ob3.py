@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
-from cryptography.hazmat.primitives.asymmetric import ed25519
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from service.openbadges.contexts import CREDENTIALS_V2
 from service.openbadges.schema import schema_errors
+from service.signing import vc_jwt
 from service.signing.data_integrity import verify_proof
 from service.signing.multibase import ed25519_from_multikey
 from service.verification.report import Report
 
 Json = dict[str, Any]
 DidResolver = Callable[[str], Json | None]
+JwksResolver = Callable[[str], Json | None]  # issuer id -> that issuer's JWK Set
 StatusChecker = Callable[[Json], tuple[bool, str]]
 
 
@@ -56,7 +59,7 @@ def verify_credential(
     return report
 
 
-def _well_formed(credential: Any, report: Report) -> bool:
+def _well_formed(credential: Any, report: Report) -> TypeGuard[Json]:
     if not isinstance(credential, dict):
         report.failed("format", "a credential is a JSON object")
         return False
@@ -138,3 +141,74 @@ def _check_status(credential: Json, check_status: StatusChecker | None, report: 
         return
     ok, reason = check_status(credential)
     (report.passed if ok else report.failed)("status", reason)
+
+
+def verify_jwt(
+    token: Any,
+    *,
+    resolve_did: DidResolver,
+    resolve_jwks: JwksResolver,
+    now: datetime,
+    check_status: StatusChecker | None = None,
+) -> Report:
+    """Verify an OB 3.0 VC-JWT: the key from the DID document (kid = DID URL) or from the
+    issuer's own JWK Set (kid = thumbprint), RS256 or EdDSA only, claims consistent with the
+    credential, then the same schema, validity and status checks as an embedded proof."""
+    report = Report()
+    try:
+        header = jwt.get_unverified_header(str(token))
+        unverified = jwt.decode(str(token), options={"verify_signature": False})
+    except (jwt.InvalidTokenError, ValueError) as exc:
+        report.failed("format", f"not a JWT: {exc}")
+        return report
+    credential = unverified.get("vc")
+    if not _well_formed(credential, report):
+        return report
+    issuer_id = _issuer_id(credential)
+    if unverified.get("iss") != issuer_id:
+        report.failed("issuer-key", "the JWT's iss is not the credential's issuer")
+        return report
+    key = _jwt_key(header, issuer_id, resolve_did, resolve_jwks)
+    if key is None:
+        report.failed("issuer-key", f"the key {header.get('kid')!r} is not one of the issuer's keys")
+        return report
+    try:
+        claims = vc_jwt.decode(str(token), key)
+    except jwt.InvalidTokenError as exc:
+        report.failed("proof", f"the JWT does not verify: {exc}")
+        return report
+    if claims.get("jti") != credential.get("id"):
+        report.failed("proof", "jti does not match the credential id")
+        return report
+    report.passed("proof", f"JWT signed with {header.get('alg')} by {header.get('kid')}")
+    report.passed("issuer-key", f"the key belongs to the issuer {issuer_id}")
+    errors = schema_errors(credential)
+    if errors:
+        report.failed("schema", "not an OB 3.0 AchievementCredential: " + "; ".join(errors[:3]))
+    else:
+        report.passed("schema", "valid against the 1EdTech OB 3.0 JSON Schema")
+    _check_window(credential, now, report)
+    _check_status(credential, check_status, report)
+    return report
+
+
+def _jwt_key(
+    header: Json, issuer_id: str, resolve_did: DidResolver, resolve_jwks: JwksResolver
+) -> ed25519.Ed25519PublicKey | rsa.RSAPublicKey | None:
+    kid, alg = header.get("kid"), header.get("alg")
+    if not isinstance(kid, str) or alg not in vc_jwt.ALLOWED_ALGORITHMS:
+        return None
+    if kid.startswith(f"{issuer_id}#"):
+        return _assertion_key(kid, issuer_id, resolve_did, {}) if alg == "EdDSA" else None
+    jwks = resolve_jwks(issuer_id) or {}
+    for entry in jwks.get("keys") or []:
+        if isinstance(entry, dict) and entry.get("kid") == kid:
+            try:
+                key = jwt.PyJWK(entry, algorithm=str(alg)).key
+            except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError):
+                return None
+            if isinstance(key, rsa.RSAPublicKey) and alg == "RS256":
+                return key
+            if isinstance(key, ed25519.Ed25519PublicKey) and alg == "EdDSA":
+                return key
+    return None

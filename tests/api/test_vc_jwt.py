@@ -1,0 +1,136 @@
+"""OB 3.0 VC-JWT: issued RS256 (EdDSA on request), verified by our verifier; named attacks."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+from typing import Any
+
+import jwt
+import pytest
+from fastapi.testclient import TestClient
+
+from service.clock import FixedClock
+from service.persistence.database import Database
+from service.persistence.repositories import SigningKeys
+from service.signing import vc_jwt
+from service.signing.keystore import Algorithm
+from service.verification.ob3 import verify_jwt
+from service.verification.report import Outcome
+from tests.api.conftest import World
+from tests.api.test_ob3 import did_resolver
+from tests.factories import issue_award
+
+DID_PREFIX = "did:web:badges.example.test:issuers:"
+
+
+def jwks_resolver(client: TestClient):  # type: ignore[no-untyped-def]
+    def resolve(issuer_did: str) -> dict[str, Any] | None:
+        issuer_id = issuer_did.removeprefix(DID_PREFIX)
+        response = client.get(f"/issuers/{issuer_id}/jwks.json")
+        return response.json() if response.status_code == 200 else None
+
+    return resolve
+
+
+def verify(client: TestClient, token: str, clock: FixedClock):  # type: ignore[no-untyped-def]
+    return verify_jwt(
+        token, resolve_did=did_resolver(client), resolve_jwks=jwks_resolver(client), now=clock.now()
+    )
+
+
+def b64(data: dict[str, Any] | bytes) -> str:
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def test_rs256_and_eddsa_tokens(client: TestClient, world: World, clock: FixedClock) -> None:
+    award = client.get(
+        f"/api/v1/awards/{world.award_id}", headers={"Authorization": f"Bearer {world.viewer}"}
+    ).json()
+    rs256 = client.get(award["credential_jwt_url"].removeprefix("https://badges.example.test"))
+    assert rs256.headers["content-type"] == "application/jwt"
+    header = jwt.get_unverified_header(rs256.text)
+    assert header["alg"] == "RS256"
+    assert header["typ"] == "JWT"
+    assert header["jwk"]["kty"] == "RSA"
+    claims = jwt.decode(rs256.text, options={"verify_signature": False})
+    credential = client.get(f"/awards/{world.award_id}/credential").json()
+    assert claims["vc"] == {k: v for k, v in credential.items() if k != "proof"}
+    assert claims["iss"] == DID_PREFIX + world.issuer_id
+    assert claims["jti"] == credential["id"]
+    assert claims["nbf"] == 1795341600  # 2026-11-22T10:00:00Z
+    eddsa = client.get(f"/awards/{world.award_id}/credential.jwt", params={"alg": "EdDSA"}).text
+    assert jwt.get_unverified_header(eddsa)["kid"] == credential["proof"][0]["verificationMethod"]
+    assert (
+        client.get(f"/awards/{world.award_id}/credential.jwt", params={"alg": "EdDSA"}).text == eddsa
+    )  # stable
+    for token in (rs256.text, eddsa):
+        report = verify(client, token, clock)
+        assert report.valid, report.checks
+
+
+def test_alg_none_and_hs256_with_the_public_key_are_refused(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    token = client.get(f"/awards/{world.award_id}/credential.jwt").text
+    _, payload, _ = token.split(".")
+    original = jwt.get_unverified_header(token)
+    none_token = f"{b64({'alg': 'none', 'kid': original['kid']})}.{payload}."
+    assert verify(client, none_token, clock).outcome_of("issuer-key") is Outcome.FAILED
+    pem = client.get(f"/keys/{original['kid']}").json()["publicKeyPem"].encode()
+    hs_header = b64({"alg": "HS256", "kid": original["kid"], "typ": "JWT"})
+    mac = hmac.new(pem, f"{hs_header}.{payload}".encode(), hashlib.sha256).digest()
+    report = verify(client, f"{hs_header}.{payload}.{b64(mac)}", clock)
+    assert not report.valid
+    assert report.outcome_of("proof") is not Outcome.PASSED
+    with pytest.raises(jwt.InvalidTokenError):
+        vc_jwt.decode(
+            f"{hs_header}.{payload}.{b64(mac)}",
+            jwt.PyJWK(client.get(f"/issuers/{world.issuer_id}/jwks.json").json()["keys"][0]).key,
+        )
+
+
+def test_a_kid_of_another_issuer_is_refused(
+    client: TestClient, world: World, clock: FixedClock, database: Database
+) -> None:
+    keys = client.app.state.services.keys  # type: ignore[attr-defined]
+    with database.transaction() as session:
+        other = SigningKeys(session).active(world.other_issuer_id, "RS256")
+        assert other is not None
+    credential = client.get(f"/awards/{world.award_id}/credential").json()
+    forged = vc_jwt.encode(
+        credential, keys.load(world.other_issuer_id, other.kid), Algorithm.RS256, other.kid
+    )
+    report = verify(client, forged, clock)
+    assert report.outcome_of("issuer-key") is Outcome.FAILED
+    assert not report.valid
+
+
+def test_tampered_and_expired_tokens(client: TestClient, world: World, clock: FixedClock) -> None:
+    token = client.get(f"/awards/{world.award_id}/credential.jwt").text
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["vc"]["credentialSubject"]["achievement"]["name"] = "Autre"
+    assert verify(client, f"{header}.{b64(claims)}.{signature}", clock).outcome_of("proof") is Outcome.FAILED
+    expiring = issue_award(client, world.coordinator, world.badge_class_id, expires_at="2026-12-01T00:00:00Z")
+    expiring_token = client.get(f"/awards/{expiring['id']}/credential.jwt").text
+    assert jwt.decode(expiring_token, options={"verify_signature": False})["exp"] == 1796083200
+    clock.advance(timedelta(days=30))
+    late = verify(client, expiring_token, clock)
+    assert late.outcome_of("proof") is Outcome.PASSED
+    assert late.outcome_of("validity") is Outcome.FAILED
+    for junk in ("", "a.b", "a.b.c", "eyJhbGciOiJSUzI1NiJ9.e30.", 42, None):
+        assert not verify(client, junk, clock).valid  # type: ignore[arg-type]
+
+
+def test_issuer_jwks_holds_only_its_keys(client: TestClient, world: World) -> None:
+    mine = {k["kid"] for k in client.get(f"/issuers/{world.issuer_id}/jwks.json").json()["keys"]}
+    theirs = {k["kid"] for k in client.get(f"/issuers/{world.other_issuer_id}/jwks.json").json()["keys"]}
+    assert len(mine) == 2
+    assert not mine & theirs
+    everything = {k["kid"] for k in client.get("/.well-known/jwks.json").json()["keys"]}
+    assert mine | theirs == everything

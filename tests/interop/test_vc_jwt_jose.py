@@ -1,0 +1,91 @@
+"""`jose` (panva, pinned in tests/interop/node) verifies our VC-JWTs: RS256 against the issuer's
+JWK Set, EdDSA against the Multikey of its DID document; tampered tokens, a key of another
+issuer and expired tokens are refused."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.persistence.database import Database
+from service.persistence.repositories import SigningKeys
+from service.signing import vc_jwt
+from service.signing.keystore import Algorithm
+from tests.api.conftest import World
+from tests.factories import issue_award
+from tests.interop.test_ob3_digitalbazaar import NODE_DIR, node_verifier
+
+pytestmark = pytest.mark.interop
+__all__ = ["node_verifier"]
+NOW = "2026-11-22T12:00:00Z"
+
+
+def jose_verify(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    result = subprocess.run(
+        ["node", NODE_DIR / "verify_jwt.mjs"],
+        input=json.dumps({"tokens": tokens}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=NODE_DIR,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    output: list[dict[str, Any]] = json.loads(result.stdout)
+    return output
+
+
+def item(client: TestClient, issuer_id: str, token: str, at: str = NOW) -> dict[str, Any]:
+    return {
+        "token": token,
+        "jwks": client.get(f"/issuers/{issuer_id}/jwks.json").json(),
+        "didDocument": client.get(f"/issuers/{issuer_id}/did.json").json(),
+        "at": at,
+    }
+
+
+def test_jose_verifies_rs256_and_eddsa(node_verifier: Path, client: TestClient, world: World) -> None:
+    rs256 = client.get(f"/awards/{world.award_id}/credential.jwt").text
+    eddsa = client.get(f"/awards/{world.award_id}/credential.jwt", params={"alg": "EdDSA"}).text
+    results = jose_verify([item(client, world.issuer_id, rs256), item(client, world.issuer_id, eddsa)])
+    assert [r["verified"] for r in results] == [True, True], results
+    assert {r["iss"] for r in results} == {f"did:web:badges.example.test:issuers:{world.issuer_id}"}
+
+
+def test_jose_refuses_tampered_foreign_and_expired(
+    node_verifier: Path, client: TestClient, world: World, database: Database
+) -> None:
+    token = client.get(f"/awards/{world.award_id}/credential.jwt").text
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["vc"]["name"] = "Autre"
+    tampered = (
+        f"{header}.{base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b'=').decode()}.{signature}"
+    )
+    with database.transaction() as session:
+        other = SigningKeys(session).active(world.other_issuer_id, "RS256")
+        assert other is not None
+    keys = client.app.state.services.keys  # type: ignore[attr-defined]
+    credential = client.get(f"/awards/{world.award_id}/credential").json()
+    foreign = vc_jwt.encode(
+        credential, keys.load(world.other_issuer_id, other.kid), Algorithm.RS256, other.kid
+    )
+    expiring = issue_award(client, world.coordinator, world.badge_class_id, expires_at="2026-12-01T00:00:00Z")
+    expiring_token = client.get(f"/awards/{expiring['id']}/credential.jwt").text
+    results = jose_verify(
+        [
+            item(client, world.issuer_id, tampered),
+            item(client, world.issuer_id, foreign),  # the issuer's JWKS does not hold the other's key
+            item(client, world.issuer_id, expiring_token, at="2027-01-01T00:00:00Z"),
+        ]
+    )
+    assert [r["verified"] for r in results] == [False, False, False], results
+    assert "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" in results[0]["error"]
+    assert "ERR_JWKS_NO_MATCHING_KEY" in results[1]["error"]
+    assert "ERR_JWT_EXPIRED" in results[2]["error"]

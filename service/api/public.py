@@ -177,11 +177,13 @@ def achievement_document(badge_class_id: str, request: Request, ctx: ContextDep)
 @router.get(
     "/awards/{award_id}/credential", summary="OB 3.0 AchievementCredential (Data Integrity eddsa-rdfc-2022)"
 )
-def credential_document(award_id: str, request: Request, ctx: ContextDep) -> Response:
+def credential_document(award_id: str, request: Request, ctx: ContextDep, download: bool = False) -> Response:
+    """``?download=1`` hands the earner a file to keep or import into a wallet."""
     award = awards.get(ctx, award_id)
-    if award.credential is None:
-        raise NotFound("credential-not-available", id=award.id)
-    return _json(request, award.credential, cache=LONG)
+    response = _json(request, credentials.signed_credential(award), cache=LONG)
+    if download:
+        response.headers["Content-Disposition"] = f'attachment; filename="badge-{award.id}.json"'
+    return response
 
 
 @router.get("/awards/{award_id}/credential.jwt", summary="OB 3.0 credential as a VC-JWT (RS256, or EdDSA)")

@@ -152,3 +152,8 @@ class AwardOut(BaseModel):
             credential_jwt_url=urls.credential_jwt(award.id) if award.credential_jwt is not None else None,
             created_at=award.created_at,
         )
+
+
+class CredentialOut(BaseModel):
+    credential: dict[str, Any]
+    jwt: str

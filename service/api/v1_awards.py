@@ -10,9 +10,10 @@ from pydantic import EmailStr
 from service.api.access import ReadableAward, ReadableIssuer, WritableAward, WritableBadgeClass
 from service.api.deps import ContextDep
 from service.api.pagination import Limit, Offset
-from service.api.schemas import AwardOut, Page
+from service.api.schemas import AwardOut, CredentialOut, Page
 from service.persistence.repositories import Awards
-from service.usecases import awards
+from service.signing.keystore import Algorithm
+from service.usecases import awards, credentials
 from service.usecases.commands import AwardCreate, Revocation
 
 router = APIRouter(tags=["awards"])
@@ -51,6 +52,16 @@ def list_awards(
 @router.get("/awards/{award_id}", summary="Read an award")
 def read_award(award: ReadableAward, ctx: ContextDep) -> AwardOut:
     return AwardOut.of(award, ctx.urls)
+
+
+@router.get(
+    "/awards/{award_id}/credential", summary="The award's OB 3.0 credential: JSON with its proof, and VC-JWT"
+)
+def read_credential(award: ReadableAward, ctx: ContextDep) -> CredentialOut:
+    return CredentialOut(
+        credential=credentials.signed_credential(award),
+        jwt=credentials.credential_jwt(ctx, award, Algorithm.RS256),
+    )
 
 
 @router.post("/awards/{award_id}/revoke", summary="Revoke an award, with a reason")

@@ -59,6 +59,12 @@ def sign_credential(ctx: Context, award: Award, badge_class: BadgeClass) -> None
     award.credential_jwt = _jwt(ctx, issuer.id, unsigned, Algorithm.RS256)
 
 
+def signed_credential(award: Award) -> dict[str, Any]:
+    if award.credential is None:
+        raise NotFound("credential-not-available", id=award.id)
+    return award.credential
+
+
 def credential_jwt(ctx: Context, award: Award, algorithm: Algorithm) -> str:
     """The award's VC-JWT: RS256 as stored at issue; EdDSA signed on request with the key that
     made the Data Integrity proof (Ed25519 is deterministic: the same token every time)."""

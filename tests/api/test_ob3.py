@@ -196,3 +196,25 @@ def test_languages_are_stored_in_the_schemas_case(client: TestClient, world: Wor
     assert response.json()["language"] == "fr-FR"
     award = issue_award(client, world.coordinator, world.badge_class_id)
     assert credential_of(client, award["id"])["credentialSubject"]["achievement"]["inLanguage"] == "fr-FR"
+
+
+def test_downloads_from_the_api_and_for_the_earner(client: TestClient, world: World) -> None:
+    from tests.factories import auth as bearer
+
+    both = client.get(f"/api/v1/awards/{world.award_id}/credential", headers=bearer(world.viewer))
+    assert both.status_code == 200
+    body = both.json()
+    assert body["credential"] == credential_of(client, world.award_id)
+    assert body["jwt"] == client.get(f"/awards/{world.award_id}/credential.jwt").text
+    assert (
+        client.get(
+            f"/api/v1/awards/{world.award_id}/credential", headers=bearer(world.other_coordinator)
+        ).status_code
+        == 403
+    )
+    download = client.get(f"/awards/{world.award_id}/credential", params={"download": 1})
+    assert download.headers["content-disposition"] == f'attachment; filename="badge-{world.award_id}.json"'
+    assert download.json() == body["credential"]
+    jwt_file = client.get(f"/awards/{world.award_id}/credential.jwt")
+    assert jwt_file.headers["content-disposition"] == f'attachment; filename="badge-{world.award_id}.jwt"'
+    assert client.get(f"/awards/{world.award_id}/credential.jwt", params={"alg": "HS256"}).status_code == 422

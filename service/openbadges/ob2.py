@@ -93,11 +93,12 @@ def badge_class(record: BadgeClassRecord, urls: PublicUrls) -> Json:
     if record.tags:
         document["tags"] = list(record.tags)
     if record.alignments:
-        document["alignment"] = [_alignment(a) for a in record.alignments]
+        document["alignment"] = [alignment_fields(a) for a in record.alignments]
     return document
 
 
-def _alignment(stored: dict[str, Any]) -> Json:
+def alignment_fields(stored: dict[str, Any]) -> Json:
+    """A stored alignment in the Open Badges vocabulary (the same terms in OB 2.0 and 3.0)."""
     out: Json = {"targetName": stored["target_name"], "targetUrl": stored["target_url"]}
     for ours, theirs in (
         ("target_description", "targetDescription"),
@@ -106,6 +107,17 @@ def _alignment(stored: dict[str, Any]) -> Json:
     ):
         if stored.get(ours):
             out[theirs] = stored[ours]
+    return out
+
+
+def evidence_fields(stored: dict[str, Any]) -> Json:
+    """A stored evidence item in the Open Badges vocabulary (its URL becomes its id)."""
+    out: Json = {}
+    if stored.get("url"):
+        out["id"] = stored["url"]
+    for key in ("narrative", "name", "description"):
+        if stored.get(key):
+            out[key] = stored[key]
     return out
 
 
@@ -133,7 +145,7 @@ def assertion(record: AwardRecord, urls: PublicUrls, *, signed_by: str | None = 
     if record.narrative:
         document["narrative"] = record.narrative
     if record.evidence:
-        document["evidence"] = [_evidence(item) for item in record.evidence]
+        document["evidence"] = [{"type": "Evidence", **evidence_fields(item)} for item in record.evidence]
     return document
 
 
@@ -144,16 +156,6 @@ def revoked_assertion(record: AwardRecord, urls: PublicUrls) -> Json:
     if record.revocation_reason:
         document["revocationReason"] = record.revocation_reason
     return document
-
-
-def _evidence(stored: dict[str, Any]) -> Json:
-    out: Json = {"type": "Evidence"}
-    if stored.get("url"):
-        out["id"] = stored["url"]
-    for key in ("narrative", "name", "description"):
-        if stored.get(key):
-            out[key] = stored[key]
-    return out
 
 
 def cryptographic_key(kid: str, issuer_id: str, public_pem: str, urls: PublicUrls) -> Json:

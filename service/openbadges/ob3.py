@@ -9,7 +9,14 @@ from service.domain.recipients import HashedRecipient
 from service.openbadges.contexts import CREDENTIALS_V2, OB_V3, OB_V3_EXTENSIONS
 
 __all__ = ["CONTEXT", "CREDENTIALS_V2", "OB_V3", "achievement", "credential", "profile"]
-from service.openbadges.ob2 import AwardRecord, BadgeClassRecord, IssuerRecord, iso
+from service.openbadges.ob2 import (
+    AwardRecord,
+    BadgeClassRecord,
+    IssuerRecord,
+    alignment_fields,
+    evidence_fields,
+    iso,
+)
 from service.openbadges.urls import PublicUrls
 
 Json = dict[str, Any]
@@ -57,24 +64,8 @@ def achievement(
     if record.tags:
         document["tag"] = list(record.tags)
     if record.alignments:
-        document["alignment"] = [_alignment(a) for a in record.alignments]
+        document["alignment"] = [{"type": ["Alignment"], **alignment_fields(a)} for a in record.alignments]
     return {"@context": [CREDENTIALS_V2, OB_V3], **document} if with_context else document
-
-
-def _alignment(stored: dict[str, Any]) -> Json:
-    out: Json = {
-        "type": ["Alignment"],
-        "targetName": stored["target_name"],
-        "targetUrl": stored["target_url"],
-    }
-    for ours, theirs in (
-        ("target_description", "targetDescription"),
-        ("target_framework", "targetFramework"),
-        ("target_code", "targetCode"),
-    ):
-        if stored.get(ours):
-            out[theirs] = stored[ours]
-    return out
 
 
 def credential(
@@ -117,15 +108,5 @@ def credential(
     if award.expires_at is not None:
         document["validUntil"] = iso(award.expires_at)
     if award.evidence:
-        document["evidence"] = [_evidence(item) for item in award.evidence]
+        document["evidence"] = [{"type": ["Evidence"], **evidence_fields(item)} for item in award.evidence]
     return document
-
-
-def _evidence(stored: dict[str, Any]) -> Json:
-    out: Json = {"type": ["Evidence"]}
-    if stored.get("url"):
-        out["id"] = stored["url"]
-    for key in ("narrative", "name", "description"):
-        if stored.get(key):
-            out[key] = stored[key]
-    return out

@@ -19,6 +19,7 @@ from service.persistence.database import Database
 from service.persistence.repositories import SigningKeys
 from service.signing.data_integrity import add_proof
 from tests.api.conftest import World
+from tests.api.test_ob3 import credential_of
 from tests.factories import auth, issue_award
 
 pytestmark = pytest.mark.interop
@@ -54,11 +55,6 @@ def node_verify(
 
 def did_documents(client: TestClient, *issuer_ids: str) -> dict[str, Any]:
     return {DID_PREFIX + i: client.get(f"/issuers/{i}/did.json").json() for i in issuer_ids}
-
-
-def credential_of(client: TestClient, award_id: str) -> dict[str, Any]:
-    document: dict[str, Any] = client.get(f"/awards/{award_id}/credential").json()
-    return document
 
 
 def test_digital_bazaar_verifies_our_credentials(

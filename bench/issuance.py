@@ -95,7 +95,8 @@ def main() -> None:
         badge = badge_classes.create(context(session), issuer, BADGE)
         badge_id = badge.id
         ed_key = SigningKeys(session).active(issuer.id, "EdDSA")
-        assert ed_key is not None
+        if ed_key is None:
+            raise SystemExit("the issuer has no Ed25519 key")
         private = services.keys.load(issuer.id, ed_key.kid)
     command = AwardCreate(recipient_email="camille@example.fr", evidence=[{"narrative": "Session de 6 h"}])
 
@@ -108,9 +109,9 @@ def main() -> None:
         credential, token = sample.credential, sample.credential_jwt
         did_doc = _did_document(context(session), issuer)
         jwks = _jwks(context(session), issuer)
-    assert credential is not None and token is not None
+    if credential is None or token is None or not isinstance(private, ed25519.Ed25519PrivateKey):
+        raise SystemExit("the sample award was not issued in both OB 3.0 forms")
     unsecured = {k: v for k, v in credential.items() if k != "proof"}
-    assert isinstance(private, ed25519.Ed25519PrivateKey)
     message = b"x" * 64
     now = datetime.now(UTC)
 

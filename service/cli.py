@@ -123,13 +123,35 @@ def keys_rotate(
     _run(action)
 
 
+@keys_app.command("withdraw")
+def keys_withdraw(
+    issuer: Annotated[str, typer.Option(help="issuer id")],
+    kid: Annotated[str, typer.Option(help="key id (a retired key)")],
+) -> None:
+    """Stop publishing a retired key, after a compromise: what it signed stops verifying."""
+    services = build_services(_settings())
+
+    def action() -> None:
+        with services.database.transaction() as session:
+            key = key_usecases.withdraw(_ctx(services, session), issuer, kid)
+            typer.echo(f"{key.algorithm}\t{key.kid}\twithdrawn")
+
+    _run(action)
+
+
 @keys_app.command("list")
 def keys_list(issuer: Annotated[str, typer.Option(help="issuer id")]) -> None:
     """List an issuer's keys, active and retired."""
     services = build_services(_settings())
     with services.database.transaction() as session:
         for key in SigningKeys(session).for_issuer(issuer):
-            state = f"retired {key.retired_at:%Y-%m-%d}" if key.retired_at else "active"
+            state = (
+                f"withdrawn {key.withdrawn_at:%Y-%m-%d}"
+                if key.withdrawn_at
+                else f"retired {key.retired_at:%Y-%m-%d}"
+                if key.retired_at
+                else "active"
+            )
             typer.echo(f"{key.algorithm}\t{key.kid}\t{state}")
 
 

@@ -22,6 +22,11 @@ class NotFound(FabriqueError):
     code = "not-found"
 
 
+class Gone(FabriqueError):
+    status = 410
+    code = "gone"
+
+
 class Conflict(FabriqueError):
     status = 409
     code = "conflict"

@@ -96,6 +96,24 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Cette ressource n'a pas d'image.",
         "This resource has no image.",
     ),
+    "key-withdrawn": (
+        "Clé retirée",
+        "Key withdrawn",
+        "La clé {id} a été retirée par son émetteur : ce qu'elle a signé n'est plus vérifiable.",
+        "Key {id} was withdrawn by its issuer: what it signed can no longer be verified.",
+    ),
+    "key-is-active": (
+        "Clé active",
+        "Active key",
+        "La clé {id} est la clé active : faites d'abord une rotation, puis retirez l'ancienne clé.",
+        "Key {id} is the active key: rotate first, then withdraw the old key.",
+    ),
+    "key-already-withdrawn": (
+        "Déjà retirée",
+        "Already withdrawn",
+        "La clé {id} est déjà retirée.",
+        "Key {id} is already withdrawn.",
+    ),
     "conflict": (
         "Conflit",
         "Conflict",

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from service.api.deps import ContextDep
 from service.api.negotiation import json_media_type, wants_html
-from service.errors import NotFound
+from service.errors import Gone, NotFound
 from service.openbadges import ob2, ob3
 from service.persistence.repositories import Awards, SigningKeys
 from service.signing.keystore import Algorithm
@@ -214,6 +214,8 @@ def key_document(kid: str, request: Request, ctx: ContextDep) -> Response:
     key = SigningKeys(ctx.session).get(kid)
     if key is None:
         raise NotFound("key-not-found", id=kid)
+    if key.withdrawn_at is not None:
+        raise Gone("key-withdrawn", id=kid)
     return _json(request, ob2.cryptographic_key(key.kid, key.issuer_id, key.public_pem, ctx.urls), cache=LONG)
 
 
@@ -221,7 +223,7 @@ def key_document(kid: str, request: Request, ctx: ContextDep) -> Response:
 def jwks(ctx: ContextDep) -> Response:
     keys = [
         {**key.public_jwk, "kid": key.kid, "alg": key.algorithm, "use": "sig"}
-        for key in SigningKeys(ctx.session).all()
+        for key in SigningKeys(ctx.session).published()
     ]
     return JSONResponse(
         {"keys": keys}, media_type="application/jwk-set+json", headers={"Cache-Control": SHORT, **_CORS}

@@ -25,6 +25,7 @@ class KeyOut(BaseModel):
     algorithm: str
     created_at: datetime
     retired_at: datetime | None
+    withdrawn_at: datetime | None
     url: str
 
     @classmethod
@@ -34,6 +35,7 @@ class KeyOut(BaseModel):
             algorithm=key.algorithm,
             created_at=key.created_at,
             retired_at=key.retired_at,
+            withdrawn_at=key.withdrawn_at,
             url=urls.key(key.kid),
         )
 

@@ -73,3 +73,10 @@ def delete_issuer(_: AdminDep, issuer_id: str, ctx: ContextDep) -> Response:
 )
 def rotate_keys(issuer: WritableIssuer, ctx: ContextDep) -> list[KeyOut]:
     return [KeyOut.of(k, ctx.urls) for k in keys.rotate(ctx, issuer.id)]
+
+
+@router.post(
+    "/{issuer_id}/keys/{kid}/withdraw", summary="Withdraw a retired key: what it signed stops verifying"
+)
+def withdraw_key(issuer: WritableIssuer, kid: str, ctx: ContextDep) -> KeyOut:
+    return KeyOut.of(keys.withdraw(ctx, issuer.id, kid), ctx.urls)

@@ -129,14 +129,20 @@ class SigningKeys:
         )
         return self.session.scalar(query)
 
-    def for_issuer(self, issuer_id: str, algorithm: str | None = None) -> Sequence[SigningKey]:
+    def for_issuer(
+        self, issuer_id: str, algorithm: str | None = None, *, published_only: bool = False
+    ) -> Sequence[SigningKey]:
         query = select(SigningKey).where(SigningKey.issuer_id == issuer_id)
+        if published_only:
+            query = query.where(SigningKey.withdrawn_at.is_(None))
         if algorithm is not None:
             query = query.where(SigningKey.algorithm == algorithm)
         return self.session.scalars(query.order_by(SigningKey.created_at, SigningKey.kid)).all()
 
-    def all(self) -> Sequence[SigningKey]:
-        return self.session.scalars(select(SigningKey).order_by(SigningKey.created_at, SigningKey.kid)).all()
+    def published(self) -> Sequence[SigningKey]:
+        """Every key not withdrawn, current and retired: what verifiers may still rely on."""
+        query = select(SigningKey).where(SigningKey.withdrawn_at.is_(None))
+        return self.session.scalars(query.order_by(SigningKey.created_at, SigningKey.kid)).all()
 
     def retire(self, key: SigningKey, at: datetime) -> None:
         key.retired_at = at

@@ -121,6 +121,8 @@ class SigningKey(Base):
     public_pem: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     retired_at: Mapped[datetime | None]
+    # A withdrawn key (compromised, say) is no longer published: what it signed stops verifying.
+    withdrawn_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("ix_signing_keys_issuer_algorithm", "issuer_id", "algorithm"),

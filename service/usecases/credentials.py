@@ -24,8 +24,8 @@ def did_of(ctx: Context, issuer_id: str) -> str:
 
 
 def issuer_did_document(ctx: Context, issuer: Issuer) -> dict[str, Any]:
-    """Every Ed25519 key the issuer ever had, newest last: old proofs keep verifying."""
-    keys = SigningKeys(ctx.session).for_issuer(issuer.id, Algorithm.EDDSA.value)
+    """Every Ed25519 key of the issuer not withdrawn, newest last: old proofs keep verifying."""
+    keys = SigningKeys(ctx.session).for_issuer(issuer.id, Algorithm.EDDSA.value, published_only=True)
     return did_document(did_of(ctx, issuer.id), [PublishedKey(k.kid, k.public_jwk) for k in keys])
 
 
@@ -89,8 +89,8 @@ def _jwt(ctx: Context, issuer_id: str, credential: dict[str, Any], algorithm: Al
 
 
 def issuer_jwks(ctx: Context, issuer: Issuer) -> dict[str, Any]:
-    """Every key the issuer ever had, as a JWK Set (RFC 7517) with thumbprint kids."""
-    keys = SigningKeys(ctx.session).for_issuer(issuer.id)
+    """Every key of the issuer not withdrawn, as a JWK Set (RFC 7517) with thumbprint kids."""
+    keys = SigningKeys(ctx.session).for_issuer(issuer.id, published_only=True)
     return {"keys": [{**k.public_jwk, "kid": k.kid, "alg": k.algorithm, "use": "sig"} for k in keys]}
 
 

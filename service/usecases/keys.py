@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from service.errors import Conflict, NotFound
 from service.persistence.database import register_pending_file
 from service.persistence.repositories import SigningKeys
 from service.persistence.tables import SigningKey
@@ -44,3 +45,18 @@ def rotate(
             repo.retire(current, ctx.clock.now())
         created.append(create_key(ctx, issuer_id, algorithm))
     return created
+
+
+def withdraw(ctx: Context, issuer_id: str, kid: str) -> SigningKey:
+    """Stop publishing a retired key (after a compromise, say): everything it signed stops
+    verifying. The active key cannot be withdrawn: rotate first, then withdraw the old one."""
+    key = SigningKeys(ctx.session).get(kid)
+    if key is None or key.issuer_id != issuer_id:
+        raise NotFound("key-not-found", id=kid)
+    if key.retired_at is None:
+        raise Conflict("key-is-active", id=kid)
+    if key.withdrawn_at is not None:
+        raise Conflict("key-already-withdrawn", id=kid)
+    key.withdrawn_at = ctx.clock.now()
+    ctx.session.flush()
+    return key

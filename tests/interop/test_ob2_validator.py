@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,7 @@ def award(client: TestClient, database: Database) -> dict[str, Any]:
         evidence=[
             {"url": "https://coop.example/sessions/7", "narrative": "Session entre pairs, 2 demi-journées"}
         ],
-        expires_at="2028-11-22T10:00:00Z",
+        expires_at="2099-11-22T10:00:00Z",  # the validator judges expiry by the wall clock
     )
     return {**created, "token": coordinator, "badge_class_id": badge_class["id"]}
 
@@ -208,3 +209,22 @@ def test_key_rotation(
     assert errors(old) == [errors(old)[0]]
     assert "other than those authorized by issuer profile" in errors(old)[0]
     assert verify_signed(before, fetch=fetcher(client), now=clock.now(), expected_email=EMAIL).valid
+
+
+def test_a_withdrawn_key_no_longer_validates(
+    validator_python: Path, live: str, client: TestClient, award: dict[str, Any], clock: FixedClock
+) -> None:
+    token = signed(client, award["id"])
+    clock.advance(timedelta(days=1))
+    client.post(f"/api/v1/issuers/{award['issuer_id']}/keys/rotate", headers=auth(award["token"]))
+    old_kid = token.split(".")[0]
+    import base64
+
+    kid = json.loads(base64.urlsafe_b64decode(old_kid + "=="))["kid"]
+    response = client.post(
+        f"/api/v1/issuers/{award['issuer_id']}/keys/{kid}/withdraw", headers=auth(award["token"])
+    )
+    assert response.status_code == 200
+    result = validate(validator_python, live, token)
+    assert result["report"]["valid"] is False
+    assert errors(result)

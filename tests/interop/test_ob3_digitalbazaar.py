@@ -37,11 +37,15 @@ def node_verifier() -> Path:
 
 
 def node_verify(
-    script: Path, credentials: list[dict[str, Any]], documents: dict[str, Any]
+    script: Path,
+    credentials: list[dict[str, Any]],
+    documents: dict[str, Any],
+    now: str = "2026-11-22T12:00:00Z",
 ) -> list[dict[str, Any]]:
+    """Verify with Digital Bazaar at a given time (never the wall clock: tests must not age)."""
     result = subprocess.run(
         ["node", script],
-        input=json.dumps({"credentials": credentials, "documents": documents}),
+        input=json.dumps({"credentials": credentials, "documents": documents, "now": now}),
         capture_output=True,
         text=True,
         timeout=120,
@@ -112,3 +116,17 @@ def test_digital_bazaar_verifies_across_a_rotation(
     after = credential_of(client, issue_award(client, world.coordinator, world.badge_class_id)["id"])
     results = node_verify(node_verifier, [before, after], did_documents(client, world.issuer_id))
     assert [r["verified"] for r in results] == [True, True], results
+
+
+def test_digital_bazaar_refuses_a_retired_then_withdrawn_key(
+    node_verifier: Path, client: TestClient, world: World, clock: FixedClock
+) -> None:
+    from tests.api.test_key_withdrawal import rotate_then_withdraw_old
+
+    before = credential_of(client, world.award_id)
+    rotate_then_withdraw_old(client, world, clock)
+    after = credential_of(client, issue_award(client, world.coordinator, world.badge_class_id)["id"])
+    results = node_verify(
+        node_verifier, [before, after], did_documents(client, world.issuer_id), now="2026-11-24T00:00:00Z"
+    )
+    assert [r["verified"] for r in results] == [False, True], results

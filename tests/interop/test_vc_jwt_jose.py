@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from service.clock import FixedClock
 from service.persistence.database import Database
 from service.persistence.repositories import SigningKeys
 from service.signing import vc_jwt
@@ -89,3 +90,16 @@ def test_jose_refuses_tampered_foreign_and_expired(
     assert "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" in results[0]["error"]
     assert "ERR_JWKS_NO_MATCHING_KEY" in results[1]["error"]
     assert "ERR_JWT_EXPIRED" in results[2]["error"]
+
+
+def test_jose_refuses_a_retired_then_withdrawn_key(
+    node_verifier: Path, client: TestClient, world: World, clock: FixedClock
+) -> None:
+    from tests.api.test_key_withdrawal import rotate_then_withdraw_old
+
+    rs256 = client.get(f"/awards/{world.award_id}/credential.jwt").text
+    eddsa = client.get(f"/awards/{world.award_id}/credential.jwt", params={"alg": "EdDSA"}).text
+    rotate_then_withdraw_old(client, world, clock)
+    results = jose_verify([item(client, world.issuer_id, rs256), item(client, world.issuer_id, eddsa)])
+    assert [r["verified"] for r in results] == [False, False], results
+    assert "ERR_JWKS_NO_MATCHING_KEY" in results[0]["error"]

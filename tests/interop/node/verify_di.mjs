@@ -1,5 +1,6 @@
 // Verify OB 3.0 credentials with Digital Bazaar's @digitalbazaar/vc and the eddsa-rdfc-2022
-// cryptosuite, offline. stdin: {"credentials": [...], "documents": {url-or-did: document}}.
+// cryptosuite, offline. stdin: {"credentials": [...], "documents": {url-or-did: document},
+// "now": ISO date the verifier judges validity at}.
 // stdout: [{"verified": bool, "errors": [...]}] in the same order.
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -52,7 +53,7 @@ const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
 const results = [];
 for(const credential of input.credentials) {
   try {
-    const result = await vc.verifyCredential({credential, suite, documentLoader});
+    const result = await vc.verifyCredential({credential, suite, documentLoader, now: new Date(input.now)});
     const errors = [];
     if(result.error) {
       for(const e of (result.error.errors || [result.error])) {

@@ -1,0 +1,102 @@
+"""Withdrawing a retired key (after a compromise): it disappears from every published key set,
+and everything it signed, in every form, stops verifying; new signatures are unaffected."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from service.clock import FixedClock
+from service.verification.ob2 import verify_signed
+from service.verification.ob3 import verify_credential, verify_jwt
+from service.verification.report import Outcome
+from tests.api.conftest import World
+from tests.api.test_ob3 import credential_of, did_resolver
+from tests.api.test_public_documents import fetcher
+from tests.api.test_vc_jwt import jwks_resolver
+from tests.factories import auth, issue_award
+
+
+def keys_of(client: TestClient, world: World) -> list[dict[str, Any]]:
+    keys: list[dict[str, Any]] = client.get(
+        f"/api/v1/issuers/{world.issuer_id}", headers=auth(world.viewer)
+    ).json()["keys"]
+    return keys
+
+
+def rotate_then_withdraw_old(client: TestClient, world: World, clock: FixedClock) -> list[dict[str, Any]]:
+    old = keys_of(client, world)
+    clock.advance(timedelta(days=1))
+    assert (
+        client.post(
+            f"/api/v1/issuers/{world.issuer_id}/keys/rotate", headers=auth(world.coordinator)
+        ).status_code
+        == 201
+    )
+    for key in old:
+        response = client.post(
+            f"/api/v1/issuers/{world.issuer_id}/keys/{key['kid']}/withdraw", headers=auth(world.coordinator)
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["withdrawn_at"] == "2026-11-23T10:00:00Z"
+    return old
+
+
+def test_the_active_key_cannot_be_withdrawn(client: TestClient, world: World) -> None:
+    for key in keys_of(client, world):
+        response = client.post(
+            f"/api/v1/issuers/{world.issuer_id}/keys/{key['kid']}/withdraw", headers=auth(world.coordinator)
+        )
+        assert response.status_code == 409
+        assert response.json()["code"] == "key-is-active"
+    other_kid = client.get(f"/issuers/{world.other_issuer_id}/jwks.json").json()["keys"][0]["kid"]
+    foreign = client.post(
+        f"/api/v1/issuers/{world.issuer_id}/keys/{other_kid}/withdraw", headers=auth(world.coordinator)
+    )
+    assert foreign.status_code == 404  # another issuer's key is not found here, whoever asks
+    unknown = client.post(
+        f"/api/v1/issuers/{world.issuer_id}/keys/inconnue/withdraw", headers=auth(world.coordinator)
+    )
+    assert unknown.status_code == 404
+
+
+def test_withdrawn_keys_are_unpublished_and_their_signatures_fail(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    signed_before = client.get(f"/awards/{world.award_id}/signed").text
+    credential_before = credential_of(client, world.award_id)
+    jwt_before = client.get(f"/awards/{world.award_id}/credential.jwt").text
+    old = rotate_then_withdraw_old(client, world, clock)
+    old_kids = {k["kid"] for k in old}
+    again = client.post(
+        f"/api/v1/issuers/{world.issuer_id}/keys/{old[0]['kid']}/withdraw", headers=auth(world.coordinator)
+    )
+    assert again.json()["code"] == "key-already-withdrawn"
+    for kid in old_kids:
+        gone = client.get(f"/keys/{kid}")
+        assert gone.status_code == 410
+        assert gone.json()["code"] == "key-withdrawn"
+    published = {k["kid"] for k in client.get("/.well-known/jwks.json").json()["keys"]}
+    published |= {k["kid"] for k in client.get(f"/issuers/{world.issuer_id}/jwks.json").json()["keys"]}
+    assert not published & old_kids
+    did = client.get(f"/issuers/{world.issuer_id}/did.json").json()
+    assert not any(m["id"].split("#")[1] in old_kids for m in did["verificationMethod"])
+    now = clock.now()
+    assert (
+        verify_signed(signed_before, fetch=fetcher(client), now=now).outcome_of("signature")
+        is not Outcome.PASSED
+    )
+    di = verify_credential(credential_before, resolve_did=did_resolver(client), now=now)
+    assert not di.valid
+    vc = verify_jwt(jwt_before, resolve_did=did_resolver(client), resolve_jwks=jwks_resolver(client), now=now)
+    assert vc.outcome_of("issuer-key") is Outcome.FAILED
+    fresh = issue_award(client, world.coordinator, world.badge_class_id)
+    assert verify_credential(
+        credential_of(client, fresh["id"]), resolve_did=did_resolver(client), now=now
+    ).valid
+    fresh_signed = client.get(f"/awards/{fresh['id']}/signed").text
+    assert verify_signed(fresh_signed, fetch=fetcher(client), now=now).valid
+    listing = keys_of(client, world)
+    assert sum(k["withdrawn_at"] is not None for k in listing) == 2

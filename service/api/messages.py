@@ -96,6 +96,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Cette ressource n'a pas d'image.",
         "This resource has no image.",
     ),
+    "status-list-not-found": (
+        "Liste de statuts introuvable",
+        "Status list not found",
+        "Aucune liste de statuts n'a l'identifiant {id}.",
+        "No status list has the id {id}.",
+    ),
     "key-withdrawn": (
         "Clé retirée",
         "Key withdrawn",

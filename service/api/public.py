@@ -14,7 +14,7 @@ from service.errors import Gone, NotFound
 from service.openbadges import ob2, ob3
 from service.persistence.repositories import Awards, SigningKeys
 from service.signing.keystore import Algorithm
-from service.usecases import awards, badge_classes, credentials, issuers
+from service.usecases import awards, badge_classes, credentials, issuers, status
 from service.usecases.context import Context
 from service.web.render import page
 
@@ -207,6 +207,13 @@ def issuer_jwks(issuer_id: str, ctx: ContextDep) -> Response:
     return JSONResponse(
         document, media_type="application/jwk-set+json", headers={"Cache-Control": SHORT, **_CORS}
     )
+
+
+@router.get("/status/{list_id}", summary="Bitstring Status List credential (revocation), signed")
+def status_list_document(list_id: str, request: Request, ctx: ContextDep) -> Response:
+    document = status.list_credential(ctx, list_id)
+    # Revalidated on every use: a revocation must show on the next fetch.
+    return _json(request, document, cache=NO_STORE)
 
 
 @router.get("/keys/{kid}", summary="Public key (OB 2.0 CryptographicKey)")

@@ -12,7 +12,7 @@ import gzip
 import re
 import secrets
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 MIN_ENTRIES = 131_072  # §3.1: at least 16 KiB, for group privacy
 MAX_DECODED_BYTES = 2 * 1024 * 1024  # 16 million entries
@@ -69,11 +69,11 @@ def decode(encoded: str, *, max_bytes: int = MAX_DECODED_BYTES) -> bytes:
     return data
 
 
-def random_index(size: int, taken: set[int]) -> int:
-    """A random free index (§6.1: allocation order must not reveal issuance order)."""
-    if len(taken) >= size:
-        raise ValueError("the status list is full")
-    while True:
+def random_index(size: int, is_taken: Callable[[int], bool], *, attempts: int = 64) -> int:
+    """A random free index (§6.1: allocation order must not reveal issuance order). Callers keep
+    lists well below full, so a few draws suffice; ``attempts`` bounds the search."""
+    for _ in range(attempts):
         index = secrets.randbelow(size)
-        if index not in taken:
+        if not is_taken(index):
             return index
+    raise ValueError("the status list is full")

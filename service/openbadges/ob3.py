@@ -74,6 +74,7 @@ def credential(
     issuer_profile: Json,
     achievement_document: Json,
     urls: PublicUrls,
+    credential_status: Json | None = None,
     subject_did: str | None = None,
 ) -> Json:
     """An unsigned AchievementCredential. The subject is the earner's DID when known, else a
@@ -107,6 +108,9 @@ def credential(
     }
     if award.expires_at is not None:
         document["validUntil"] = iso(award.expires_at)
+    if credential_status is not None:
+        # One entry: the OB 3.0 schema allows a single credentialStatus object.
+        document["credentialStatus"] = credential_status
     if award.evidence:
         document["evidence"] = [{"type": ["Evidence"], **evidence_fields(item)} for item in award.evidence]
     return document

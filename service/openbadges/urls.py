@@ -58,6 +58,10 @@ class PublicUrls:
     def did_document(self, issuer_id: str) -> str:
         return f"{self.base}/issuers/{issuer_id}/did.json"
 
+    def status_list(self, list_id: str) -> str:
+        """A BitstringStatusListCredential."""
+        return f"{self.base}/status/{list_id}"
+
     def key(self, kid: str) -> str:
         return f"{self.base}/keys/{kid}"
 

@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.ids import is_id, is_kid
-from service.persistence.tables import ApiToken, Award, BadgeClass, Issuer, SigningKey
+from service.persistence.tables import (
+    ApiToken,
+    Award,
+    BadgeClass,
+    Issuer,
+    SigningKey,
+    StatusEntry,
+    StatusList,
+)
 
 
 class Issuers:
@@ -161,3 +169,37 @@ class ApiTokens:
 
     def all(self) -> Sequence[ApiToken]:
         return self.session.scalars(select(ApiToken).order_by(ApiToken.created_at)).all()
+
+
+class StatusLists:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, list_id: str) -> StatusList | None:
+        return self.session.get(StatusList, list_id) if is_id(list_id) else None
+
+    def newest(self, issuer_id: str, purpose: str) -> StatusList | None:
+        query = (
+            select(StatusList)
+            .where(StatusList.issuer_id == issuer_id, StatusList.purpose == purpose)
+            .order_by(StatusList.created_at.desc(), StatusList.id)
+            .limit(1)
+        )
+        return self.session.scalar(query)
+
+    def count(self, list_id: str) -> int:
+        return self.session.scalar(select(func.count()).where(StatusEntry.list_id == list_id)) or 0
+
+    def is_taken(self, list_id: str, position: int) -> bool:
+        query = select(StatusEntry.position).where(
+            StatusEntry.list_id == list_id, StatusEntry.position == position
+        )
+        return self.session.scalar(query) is not None
+
+    def revoked_positions(self, list_id: str) -> list[int]:
+        query = (
+            select(StatusEntry.position)
+            .join(Award, Award.id == StatusEntry.award_id)
+            .where(StatusEntry.list_id == list_id, Award.revoked_at.is_not(None))
+        )
+        return list(self.session.scalars(query))

@@ -13,6 +13,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -161,3 +162,28 @@ class ApiTokenScope(Base):
 
     token_id: Mapped[str] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True)
     issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"), primary_key=True)
+
+
+class StatusList(Base):
+    """A Bitstring Status List of one issuer and purpose. Its bits are not stored: they are
+    derived from the awards (revoked_at), so OB 2.0 and OB 3.0 revocation cannot disagree."""
+
+    __tablename__ = "status_lists"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="RESTRICT"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # revocation
+    size: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+class StatusEntry(Base):
+    """One award's place in a status list; the primary key forbids giving a place twice."""
+
+    __tablename__ = "status_entries"
+
+    list_id: Mapped[str] = mapped_column(ForeignKey("status_lists.id", ondelete="RESTRICT"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    award_id: Mapped[str] = mapped_column(ForeignKey("awards.id", ondelete="RESTRICT"), index=True)
+
+    __table_args__ = (UniqueConstraint("list_id", "award_id"),)

@@ -61,8 +61,9 @@ def issue(ctx: Context, badge_class: BadgeClass, command: AwardCreate) -> Award:
     payload = ob2.assertion(award, ctx.urls, signed_by=ctx.urls.key(key.kid))
     private_key = ctx.keys.load(badge_class.issuer_id, key.kid)
     award.signed_assertion = sign_json(payload, private_key, Algorithm.RS256, key.kid)
-    sign_credential(ctx, award, badge_class)
     ctx.session.add(award)
+    ctx.session.flush()  # the status entry refers to the award row
+    sign_credential(ctx, award, badge_class)
     ctx.session.flush()
     return award
 

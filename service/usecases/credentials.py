@@ -16,6 +16,7 @@ from service.signing import vc_jwt
 from service.signing.data_integrity import add_proof
 from service.signing.did_web import PublishedKey, did_document, issuer_did, verification_method_id
 from service.signing.keystore import Algorithm, KeyFileMissing
+from service.usecases import status
 from service.usecases.context import Context
 
 
@@ -45,6 +46,7 @@ def sign_credential(ctx: Context, award: Award, badge_class: BadgeClass) -> None
         issuer_profile=profile(ctx, issuer),
         achievement_document=achievement(ctx, badge_class),
         urls=ctx.urls,
+        credential_status=status.allocate(ctx, award),
     )
     errors = schema_errors(unsigned)
     if errors:

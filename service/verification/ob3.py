@@ -42,7 +42,7 @@ def verify_credential(
     resolved: dict[str, Json | None] = {}
 
     def key_for(method_id: str) -> ed25519.Ed25519PublicKey | None:
-        return _assertion_key(method_id, issuer_id, resolve_did, resolved)
+        return assertion_key(method_id, issuer_id, resolve_did, resolved)
 
     proof = verify_proof(credential, key_for)
     if proof.verified:
@@ -80,7 +80,7 @@ def _issuer_id(credential: Json) -> str:
     return str(issuer.get("id") if isinstance(issuer, dict) else issuer)
 
 
-def _assertion_key(
+def assertion_key(
     method_id: str, issuer_id: str, resolve_did: DidResolver, cache: dict[str, Json | None]
 ) -> ed25519.Ed25519PublicKey | None:
     """The Ed25519 key of a verification method the issuer lists for assertions, or None."""
@@ -199,7 +199,7 @@ def _jwt_key(
     if not isinstance(kid, str) or alg not in vc_jwt.ALLOWED_ALGORITHMS:
         return None
     if kid.startswith(f"{issuer_id}#"):
-        return _assertion_key(kid, issuer_id, resolve_did, {}) if alg == "EdDSA" else None
+        return assertion_key(kid, issuer_id, resolve_did, {}) if alg == "EdDSA" else None
     jwks = resolve_jwks(issuer_id) or {}
     for entry in jwks.get("keys") or []:
         if isinstance(entry, dict) and entry.get("kid") == kid:

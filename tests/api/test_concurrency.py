@@ -61,3 +61,23 @@ def test_concurrent_key_rotations_leave_one_active_key(
         )
         assert award.status_code == 201, award.text
         assert award.json()["signing_kid"] == next(k["kid"] for k in active if k["algorithm"] == "RS256")
+
+
+def test_concurrent_issuance_gives_distinct_status_positions(app: FastAPI, world: World) -> None:
+    with serve(app) as base, httpx.Client(base_url=base, timeout=60) as http:
+
+        def issue(i: int) -> httpx.Response:
+            return http.post(
+                f"/api/v1/badge-classes/{world.badge_class_id}/awards",
+                json={"recipient_email": f"pair{i}@example.fr"},
+                headers=auth(world.coordinator),
+            )
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            responses = list(pool.map(issue, range(16)))
+        assert [r.status_code for r in responses] == [201] * 16, [r.text for r in responses]
+        entries = [
+            http.get(f"/awards/{r.json()['id']}/credential").json()["credentialStatus"] for r in responses
+        ]
+        positions = {(e["statusListCredential"], e["statusListIndex"]) for e in entries}
+        assert len(positions) == 16

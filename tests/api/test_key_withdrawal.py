@@ -13,7 +13,7 @@ from service.verification.ob2 import verify_signed
 from service.verification.ob3 import verify_credential, verify_jwt
 from service.verification.report import Outcome
 from tests.api.conftest import World
-from tests.api.test_ob3 import credential_of, did_resolver
+from tests.api.test_ob3 import credential_of, did_resolver, status_checker
 from tests.api.test_public_documents import fetcher
 from tests.api.test_vc_jwt import jwks_resolver
 from tests.factories import auth, issue_award
@@ -88,13 +88,18 @@ def test_withdrawn_keys_are_unpublished_and_their_signatures_fail(
         verify_signed(signed_before, fetch=fetcher(client), now=now).outcome_of("signature")
         is not Outcome.PASSED
     )
-    di = verify_credential(credential_before, resolve_did=did_resolver(client), now=now)
+    di = verify_credential(
+        credential_before, resolve_did=did_resolver(client), check_status=status_checker(client), now=now
+    )
     assert not di.valid
     vc = verify_jwt(jwt_before, resolve_did=did_resolver(client), resolve_jwks=jwks_resolver(client), now=now)
     assert vc.outcome_of("issuer-key") is Outcome.FAILED
     fresh = issue_award(client, world.coordinator, world.badge_class_id)
     assert verify_credential(
-        credential_of(client, fresh["id"]), resolve_did=did_resolver(client), now=now
+        credential_of(client, fresh["id"]),
+        resolve_did=did_resolver(client),
+        check_status=status_checker(client),
+        now=now,
     ).valid
     fresh_signed = client.get(f"/awards/{fresh['id']}/signed").text
     assert verify_signed(fresh_signed, fetch=fetcher(client), now=now).valid

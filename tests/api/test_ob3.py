@@ -17,6 +17,7 @@ from service.signing.data_integrity import add_proof
 from service.signing.did_web import did_to_url
 from service.verification.ob3 import verify_credential
 from service.verification.report import Outcome
+from service.verification.status import bitstring_checker
 from tests.api.conftest import World
 from tests.conftest import PUBLIC_URL
 from tests.factories import auth, issue_award, row_counts
@@ -31,6 +32,14 @@ def did_resolver(client: TestClient):  # type: ignore[no-untyped-def]
         return response.json() if response.status_code == 200 else None
 
     return resolve
+
+
+def status_checker(client: TestClient):  # type: ignore[no-untyped-def]
+    def fetch(url: str) -> dict[str, Any] | None:
+        response = client.get(url.replace("https://badges.example.test", ""))
+        return response.json() if response.status_code == 200 else None
+
+    return bitstring_checker(fetch=fetch, resolve_did=did_resolver(client))
 
 
 def credential_of(client: TestClient, award_id: str) -> dict[str, Any]:
@@ -67,7 +76,9 @@ def test_every_award_has_a_signed_schema_valid_credential(
     assert achievement["inLanguage"] == "fr"
     assert achievement["tag"] == ["aide_aux_demarches_administratives", "culture_numerique"]
     assert achievement["image"]["id"].endswith("/image")
-    report = verify_credential(credential, resolve_did=did_resolver(client), now=clock.now())
+    report = verify_credential(
+        credential, resolve_did=did_resolver(client), check_status=status_checker(client), now=clock.now()
+    )
     assert report.valid, report.checks
     assert report.outcome_of("issuer-key") is Outcome.PASSED
 
@@ -137,13 +148,17 @@ def test_a_key_of_another_issuer_is_refused(
     credential = credential_of(client, world.award_id)
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
     forged = add_proof(unsigned, other_key, f"{DID_PREFIX}{world.other_issuer_id}#{other.kid}", clock.now())
-    report = verify_credential(forged, resolve_did=did_resolver(client), now=clock.now())
+    report = verify_credential(
+        forged, resolve_did=did_resolver(client), check_status=status_checker(client), now=clock.now()
+    )
     assert report.outcome_of("issuer-key") is Outcome.FAILED
     assert not report.valid
     # Named regression: the issuer field swapped to the other issuer, proof left as it was.
     swapped = copy.deepcopy(credential)
     swapped["issuer"]["id"] = DID_PREFIX + world.other_issuer_id
-    assert not verify_credential(swapped, resolve_did=did_resolver(client), now=clock.now()).valid
+    assert not verify_credential(
+        swapped, resolve_did=did_resolver(client), check_status=status_checker(client), now=clock.now()
+    ).valid
 
 
 def test_rotation_keeps_old_credentials_verifying(
@@ -162,7 +177,9 @@ def test_rotation_keeps_old_credentials_verifying(
     document = client.get(f"/issuers/{world.issuer_id}/did.json").json()
     assert len(document["verificationMethod"]) == 2
     for credential in (before, after):
-        assert verify_credential(credential, resolve_did=did_resolver(client), now=clock.now()).valid
+        assert verify_credential(
+            credential, resolve_did=did_resolver(client), check_status=status_checker(client), now=clock.now()
+        ).valid
 
 
 def test_an_invalid_credential_is_refused_never_signed(

@@ -21,7 +21,7 @@ from service.signing.keystore import Algorithm
 from service.verification.ob3 import verify_jwt
 from service.verification.report import Outcome
 from tests.api.conftest import World
-from tests.api.test_ob3 import did_resolver
+from tests.api.test_ob3 import did_resolver, status_checker
 from tests.factories import issue_award
 
 DID_PREFIX = "did:web:badges.example.test:issuers:"
@@ -38,7 +38,11 @@ def jwks_resolver(client: TestClient):  # type: ignore[no-untyped-def]
 
 def verify(client: TestClient, token: str, clock: FixedClock):  # type: ignore[no-untyped-def]
     return verify_jwt(
-        token, resolve_did=did_resolver(client), resolve_jwks=jwks_resolver(client), now=clock.now()
+        token,
+        resolve_did=did_resolver(client),
+        resolve_jwks=jwks_resolver(client),
+        now=clock.now(),
+        check_status=status_checker(client),
     )
 
 

@@ -41,8 +41,12 @@ def node_verify(
     credentials: list[dict[str, Any]],
     documents: dict[str, Any],
     now: str = "2026-11-22T12:00:00Z",
+    client: TestClient | None = None,
 ) -> list[dict[str, Any]]:
-    """Verify with Digital Bazaar at a given time (never the wall clock: tests must not age)."""
+    """Verify with Digital Bazaar at a given time (never the wall clock: tests must not age),
+    with the status lists the credentials point to when a client is given to fetch them."""
+    if client is not None:
+        documents = {**documents, **status_documents(client, credentials)}
     result = subprocess.run(
         ["node", script],
         input=json.dumps({"credentials": credentials, "documents": documents, "now": now}),
@@ -59,6 +63,12 @@ def node_verify(
 
 def did_documents(client: TestClient, *issuer_ids: str) -> dict[str, Any]:
     return {DID_PREFIX + i: client.get(f"/issuers/{i}/did.json").json() for i in issuer_ids}
+
+
+def status_documents(client: TestClient, credentials: list[dict[str, Any]]) -> dict[str, Any]:
+    """The signed status lists the credentials point to, as the app serves them now."""
+    urls = {c["credentialStatus"]["statusListCredential"] for c in credentials if "credentialStatus" in c}
+    return {url: client.get(url.replace("https://badges.example.test", "")).json() for url in urls}
 
 
 def test_digital_bazaar_verifies_our_credentials(
@@ -80,8 +90,9 @@ def test_digital_bazaar_verifies_our_credentials(
         ],
     )
     credentials = [credential_of(client, world.award_id), credential_of(client, rich["id"])]
-    results = node_verify(node_verifier, credentials, did_documents(client, world.issuer_id))
+    results = node_verify(node_verifier, credentials, did_documents(client, world.issuer_id), client=client)
     assert [r["verified"] for r in results] == [True, True], results
+    assert all(r["statuses"] == [{"purpose": "revocation", "set": False, "verified": True}] for r in results)
 
 
 def test_digital_bazaar_refuses_tampered_and_foreign_keys(
@@ -97,7 +108,10 @@ def test_digital_bazaar_refuses_tampered_and_foreign_keys(
     unsigned = {k: v for k, v in genuine.items() if k != "proof"}
     foreign = add_proof(unsigned, other_key, f"{DID_PREFIX}{world.other_issuer_id}#{other.kid}", clock.now())
     results = node_verify(
-        node_verifier, [tampered, foreign], did_documents(client, world.issuer_id, world.other_issuer_id)
+        node_verifier,
+        [tampered, foreign],
+        did_documents(client, world.issuer_id, world.other_issuer_id),
+        client=client,
     )
     assert [r["verified"] for r in results] == [False, False], results
     assert any("signature" in e.lower() for e in results[0]["errors"]), results[0]
@@ -114,7 +128,9 @@ def test_digital_bazaar_verifies_across_a_rotation(
         == 201
     )
     after = credential_of(client, issue_award(client, world.coordinator, world.badge_class_id)["id"])
-    results = node_verify(node_verifier, [before, after], did_documents(client, world.issuer_id))
+    results = node_verify(
+        node_verifier, [before, after], did_documents(client, world.issuer_id), client=client
+    )
     assert [r["verified"] for r in results] == [True, True], results
 
 
@@ -127,6 +143,31 @@ def test_digital_bazaar_refuses_a_retired_then_withdrawn_key(
     rotate_then_withdraw_old(client, world, clock)
     after = credential_of(client, issue_award(client, world.coordinator, world.badge_class_id)["id"])
     results = node_verify(
-        node_verifier, [before, after], did_documents(client, world.issuer_id), now="2026-11-24T00:00:00Z"
+        node_verifier,
+        [before, after],
+        did_documents(client, world.issuer_id),
+        now="2026-11-24T00:00:00Z",
+        client=client,
     )
     assert [r["verified"] for r in results] == [False, True], results
+
+
+def test_digital_bazaar_sees_a_revocation(node_verifier: Path, client: TestClient, world: World) -> None:
+    credential = credential_of(client, world.award_id)
+    other = credential_of(client, issue_award(client, world.coordinator, world.badge_class_id)["id"])
+    response = client.post(
+        f"/api/v1/awards/{world.award_id}/revoke",
+        json={"reason": "Attribué par erreur"},
+        headers=auth(world.coordinator),
+    )
+    assert response.status_code == 200
+    results = node_verify(
+        node_verifier, [credential, other], did_documents(client, world.issuer_id), client=client
+    )
+    # Digital Bazaar: proof and status check verify for both; the revocation bit is set for the
+    # revoked credential only.
+    assert [r["verified"] for r in results] == [True, True], results
+    assert [r["statuses"] for r in results] == [
+        [{"purpose": "revocation", "set": True, "verified": True}],
+        [{"purpose": "revocation", "set": False, "verified": True}],
+    ], results

@@ -56,9 +56,9 @@ def test_decompression_bombs_are_refused() -> None:
 def test_random_indexes_are_free_and_spread() -> None:
     taken: set[int] = set()
     for _ in range(2000):
-        index = random_index(MIN_ENTRIES, taken)
+        index = random_index(MIN_ENTRIES, taken.__contains__)
         assert index not in taken
         taken.add(index)
     assert max(taken) > MIN_ENTRIES // 2  # not sequential
     with pytest.raises(ValueError, match="full"):
-        random_index(8, set(range(8)))
+        random_index(8, lambda _: True)

@@ -11,6 +11,7 @@ import * as dataIntegrityContext from '@digitalbazaar/data-integrity-context';
 import * as multikeyContext from '@digitalbazaar/multikey-context';
 import * as didContext from 'did-context';
 import * as statusContext from '@digitalbazaar/vc-bitstring-status-list-context';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 
 globalThis.fetch = async url => { throw new Error(`network access refused in tests: ${url}`); };
 
@@ -53,14 +54,21 @@ const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
 const results = [];
 for(const credential of input.credentials) {
   try {
-    const result = await vc.verifyCredential({credential, suite, documentLoader, now: new Date(input.now)});
+    // checkStatus fetches the status list through the same offline loader and verifies it.
+    const result = await vc.verifyCredential(
+      {credential, suite, documentLoader, checkStatus, now: new Date(input.now)});
     const errors = [];
     if(result.error) {
       for(const e of (result.error.errors || [result.error])) {
         errors.push(String(e.message || e));
       }
     }
-    results.push({verified: Boolean(result.verified), errors});
+    // verified covers the proof and a successful status check; the status bit itself (true =
+    // revoked) is in statusResult, reported separately so the caller cannot mistake one for the other.
+    const statuses = (result.statusResult?.results || []).map(r => ({
+      purpose: r.credentialStatus?.statusPurpose, set: Boolean(r.status), verified: Boolean(r.verified)
+    }));
+    results.push({verified: Boolean(result.verified), statuses, errors});
   } catch(e) {
     results.push({verified: false, errors: [String(e.message || e)]});
   }

@@ -1,0 +1,128 @@
+"""OB 3.0 revocation through a Bitstring Status List, in step with OB 2.0 revocation."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from service.clock import FixedClock
+from service.domain.status_bits import MIN_ENTRIES, decode, encode, is_set
+from service.verification.ob3 import verify_credential
+from service.verification.report import Outcome
+from service.verification.status import bitstring_checker
+from tests.api.conftest import World
+from tests.api.test_ob3 import credential_of, did_resolver, status_checker
+from tests.factories import auth, issue_award
+
+PUBLIC = "https://badges.example.test"
+
+
+def status_list_of(client: TestClient, credential: dict[str, Any]) -> dict[str, Any]:
+    response = client.get(credential["credentialStatus"]["statusListCredential"].removeprefix(PUBLIC))
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-cache"
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def test_each_credential_has_a_random_place_in_its_issuers_list(client: TestClient, world: World) -> None:
+    credentials = [credential_of(client, world.award_id)]
+    credentials += [
+        credential_of(client, issue_award(client, world.coordinator, world.badge_class_id)["id"])
+        for _ in range(9)
+    ]
+    entries = [c["credentialStatus"] for c in credentials]
+    assert {e["type"] for e in entries} == {"BitstringStatusListEntry"}
+    assert {e["statusPurpose"] for e in entries} == {"revocation"}
+    assert len({e["statusListCredential"] for e in entries}) == 1  # one list for the issuer
+    positions = [int(e["statusListIndex"]) for e in entries]
+    assert len(set(positions)) == 10
+    assert positions != sorted(positions) or max(positions) > 1000  # not handed out in order
+    assert all(e["id"] == f"{e['statusListCredential']}#{e['statusListIndex']}" for e in entries)
+    status_list = status_list_of(client, credentials[0])
+    assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert status_list["issuer"] == credentials[0]["issuer"]["id"]
+    assert status_list["credentialSubject"]["statusPurpose"] == "revocation"
+    bits = decode(status_list["credentialSubject"]["encodedList"])
+    assert len(bits) * 8 == MIN_ENTRIES
+    assert not any(is_set(bits, p) for p in positions)
+
+
+def test_revocation_shows_on_the_next_fetch_in_both_standards(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    credential = credential_of(client, world.award_id)
+    other = credential_of(client, issue_award(client, world.coordinator, world.badge_class_id)["id"])
+    report = verify_credential(
+        credential, resolve_did=did_resolver(client), check_status=status_checker(client), now=clock.now()
+    )
+    assert report.outcome_of("status") is Outcome.PASSED
+    client.post(
+        f"/api/v1/awards/{world.award_id}/revoke",
+        json={"reason": "Erreur de saisie"},
+        headers=auth(world.coordinator),
+    )
+    bits = decode(status_list_of(client, credential)["credentialSubject"]["encodedList"])
+    assert is_set(bits, int(credential["credentialStatus"]["statusListIndex"]))
+    assert not is_set(bits, int(other["credentialStatus"]["statusListIndex"]))
+    revoked = verify_credential(
+        credential, resolve_did=did_resolver(client), check_status=status_checker(client), now=clock.now()
+    )
+    assert revoked.outcome_of("status") is Outcome.FAILED
+    assert "revoked" in next(c.reason for c in revoked.checks if c.name == "status")
+    assert revoked.outcome_of("proof") is Outcome.PASSED  # the credential is genuine, and revoked
+    still = verify_credential(
+        other, resolve_did=did_resolver(client), check_status=status_checker(client), now=clock.now()
+    )
+    assert still.valid
+    assert (
+        client.get(f"/awards/{world.award_id}", headers={"Accept": "application/json"}).status_code == 410
+    )  # OB 2.0
+
+
+def test_a_forged_or_foreign_status_list_is_refused(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    credential = credential_of(client, world.award_id)
+    genuine = status_list_of(client, credential)
+    # A list "un-revoking" nothing but re-encoded by someone else: the proof no longer matches.
+    forged = copy.deepcopy(genuine)
+    forged["credentialSubject"]["encodedList"] = encode(b"\xff" * (MIN_ENTRIES // 8))
+    other_credential = credential_of(
+        client, issue_award(client, world.coordinator, world.badge_class_id)["id"]
+    )
+    foreign_award = client.post(
+        f"/api/v1/issuers/{world.other_issuer_id}/badge-classes",
+        json={
+            "name": "B",
+            "description": "D",
+            "criteria_narrative": "C",
+            "image": "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=",
+        },
+        headers=auth(world.admin),
+    )
+    assert foreign_award.status_code == 201, foreign_award.text
+    foreign_credential = credential_of(
+        client, issue_award(client, world.admin, foreign_award.json()["id"])["id"]
+    )
+    foreign_list = status_list_of(client, foreign_credential)
+    for served, why in ((forged, "proof"), (foreign_list, "not published by the credential's issuer")):
+        checker = bitstring_checker(fetch=lambda _url, doc=served: doc, resolve_did=did_resolver(client))
+        ok, reason = checker(other_credential)
+        assert not ok
+        assert why in reason
+    unreachable = bitstring_checker(fetch=lambda _url: None, resolve_did=did_resolver(client))
+    assert unreachable(other_credential)[0] is False
+    for entry in (
+        {"type": "1EdTechRevocationList", "id": "x"},
+        {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
+    ):
+        odd = {**other_credential, "credentialStatus": entry}
+        assert status_checker(client)(odd)[0] is False  # fails closed on what it cannot check
+
+
+def test_unknown_status_list(client: TestClient) -> None:
+    for list_id in ("x" * 26, "inconnu", "%00"):
+        assert client.get(f"/status/{list_id}").status_code == 404

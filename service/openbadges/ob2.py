@@ -74,12 +74,18 @@ def issuer(record: IssuerRecord, urls: PublicUrls, active_key_id: str | None) ->
     return document
 
 
-def badge_class(record: BadgeClassRecord, urls: PublicUrls) -> Json:
+def criteria_fields(record: BadgeClassRecord) -> Json:
+    """The criteria in the Open Badges vocabulary (the same terms in OB 2.0 and 3.0)."""
     criteria: Json = {}
     if record.criteria_url:
         criteria["id"] = record.criteria_url
     if record.criteria_narrative:
         criteria["narrative"] = record.criteria_narrative
+    return criteria
+
+
+def badge_class(record: BadgeClassRecord, urls: PublicUrls) -> Json:
+    criteria = criteria_fields(record)
     document: Json = {
         "@context": CONTEXT,
         "type": "BadgeClass",

@@ -14,6 +14,7 @@ from service.openbadges.ob2 import (
     BadgeClassRecord,
     IssuerRecord,
     alignment_fields,
+    criteria_fields,
     evidence_fields,
     iso,
 )
@@ -47,11 +48,7 @@ def achievement(
     record: BadgeClassRecord, urls: PublicUrls, language: str, *, with_context: bool = False
 ) -> Json:
     """The badge class as an OB 3.0 Achievement (criteria, alignments, tags, image, language)."""
-    criteria: Json = {}
-    if record.criteria_url:
-        criteria["id"] = record.criteria_url
-    if record.criteria_narrative:
-        criteria["narrative"] = record.criteria_narrative
+    criteria = criteria_fields(record)
     document: Json = {
         "id": urls.achievement(record.id),
         "type": ["Achievement"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from pyld import jsonld
 
-from service.openbadges.contexts import document_loader
+from service.openbadges.contexts import CREDENTIALS_V2, document_loader
 from service.signing.multibase import from_multibase_z, multibase_z
 
 Json = dict[str, Any]
@@ -48,6 +49,48 @@ def canonicalize(document: Json) -> str:
     return result
 
 
+# The proof configuration of §3.3.5 has one fixed shape. Under the VC 2.0 context, whose terms
+# are protected (no later context may redefine them), its canonical N-Quads are five statements
+# about one blank node, written here directly instead of running the full JSON-LD algorithm.
+# tests/unit/test_data_integrity.py proves this equal to pyld's output for generated inputs.
+_PROOF_KEYS = frozenset({"@context", "type", "cryptosuite", "created", "verificationMethod", "proofPurpose"})
+_CREATED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
+# An absolute IRI with none of the characters N-Quads would escape or JSON-LD would refuse.
+_PLAIN_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+\Z")
+_SEC = "https://w3id.org/security#"
+
+
+def canonicalize_proof_configuration(config: Json) -> str:
+    """RDFC-1.0 N-Quads of a proof configuration; the full algorithm for any unusual shape."""
+    context = config.get("@context")
+    method = config.get("verificationMethod")
+    created = config.get("created")
+    if (
+        set(config) == _PROOF_KEYS
+        and isinstance(context, list)
+        and context
+        and context[0] == CREDENTIALS_V2
+        and all(isinstance(c, str) for c in context)
+        and config.get("type") == PROOF_TYPE
+        and config.get("cryptosuite") == CRYPTOSUITE
+        and config.get("proofPurpose") == "assertionMethod"
+        and isinstance(created, str)
+        and _CREATED.match(created)
+        and isinstance(method, str)
+        and _PLAIN_IRI.match(method)
+    ):
+        lines = [
+            f'_:c14n0 <http://purl.org/dc/terms/created> "{created}"'
+            "^^<http://www.w3.org/2001/XMLSchema#dateTime> .",
+            f"_:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{_SEC}{PROOF_TYPE}> .",
+            f'_:c14n0 <{_SEC}cryptosuite> "{CRYPTOSUITE}"^^<{_SEC}cryptosuiteString> .',
+            f"_:c14n0 <{_SEC}proofPurpose> <{_SEC}assertionMethod> .",
+            f"_:c14n0 <{_SEC}verificationMethod> <{method}> .",
+        ]
+        return "\n".join(sorted(lines)) + "\n"
+    return canonicalize(config)
+
+
 def proof_configuration(document: Json, verification_method: str, created: datetime) -> Json:
     """§3.3.5: the proof options, with the document's @context, without proofValue."""
     return {
@@ -74,7 +117,7 @@ def add_proof(
     """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof appended (§3.3.1 create)."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     config = proof_configuration(unsecured, verification_method, created)
-    signature = private_key.sign(hash_data(canonicalize(config), canonicalize(unsecured)))
+    signature = private_key.sign(hash_data(canonicalize_proof_configuration(config), canonicalize(unsecured)))
     proof = {k: v for k, v in config.items() if k != "@context"}
     proof["proofValue"] = multibase_z(signature)
     secured = copy.deepcopy(document)
@@ -130,7 +173,9 @@ def _verify(secured: Json, resolve_key: KeyResolver) -> ProofCheck:
     config["@context"] = unsecured.get("@context")
     signature = from_multibase_z(str(proof.get("proofValue", "")))
     try:
-        public_key.verify(signature, hash_data(canonicalize(config), canonicalize(unsecured)))
+        public_key.verify(
+            signature, hash_data(canonicalize_proof_configuration(config), canonicalize(unsecured))
+        )
     except InvalidSignature:
         return ProofCheck(False, "the signature does not match the document", method)
     return ProofCheck(True, f"signed by {method}", method)

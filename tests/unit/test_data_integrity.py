@@ -1,13 +1,23 @@
 import copy
+import string
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from service.openbadges.contexts import CREDENTIALS_V2
 from service.openbadges.ob3 import CONTEXT, CREDENTIAL_SCHEMA
 from service.openbadges.schema import schema_errors
-from service.signing.data_integrity import add_proof, canonicalize, verify_proof
+from service.signing.data_integrity import (
+    add_proof,
+    canonicalize,
+    canonicalize_proof_configuration,
+    proof_configuration,
+    verify_proof,
+)
 
 KEY = ed25519.Ed25519PrivateKey.generate()
 METHOD = "did:web:badges.example.test:issuers:aaaaaaaaaaaaaaaaaaaaaaaaaa#k1"
@@ -88,3 +98,47 @@ def test_a_context_without_a_local_copy_is_never_fetched() -> None:
     document["@context"].append("https://contexts.example.org/v1")
     with pytest.raises(ProofError, match="canonicalization failed"):
         canonicalize(document)
+
+
+IRI_CHARS = st.text(
+    alphabet=string.ascii_letters + string.digits + "._~:/?#@!$&'()*+,;=%-", min_size=1, max_size=40
+)
+WHENS = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9999, 1, 1), timezones=st.just(UTC))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    method=st.one_of(
+        st.builds(lambda s: f"did:web:badges.example.test:issuers:{s}", IRI_CHARS),
+        st.builds(lambda s: f"https://h.example/{s}", IRI_CHARS),
+    ),
+    created=WHENS,
+    context=st.sampled_from([list(CONTEXT), [CREDENTIALS_V2]]),
+)
+def test_the_direct_proof_configuration_form_equals_the_full_algorithm(
+    method: str, created: datetime, context: list[str]
+) -> None:
+    config = proof_configuration({"@context": context}, method, created)
+    assert canonicalize_proof_configuration(config) == canonicalize(config)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"proofPurpose": "authentication"},
+        {"created": "2026-11-22T10:00:00.123Z"},
+        {"verificationMethod": "did:web:x.example#a b"},  # not a plain IRI: the full algorithm decides
+        {"extra": "x"},
+        {"@context": ["https://www.w3.org/2018/credentials/v1"]},
+    ],
+)
+def test_an_unusual_proof_configuration_takes_the_full_algorithm(change: dict[str, Any]) -> None:
+    config = {**proof_configuration({"@context": list(CONTEXT)}, METHOD, WHEN), **change}
+    try:
+        expected: str | None = canonicalize(config)
+    except Exception as exc:  # the full algorithm refuses it: so must the shortcut
+        expected = None
+        with pytest.raises(type(exc)):
+            canonicalize_proof_configuration(config)
+    if expected is not None:
+        assert canonicalize_proof_configuration(config) == expected

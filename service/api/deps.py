@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,6 +19,7 @@ from service.settings import Settings
 from service.signing.keystore import KeyStore
 from service.usecases import tokens
 from service.usecases.context import Context
+from service.usecases.status import SignedListCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class Services:
     clock: Clock
     keys: KeyStore
     urls: PublicUrls
+    signed_lists: SignedListCache = field(default_factory=SignedListCache)
 
 
 def services(request: Request) -> Services:

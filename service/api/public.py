@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from service.api.deps import ContextDep
+from service.api.deps import ContextDep, ServicesDep
 from service.api.negotiation import json_media_type, wants_html
 from service.errors import Gone, NotFound
 from service.openbadges import ob2, ob3
@@ -210,10 +210,25 @@ def issuer_jwks(issuer_id: str, ctx: ContextDep) -> Response:
 
 
 @router.get("/status/{list_id}", summary="Bitstring Status List credential (revocation), signed")
-def status_list_document(list_id: str, request: Request, ctx: ContextDep) -> Response:
-    document = status.list_credential(ctx, list_id)
-    # Revalidated on every use: a revocation must show on the next fetch.
-    return _json(request, document, cache=NO_STORE)
+def status_list_document(list_id: str, request: Request, ctx: ContextDep, services: ServicesDep) -> Response:
+    signed = status.list_credential(ctx, list_id, services.signed_lists)
+    # Revalidated on every use (a revocation must show on the next fetch), cheaply: the ETag
+    # changes exactly when the bits or the signing key do.
+    headers = {"Cache-Control": NO_STORE, "ETag": signed.etag, "Vary": "Accept", **_CORS}
+    matches = _etags(request.headers.get("if-none-match"))
+    if signed.etag in matches or "*" in matches:
+        return Response(status_code=304, headers=headers)
+    response = _json(request, signed.document, cache=NO_STORE)
+    response.headers["ETag"] = signed.etag
+    return response
+
+
+def _etags(header: str | None) -> set[str]:
+    """Entity tags of an If-None-Match header (RFC 9110 §13.1.2), compared weakly."""
+    if not header:
+        return set()
+    tags = {tag.strip() for tag in header.split(",")}
+    return tags | {tag[2:] if tag.startswith("W/") else "W/" + tag for tag in tags}
 
 
 @router.get("/keys/{kid}", summary="Public key (OB 2.0 CryptographicKey)")

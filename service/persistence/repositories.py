@@ -137,6 +137,11 @@ class SigningKeys:
         )
         return self.session.scalar(query)
 
+    def active_by_algorithm(self, issuer_id: str) -> dict[str, SigningKey]:
+        """The issuer's current key of each algorithm, in one query."""
+        query = select(SigningKey).where(SigningKey.issuer_id == issuer_id, SigningKey.retired_at.is_(None))
+        return {key.algorithm: key for key in self.session.scalars(query)}
+
     def for_issuer(
         self, issuer_id: str, algorithm: str | None = None, *, published_only: bool = False
     ) -> Sequence[SigningKey]:
@@ -178,17 +183,23 @@ class StatusLists:
     def get(self, list_id: str) -> StatusList | None:
         return self.session.get(StatusList, list_id) if is_id(list_id) else None
 
-    def newest(self, issuer_id: str, purpose: str) -> StatusList | None:
+    def open_for_update(self, issuer_id: str, purpose: str, fill_limit: int) -> StatusList | None:
+        """The issuer's newest list with fewer than ``fill_limit`` places given, locked until the
+        transaction ends (PostgreSQL): allocations in one list are serialised, so two
+        transactions never pick the same free place."""
         query = (
             select(StatusList)
-            .where(StatusList.issuer_id == issuer_id, StatusList.purpose == purpose)
+            .where(
+                StatusList.issuer_id == issuer_id,
+                StatusList.purpose == purpose,
+                StatusList.allocated < fill_limit,
+            )
             .order_by(StatusList.created_at.desc(), StatusList.id)
             .limit(1)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
         return self.session.scalar(query)
-
-    def count(self, list_id: str) -> int:
-        return self.session.scalar(select(func.count()).where(StatusEntry.list_id == list_id)) or 0
 
     def is_taken(self, list_id: str, position: int) -> bool:
         query = select(StatusEntry.position).where(

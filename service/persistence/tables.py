@@ -174,6 +174,9 @@ class StatusList(Base):
     issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="RESTRICT"), index=True)
     purpose: Mapped[str] = mapped_column(String(16))  # revocation
     size: Mapped[int]
+    # Places given so far; kept beside the entries so that deciding to open a new list does not
+    # count them. Updated under the row lock that also serialises allocation in this list.
+    allocated: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime]
 
 

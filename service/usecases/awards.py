@@ -39,7 +39,8 @@ def issue(ctx: Context, badge_class: BadgeClass, command: AwardCreate) -> Award:
         expires_at = expires_at.astimezone(UTC).replace(microsecond=0)
         if expires_at <= issued_on:
             raise InvalidInput("expires-before-issue", field="expires_at")
-    key = SigningKeys(ctx.session).active(badge_class.issuer_id, Algorithm.RS256.value)
+    active_keys = SigningKeys(ctx.session).active_by_algorithm(badge_class.issuer_id)
+    key = active_keys.get(Algorithm.RS256.value)
     if key is None:
         raise Conflict("issuer-has-no-signing-key", id=badge_class.issuer_id)
     award = Award(
@@ -63,7 +64,7 @@ def issue(ctx: Context, badge_class: BadgeClass, command: AwardCreate) -> Award:
     award.signed_assertion = sign_json(payload, private_key, Algorithm.RS256, key.kid)
     ctx.session.add(award)
     ctx.session.flush()  # the status entry refers to the award row
-    sign_credential(ctx, award, badge_class)
+    sign_credential(ctx, award, badge_class, active_keys)
     ctx.session.flush()
     return award
 

@@ -38,9 +38,14 @@ def achievement(ctx: Context, badge_class: BadgeClass) -> dict[str, Any]:
     return ob3.achievement(badge_class, ctx.urls, badge_class.language)
 
 
-def sign_credential(ctx: Context, award: Award, badge_class: BadgeClass) -> None:
-    """Give the award its OB 3.0 credential. An invalid credential is refused, never signed."""
+def sign_credential(
+    ctx: Context, award: Award, badge_class: BadgeClass, active_keys: dict[str, SigningKey] | None = None
+) -> None:
+    """Give the award its OB 3.0 credential. An invalid credential is refused, never signed.
+    ``active_keys`` (algorithm to current key) saves a query when the caller has them."""
     issuer = badge_class.issuer
+    if active_keys is None:
+        active_keys = SigningKeys(ctx.session).active_by_algorithm(issuer.id)
     unsigned = ob3.credential(
         award,
         issuer_profile=profile(ctx, issuer),
@@ -51,14 +56,18 @@ def sign_credential(ctx: Context, award: Award, badge_class: BadgeClass) -> None
     errors = schema_errors(unsigned)
     if errors:
         raise InvalidInput("credential-schema-invalid", errors="; ".join(errors[:5]))
-    key = _active_ed25519(ctx, issuer.id)
+    key = _active(active_keys, issuer.id, Algorithm.EDDSA)
     private_key = ctx.keys.load(issuer.id, key.kid)
     if not isinstance(private_key, ed25519.Ed25519PrivateKey):
         raise KeyFileMissing(f"key {key.kid} is not an Ed25519 key")
     method = verification_method_id(did_of(ctx, issuer.id), key.kid)
     award.credential = add_proof(unsigned, private_key, method, ctx.clock.now())
     award.credential_kid = key.kid
-    award.credential_jwt = _jwt(ctx, issuer.id, unsigned, Algorithm.RS256)
+    # RS256 kids are RFC 7638 thumbprints found in the issuer's JWKS.
+    rsa_key = _active(active_keys, issuer.id, Algorithm.RS256)
+    award.credential_jwt = vc_jwt.encode(
+        unsigned, ctx.keys.load(issuer.id, rsa_key.kid), Algorithm.RS256, rsa_key.kid
+    )
 
 
 def signed_credential(award: Award) -> dict[str, Any]:
@@ -82,22 +91,14 @@ def credential_jwt(ctx: Context, award: Award, algorithm: Algorithm) -> str:
     raise NotFound("credential-not-available", id=award.id)
 
 
-def _jwt(ctx: Context, issuer_id: str, credential: dict[str, Any], algorithm: Algorithm) -> str:
-    key = SigningKeys(ctx.session).active(issuer_id, algorithm.value)
-    if key is None:
-        raise Conflict("issuer-has-no-signing-key", id=issuer_id)
-    # RS256 kids are RFC 7638 thumbprints found in the issuer's JWKS.
-    return vc_jwt.encode(credential, ctx.keys.load(issuer_id, key.kid), algorithm, key.kid)
-
-
 def issuer_jwks(ctx: Context, issuer: Issuer) -> dict[str, Any]:
     """Every key of the issuer not withdrawn, as a JWK Set (RFC 7517) with thumbprint kids."""
     keys = SigningKeys(ctx.session).for_issuer(issuer.id, published_only=True)
     return {"keys": [{**k.public_jwk, "kid": k.kid, "alg": k.algorithm, "use": "sig"} for k in keys]}
 
 
-def _active_ed25519(ctx: Context, issuer_id: str) -> SigningKey:
-    key = SigningKeys(ctx.session).active(issuer_id, Algorithm.EDDSA.value)
+def _active(active_keys: dict[str, SigningKey], issuer_id: str, algorithm: Algorithm) -> SigningKey:
+    key = active_keys.get(algorithm.value)
     if key is None:
         raise Conflict("issuer-has-no-signing-key", id=issuer_id)
     return key

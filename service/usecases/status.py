@@ -3,6 +3,10 @@ the list is published as a signed BitstringStatusListCredential, derived from th
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -27,13 +31,14 @@ FILL_LIMIT = status_bits.MIN_ENTRIES * 3 // 4
 def allocate(ctx: Context, award: Award, purpose: str = REVOCATION) -> dict[str, Any]:
     """Give the award a place in the issuer's current list; return its credentialStatus entry."""
     repo = StatusLists(ctx.session)
-    status_list = repo.newest(award.issuer_id, purpose)
-    if status_list is None or repo.count(status_list.id) >= FILL_LIMIT:
+    status_list = repo.open_for_update(award.issuer_id, purpose, FILL_LIMIT)
+    if status_list is None:
         status_list = StatusList(
             id=new_id(),
             issuer_id=award.issuer_id,
             purpose=purpose,
             size=status_bits.MIN_ENTRIES,
+            allocated=0,
             created_at=ctx.clock.now(),
         )
         ctx.session.add(status_list)
@@ -41,6 +46,7 @@ def allocate(ctx: Context, award: Award, purpose: str = REVOCATION) -> dict[str,
     list_id = status_list.id
     position = status_bits.random_index(status_list.size, lambda p: repo.is_taken(list_id, p))
     ctx.session.add(StatusEntry(list_id=status_list.id, position=position, award_id=award.id))
+    status_list.allocated += 1
     ctx.session.flush()
     url = ctx.urls.status_list(status_list.id)
     return {
@@ -52,13 +58,59 @@ def allocate(ctx: Context, award: Award, purpose: str = REVOCATION) -> dict[str,
     }
 
 
-def list_credential(ctx: Context, list_id: str) -> dict[str, Any]:
-    """The list as a BitstringStatusListCredential signed now by the issuer's active Ed25519 key."""
+@dataclass(frozen=True, slots=True)
+class SignedList:
+    document: dict[str, Any]
+    etag: str  # weak: two signatures of the same bits differ only in the proof's creation time
+
+
+class SignedListCache:
+    """Signed status lists by (list, signing key, bits): a list is signed again only when a
+    revocation or a key rotation changed it. Bounded, shared by the threads of one process."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, str], document: dict[str, Any]) -> None:
+        with self._lock:
+            self._items[key] = document
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def list_credential(ctx: Context, list_id: str, cache: SignedListCache | None = None) -> SignedList:
+    """The list as a BitstringStatusListCredential signed by the issuer's active Ed25519 key:
+    re-signed when its bits or that key changed, otherwise taken from ``cache``."""
     repo = StatusLists(ctx.session)
     status_list = repo.get(list_id)
     if status_list is None:
         raise NotFound("status-list-not-found", id=list_id)
     bits = status_bits.bitstring(status_list.size, repo.revoked_positions(status_list.id))
+    encoded = status_bits.encode(bits)
+    key = SigningKeys(ctx.session).active(status_list.issuer_id, Algorithm.EDDSA.value)
+    if key is None:
+        raise Conflict("issuer-has-no-signing-key", id=status_list.issuer_id)
+    cache_key = (status_list.id, key.kid, encoded)
+    etag = 'W/"' + hashlib.sha256("\n".join(cache_key).encode()).hexdigest()[:32] + '"'
+    document = cache.get(cache_key) if cache is not None else None
+    if document is None:
+        document = _signed_list(ctx, status_list, encoded, key.kid)
+        if cache is not None:
+            cache.put(cache_key, document)
+    return SignedList(document, etag)
+
+
+def _signed_list(ctx: Context, status_list: StatusList, encoded: str, kid: str) -> dict[str, Any]:
     url = ctx.urls.status_list(status_list.id)
     did = issuer_did(ctx.urls.host, status_list.issuer_id)
     document = {
@@ -71,13 +123,10 @@ def list_credential(ctx: Context, list_id: str) -> dict[str, Any]:
             "id": f"{url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": status_list.purpose,
-            "encodedList": status_bits.encode(bits),
+            "encodedList": encoded,
         },
     }
-    key = SigningKeys(ctx.session).active(status_list.issuer_id, Algorithm.EDDSA.value)
-    if key is None:
-        raise Conflict("issuer-has-no-signing-key", id=status_list.issuer_id)
-    private_key = ctx.keys.load(status_list.issuer_id, key.kid)
+    private_key = ctx.keys.load(status_list.issuer_id, kid)
     if not isinstance(private_key, ed25519.Ed25519PrivateKey):
-        raise KeyFileMissing(f"key {key.kid} is not an Ed25519 key")
-    return add_proof(document, private_key, verification_method_id(did, key.kid), ctx.clock.now())
+        raise KeyFileMissing(f"key {kid} is not an Ed25519 key")
+    return add_proof(document, private_key, verification_method_id(did, kid), ctx.clock.now())

@@ -6,9 +6,13 @@ import copy
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 
 from service.clock import FixedClock
 from service.domain.status_bits import MIN_ENTRIES, decode, encode, is_set
+from service.persistence.database import Database
+from service.persistence.tables import StatusList
+from service.usecases.status import FILL_LIMIT
 from service.verification.ob3 import verify_credential
 from service.verification.report import Outcome
 from service.verification.status import bitstring_checker
@@ -126,3 +130,63 @@ def test_a_forged_or_foreign_status_list_is_refused(
 def test_unknown_status_list(client: TestClient) -> None:
     for list_id in ("x" * 26, "inconnu", "%00"):
         assert client.get(f"/status/{list_id}").status_code == 404
+
+
+def test_the_list_is_revalidated_cheaply_and_changes_with_a_revocation(
+    client: TestClient, world: World
+) -> None:
+    url = credential_of(client, world.award_id)["credentialStatus"]["statusListCredential"]
+    path = url.removeprefix(PUBLIC)
+    first = client.get(path)
+    etag = first.headers["etag"]
+    assert etag.startswith('W/"')
+    again = client.get(path)
+    assert again.json() == first.json()  # not signed again: the same proof
+    assert again.headers["etag"] == etag
+    unchanged = client.get(path, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert unchanged.headers["etag"] == etag
+    assert client.get(path, headers={"If-None-Match": etag.removeprefix("W/")}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": '"autre", *'}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": '"autre"'}).status_code == 200
+    client.post(
+        f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "Erreur"}, headers=auth(world.coordinator)
+    )
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200  # the revocation shows on the next fetch, cache or not
+    assert changed.headers["etag"] != etag
+    assert changed.json()["credentialSubject"] != first.json()["credentialSubject"]
+
+
+def test_a_key_rotation_re_signs_the_list(client: TestClient, world: World) -> None:
+    path = credential_of(client, world.award_id)["credentialStatus"]["statusListCredential"]
+    before = client.get(path.removeprefix(PUBLIC))
+    rotated = client.post(f"/api/v1/issuers/{world.issuer_id}/keys/rotate", headers=auth(world.admin))
+    assert rotated.status_code in (200, 201), rotated.text
+    after = client.get(path.removeprefix(PUBLIC))
+    assert after.headers["etag"] != before.headers["etag"]
+    assert after.json()["proof"][0]["verificationMethod"] != before.json()["proof"][0]["verificationMethod"]
+
+
+def test_a_new_list_opens_when_the_current_one_is_three_quarters_full(
+    client: TestClient, world: World, database: Database
+) -> None:
+    first = credential_of(client, world.award_id)["credentialStatus"]["statusListCredential"]
+    with database.transaction() as session:
+        session.execute(update(StatusList).values(allocated=FILL_LIMIT - 1))
+    just_fits = issue_award(client, world.coordinator, world.badge_class_id)["id"]
+    assert credential_of(client, just_fits)["credentialStatus"]["statusListCredential"] == first
+    overflow = issue_award(client, world.coordinator, world.badge_class_id)["id"]
+    second = credential_of(client, overflow)["credentialStatus"]["statusListCredential"]
+    assert second != first
+    following = issue_award(client, world.coordinator, world.badge_class_id)["id"]
+    assert credential_of(client, following)["credentialStatus"]["statusListCredential"] == second
+    for url in (first, second):  # the full list is still published: its credentials still check
+        assert client.get(url.removeprefix(PUBLIC)).status_code == 200
+    with database.transaction(write=False) as session:
+        counts = {
+            row.id: row.allocated for row in session.execute(select(StatusList.id, StatusList.allocated))
+        }
+    assert counts[second.rsplit("/", 1)[1]] == 2
+    assert counts[first.rsplit("/", 1)[1]] == FILL_LIMIT

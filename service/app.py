@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from service import __version__
-from service.api import problems, public, v1_awards, v1_badge_classes, v1_issuers
+from service.api import problems, public, v1_awards, v1_badge_classes, v1_issuers, v1_sessions
 from service.api.deps import Services
 from service.api.limits import BodySizeLimit
 from service.clock import Clock, SystemClock
@@ -15,7 +15,7 @@ from service.settings import Settings, resolve_secret
 from service.signing.keystore import KeyStore
 
 API_PREFIX = "/api/v1"
-API_ROUTERS = (v1_issuers.router, v1_badge_classes.router, v1_awards.router)
+API_ROUTERS = (v1_issuers.router, v1_badge_classes.router, v1_awards.router, v1_sessions.router)
 PUBLIC_ROUTERS = (public.router,)
 
 DESCRIPTION = """
@@ -56,6 +56,7 @@ def create_app(
             {"name": "issuers", "description": "Émetteurs · Issuers"},
             {"name": "badge classes", "description": "Badges · Badge classes"},
             {"name": "awards", "description": "Attributions · Awards"},
+            {"name": "sessions", "description": "Formations entre pairs · Peer-training sessions"},
             {"name": "public documents", "description": "Documents publics Open Badges · Public documents"},
         ],
     )

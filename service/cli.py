@@ -1,4 +1,4 @@
-"""The ``fabrique`` command: serve, migrate, manage keys and tokens."""
+"""The ``fabrique`` command: serve, send emails, migrate, manage keys and tokens."""
 
 from __future__ import annotations
 
@@ -72,6 +72,39 @@ def serve(
         )
     else:
         uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="send what is due, then exit")] = False,
+    poll: Annotated[float, typer.Option(help="seconds between polls when idle")] = 2.0,
+) -> None:
+    """Send the queued emails (several workers may run at once, on several hosts)."""
+    import signal
+    import threading
+
+    from service.mail.smtp import SmtpSender
+    from service.worker import drain_once, run, worker_name
+
+    settings = _settings()
+    try:
+        sender = SmtpSender.from_settings(settings)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    services = build_services(settings)
+    if once:
+        name = worker_name()
+        total = 0
+        while (drained := drain_once(services, sender, name)).claimed:
+            total += drained.sent
+        typer.echo(f"{total} email(s) sent")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    run(services, sender, stop=stop, poll_seconds=poll)
 
 
 def asgi() -> object:

@@ -21,6 +21,12 @@ class Environment(StrEnum):
     TEST = "test"
 
 
+class SmtpSecurity(StrEnum):
+    NONE = "none"  # a relay on loopback or a private network
+    STARTTLS = "starttls"
+    TLS = "tls"  # implicit TLS, usually port 465
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
@@ -35,6 +41,14 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     max_image_bytes: int = Field(default=512 * 1024, gt=0)
     max_request_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    # Emails (sent by `fabrique worker`).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_security: SmtpSecurity = SmtpSecurity.NONE
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    mail_from: str = "badges@localhost"
 
     @field_validator("public_url")
     @classmethod

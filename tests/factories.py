@@ -114,6 +114,47 @@ def issue_award(client: TestClient, token: str, badge_class_id: str, **overrides
     return result
 
 
+# Half-days before the tests' fixed clock (2026-11-22T10:00Z), so the session can be closed.
+MORNING = {"starts_at": "2026-11-20T08:00:00Z", "ends_at": "2026-11-20T11:30:00Z"}
+AFTERNOON = {"starts_at": "2026-11-20T12:30:00Z", "ends_at": "2026-11-20T16:00:00Z"}
+
+
+def session_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": "Accueillir les publics en illectronisme",
+        "objectives": "Mener un diagnostic partagé, puis orienter.",
+        "themes": ["aide_aux_demarches_administratives", "culture_numerique"],
+        "level": "N2",
+        "format": "in_person",
+        "venue_name": "France Services de Lunel",
+        "venue_siret": "73282932000074",
+        "capacity": 5,
+        "half_days": [MORNING, AFTERNOON],
+        "trainers": [{"name": "Alex Martin", "email": "alex.martin@coop.example.org", "role": "lead"}],
+    }
+    body.update(overrides)
+    return body
+
+
+def create_session(client: TestClient, token: str, issuer_id: str, **overrides: Any) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/issuers/{issuer_id}/sessions", json=session_body(**overrides), headers=auth(token)
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def set_trainer_rule(client: TestClient, token: str, badge_class_id: str, **rule: Any) -> dict[str, Any]:
+    body = {"min_sessions": 1, "min_session_peers": 3, "max_session_peers": 5, **rule}
+    response = client.put(
+        f"/api/v1/badge-classes/{badge_class_id}/trainer-rule", json=body, headers=auth(token)
+    )
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
 def row_counts(database: Database) -> dict[str, int]:
     """Rows per table: compared before and after a refused request to prove it wrote nothing."""
     from sqlalchemy import func, select

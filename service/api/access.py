@@ -13,7 +13,8 @@ from fastapi import Depends
 from service.api.deps import ContextDep, PrincipalDep, require_admin, require_read, require_write
 from service.domain.access import Principal
 from service.persistence.tables import Award, BadgeClass, Issuer
-from service.usecases import awards, badge_classes, issuers
+from service.persistence.training_tables import TrainingSession
+from service.usecases import awards, badge_classes, issuers, sessions
 
 
 def _admin(principal: PrincipalDep) -> Principal:
@@ -57,6 +58,18 @@ def _writable_award(award_id: str, ctx: ContextDep, principal: PrincipalDep) -> 
     return award
 
 
+def _readable_session(session_id: str, ctx: ContextDep, principal: PrincipalDep) -> TrainingSession:
+    training = sessions.get(ctx, session_id)
+    require_read(principal, training.issuer_id)
+    return training
+
+
+def _writable_session(session_id: str, ctx: ContextDep, principal: PrincipalDep) -> TrainingSession:
+    training = sessions.get(ctx, session_id)
+    require_write(principal, training.issuer_id)
+    return training
+
+
 AdminDep = Annotated[Principal, Depends(_admin)]
 ReadableIssuer = Annotated[Issuer, Depends(_readable_issuer)]
 WritableIssuer = Annotated[Issuer, Depends(_writable_issuer)]
@@ -64,3 +77,5 @@ ReadableBadgeClass = Annotated[BadgeClass, Depends(_readable_badge_class)]
 WritableBadgeClass = Annotated[BadgeClass, Depends(_writable_badge_class)]
 ReadableAward = Annotated[Award, Depends(_readable_award)]
 WritableAward = Annotated[Award, Depends(_writable_award)]
+ReadableSession = Annotated[TrainingSession, Depends(_readable_session)]
+WritableSession = Annotated[TrainingSession, Depends(_writable_session)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.api.i18n import Language
+from service.api.messages_training import TRAINING_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "bad-request": ("Requête invalide", "Bad request", "La requête est invalide.", "The request is invalid."),
@@ -266,6 +267,8 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "An unexpected error occurred; it has been logged.",
     ),
 }
+
+MESSAGES.update(TRAINING_MESSAGES)
 
 
 def render(code: str, language: Language, params: dict[str, Any]) -> tuple[str, str]:

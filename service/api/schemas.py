@@ -87,6 +87,7 @@ class BadgeClassOut(BaseModel):
     alignments: list[dict[str, Any]]
     language: str
     validity_days: int | None
+    prerequisites: list[str]
     public_url: str
     created_at: datetime
     updated_at: datetime
@@ -106,6 +107,7 @@ class BadgeClassOut(BaseModel):
             alignments=list(badge_class.alignments),
             language=badge_class.language,
             validity_days=badge_class.validity_days,
+            prerequisites=[str(p) for p in badge_class.prerequisites],
             public_url=urls.badge_class(badge_class.id),
             created_at=badge_class.created_at,
             updated_at=badge_class.updated_at,

@@ -70,10 +70,16 @@ class BadgeClass(Base):
     alignments: Mapped[list[Any]] = mapped_column(default=list)
     language: Mapped[str] = mapped_column(String(35), default="fr")
     validity_days: Mapped[int | None]
+    # Pathway: the ids of the badge classes whose holders earn this one (empty: not a pathway).
+    prerequisites: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    # The entry of the shipped catalogue this class was imported from, if any.
+    catalogue_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
     issuer: Mapped[Issuer] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (UniqueConstraint("issuer_id", "catalogue_key"),)
 
 
 class Award(Base):
@@ -190,3 +196,8 @@ class StatusEntry(Base):
     award_id: Mapped[str] = mapped_column(ForeignKey("awards.id", ondelete="RESTRICT"), index=True)
 
     __table_args__ = (UniqueConstraint("list_id", "award_id"),)
+
+
+# The training tables live in their own module; importing it here puts them in Base.metadata
+# wherever the schema is used (migrations, tests).
+from service.persistence import training_tables as _training_tables  # noqa: E402, F401

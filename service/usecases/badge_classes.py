@@ -43,12 +43,25 @@ def create(ctx: Context, issuer: Issuer, command: BadgeClassCreate) -> BadgeClas
         alignments=_alignments(command.alignments),
         language=command.language,
         validity_days=command.validity_days,
+        prerequisites=[],
         created_at=now,
         updated_at=now,
     )
     ctx.session.add(badge_class)
     ctx.session.flush()
+    badge_class.prerequisites = _prerequisites(ctx, badge_class, command.prerequisites)
+    ctx.session.flush()
     return badge_class
+
+
+def _prerequisites(ctx: Context, badge_class: BadgeClass, ids: list[str]) -> list[str]:
+    """Other badge classes of the same issuer, each once."""
+    wanted = list(dict.fromkeys(ids))
+    for index, other_id in enumerate(wanted):
+        other = BadgeClasses(ctx.session).get(other_id)
+        if other is None or other.issuer_id != badge_class.issuer_id or other.id == badge_class.id:
+            raise InvalidInput("prerequisite-unknown", field=f"prerequisites.{index}")
+    return wanted
 
 
 _REQUIRED = {"name", "description", "language"}
@@ -62,6 +75,8 @@ def update(ctx: Context, badge_class: BadgeClass, command: BadgeClassUpdate) -> 
             continue
         if field == "alignments":
             value = _alignments(value)
+        elif field == "prerequisites":
+            value = _prerequisites(ctx, badge_class, value)
         elif field == "criteria_url" and value is not None:
             value = str(value)
         setattr(badge_class, field, value)

@@ -176,6 +176,9 @@ class BadgeClassFields(Command):
     alignments: list[Alignment] = Field(default_factory=list, max_length=30)
     language: str = "fr"
     validity_days: int | None = Field(default=None, ge=1, le=36500)
+    prerequisites: list[str] = Field(
+        default_factory=list, max_length=20, description="pathway: badge classes whose holders earn this one"
+    )
 
     @field_validator("language")
     @classmethod
@@ -218,6 +221,7 @@ class BadgeClassUpdate(Command):
     alignments: list[Alignment] | None = Field(default=None, max_length=30)
     language: str | None = None
     validity_days: int | None = Field(default=None, ge=1, le=36500)
+    prerequisites: list[str] | None = Field(default=None, max_length=20)
 
     @field_validator("language")
     @classmethod

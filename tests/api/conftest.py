@@ -9,7 +9,14 @@ from fastapi.testclient import TestClient
 
 from service.domain.access import Role
 from service.persistence.database import Database
-from tests.factories import create_badge_class, create_issuer, issue_award, make_token
+from tests.factories import (
+    create_badge_class,
+    create_issuer,
+    create_session,
+    issue_award,
+    make_token,
+    set_trainer_rule,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,7 @@ class World:
     viewer: str  # read-only, scoped to issuer_id
     badge_class_id: str
     award_id: str
+    session_id: str  # a planned peer-training session of issuer_id
 
 
 @pytest.fixture
@@ -32,6 +40,8 @@ def world(client: TestClient, database: Database) -> World:
     coordinator = make_token(database, Role.COORDINATOR, [issuer["id"]])
     badge_class = create_badge_class(client, coordinator, issuer["id"])
     award = issue_award(client, coordinator, badge_class["id"])
+    session = create_session(client, coordinator, issuer["id"])
+    set_trainer_rule(client, coordinator, badge_class["id"])
     return World(
         admin=admin,
         issuer_id=issuer["id"],
@@ -41,4 +51,5 @@ def world(client: TestClient, database: Database) -> World:
         viewer=make_token(database, Role.VIEWER, [issuer["id"]]),
         badge_class_id=badge_class["id"],
         award_id=award["id"],
+        session_id=session["id"],
     )

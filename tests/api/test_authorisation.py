@@ -51,6 +51,7 @@ def fill(path: str, world: World) -> str:
         "issuer_id": world.issuer_id,
         "badge_class_id": world.badge_class_id,
         "award_id": world.award_id,
+        "session_id": world.session_id,
         "kid": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",  # any kid: the issuer is checked first
     }
     for name, value in values.items():

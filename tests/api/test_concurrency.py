@@ -81,3 +81,34 @@ def test_concurrent_issuance_gives_distinct_status_positions(app: FastAPI, world
         ]
         positions = {(e["statusListCredential"], e["statusListIndex"]) for e in entries}
         assert len(positions) == 16
+
+
+def test_concurrent_closings_issue_each_badge_once(app: FastAPI, world: World, database: Database) -> None:
+    from fastapi.testclient import TestClient
+    from sqlalchemy import func, select
+
+    from service.persistence.training_tables import AwardOrigin, OutboxMessage
+    from tests.api.test_sessions import held_session
+
+    with TestClient(app, base_url="https://badges.example.test") as client:
+        cycle = held_session(client, world)
+    with serve(app) as base, httpx.Client(base_url=base, timeout=60) as http:
+
+        def close(_: int) -> httpx.Response:
+            return http.post(f"/api/v1/sessions/{cycle.session['id']}/close", headers=auth(world.coordinator))
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            responses = list(pool.map(close, range(6)))
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [200, 409, 409, 409, 409, 409], [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"session-already-closed"}
+    with database.transaction(write=False) as session:
+        origins = session.execute(
+            select(AwardOrigin.badge_class_id, AwardOrigin.recipient, func.count()).group_by(
+                AwardOrigin.badge_class_id, AwardOrigin.recipient
+            )
+        ).all()
+        emails = session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert len(origins) == 4  # three participants and the trainer
+    assert all(count == 1 for *_, count in origins)
+    assert emails == 4

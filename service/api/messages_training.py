@@ -1,0 +1,84 @@
+"""Problem messages about sessions and their badges, French first, English second."""
+
+from __future__ import annotations
+
+TRAINING_MESSAGES: dict[str, tuple[str, str, str, str]] = {
+    "session-not-found": (
+        "Session introuvable",
+        "Session not found",
+        "Aucune session n'a l'identifiant {id}.",
+        "No session has the id {id}.",
+    ),
+    "session-closed": (
+        "Session clôturée",
+        "Session closed",
+        "La session {id} est clôturée : ses badges sont émis, elle ne change plus.",
+        "Session {id} is closed: its badges are issued and it no longer changes.",
+    ),
+    "session-cancelled": (
+        "Session annulée",
+        "Session cancelled",
+        "La session {id} est annulée ; repassez-la à l'état « planned » pour la modifier.",
+        "Session {id} is cancelled; set its state back to “planned” to change it.",
+    ),
+    "session-state-change-refused": (
+        "Changement d'état refusé",
+        "State change refused",
+        "Une session à l'état « {current} » ne peut pas passer à « {requested} ».",
+        "A session in state “{current}” cannot move to “{requested}”.",
+    ),
+    "session-already-closed": (
+        "Session déjà clôturée",
+        "Session already closed",
+        "La session {id} est déjà clôturée : aucun badge n'a été émis une seconde fois.",
+        "Session {id} is already closed: no badge was issued a second time.",
+    ),
+    "session-has-no-half-days": (
+        "Session sans demi-journée",
+        "Session without half-days",
+        "La session {id} n'a aucune demi-journée : rien ne permet de juger la présence.",
+        "Session {id} has no half-days: there is nothing to judge attendance by.",
+    ),
+    "session-not-over": (
+        "Session pas encore terminée",
+        "Session not over",
+        "La dernière demi-journée de la session {id} n'est pas encore terminée.",
+        "The last half-day of session {id} is not over yet.",
+    ),
+    "attendance-unknown-person": (
+        "Personne non inscrite",
+        "Person not enrolled",
+        "{email} n'est pas inscrit·e à cette session.",
+        "{email} is not enrolled in this session.",
+    ),
+    "attendance-unknown-half-day": (
+        "Demi-journée inconnue",
+        "Unknown half-day",
+        "Cette demi-journée n'appartient pas à la session.",
+        "This half-day does not belong to the session.",
+    ),
+    "rule-badge-class-unknown": (
+        "Badge inconnu",
+        "Unknown badge class",
+        "Ce badge n'existe pas chez l'émetteur de la session.",
+        "This badge class does not exist for the session's issuer.",
+    ),
+    "rule-badge-class-twice": (
+        "Badge en double",
+        "Badge class twice",
+        "Ce badge a déjà une règle dans cette session.",
+        "This badge class already has a rule in this session.",
+    ),
+    "trainer-rule-not-found": (
+        "Règle introuvable",
+        "Rule not found",
+        "Le badge {id} n'a pas de règle pour les formateur·rices.",
+        "Badge class {id} has no trainer rule.",
+    ),
+    "prerequisite-unknown": (
+        "Prérequis inconnu",
+        "Unknown prerequisite",
+        "Un prérequis doit être un autre badge du même émetteur.",
+        "A prerequisite must be another badge class of the same issuer.",
+    ),
+}

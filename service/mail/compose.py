@@ -1,0 +1,74 @@
+"""An award announcement as an email: plain text and HTML, in the earner's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+SUBJECTS = {
+    "fr": "Vous avez reçu le badge « {badge} » de {issuer}",
+    "en": "You have received the badge “{badge}” from {issuer}",
+}
+
+SEPARATORS = {"en": "—— English version ——", "fr": "—— Version française ——"}
+FOOTER = {"fr": "Fabrique à badges", "en": "Fabrique à badges"}
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    message_id: str  # the outbox row: the same Message-ID however many times it is sent
+    recipient: str
+    recipient_name: str | None
+    language: str
+    badge_name: str
+    issuer_name: str
+    badge_url: str
+
+
+def language_of(tag: str) -> str:
+    """English for an earner who asked for English (en, en-GB…), French otherwise."""
+    return "en" if tag.lower().split("-")[0] == "en" else "fr"
+
+
+def compose(announcement: Announcement, sender: str, host: str) -> EmailMessage:
+    language = language_of(announcement.language)
+    context = {
+        "name": announcement.recipient_name,
+        "badge": announcement.badge_name,
+        "issuer": announcement.issuer_name,
+        "url": announcement.badge_url,
+    }
+    badge, issuer = _one_line(announcement.badge_name), _one_line(announcement.issuer_name)
+    message = EmailMessage()
+    message["Subject"] = SUBJECTS[language].format(badge=badge, issuer=issuer)
+    message["From"] = formataddr((issuer, sender))
+    message["To"] = formataddr((_one_line(announcement.recipient_name or ""), announcement.recipient))
+    message["Message-ID"] = f"<{announcement.message_id}@{host}>"
+    message["Auto-Submitted"] = "auto-generated"
+    order = [language, "en" if language == "fr" else "fr"]  # the earner's language first, then the other
+    text = [_ENV.get_template(f"award_issued.{lang}.txt").render(context) for lang in order]
+    html = [_ENV.get_template(f"award_issued.{lang}.html").render(context) for lang in order]
+    message.set_content(f"{text[0]}\n{SEPARATORS[order[1]]}\n\n{text[1]}\n-- \n{FOOTER[language]}\n")
+    message.add_alternative(
+        _ENV.get_template("layout.html").render(language=language, first=html[0], second=html[1]),
+        subtype="html",
+    )
+    message["Content-Language"] = language  # after the body: setting content clears Content-* headers
+    return message
+
+
+def _one_line(text: str) -> str:
+    """Header values on one line: a name typed with a line break cannot inject a header."""
+    return " ".join(text.split())

@@ -1,0 +1,154 @@
+"""Queries about sessions, enrolments, attendance, award origins and the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from service.ids import is_id
+from service.persistence.tables import Award, BadgeClass
+from service.persistence.training_tables import (
+    Attendance,
+    AwardOrigin,
+    Enrolment,
+    HalfDay,
+    OutboxMessage,
+    SessionTrainer,
+    TrainerRule,
+    TrainingSession,
+)
+
+
+class TrainingSessions:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, session_id: str) -> TrainingSession | None:
+        return self.session.get(TrainingSession, session_id) if is_id(session_id) else None
+
+    def get_for_update(self, session_id: str) -> TrainingSession | None:
+        """Locked until the transaction ends (PostgreSQL; SQLite's writers are serialised)."""
+        if not is_id(session_id):
+            return None
+        query = (
+            select(TrainingSession)
+            .where(TrainingSession.id == session_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalar(query)
+
+    def list_for_issuer(
+        self, issuer_id: str, state: str | None, limit: int, offset: int
+    ) -> tuple[Sequence[TrainingSession], int]:
+        where = [TrainingSession.issuer_id == issuer_id]
+        if state is not None:
+            where.append(TrainingSession.state == state)
+        total = self.session.scalar(select(func.count(TrainingSession.id)).where(*where)) or 0
+        query = (
+            select(TrainingSession)
+            .where(*where)
+            .order_by(TrainingSession.created_at.desc(), TrainingSession.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return self.session.scalars(query).all(), total
+
+    def enrolments(self, session_id: str) -> Sequence[Enrolment]:
+        query = select(Enrolment).where(Enrolment.session_id == session_id).order_by(Enrolment.email)
+        return self.session.scalars(query).all()
+
+    def attendance(self, session_id: str) -> dict[str, frozenset[str]]:
+        """Half-day ids attended, by enrolment id."""
+        query = (
+            select(Attendance.enrolment_id, Attendance.half_day_id)
+            .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
+            .where(Enrolment.session_id == session_id)
+        )
+        found: dict[str, set[str]] = {}
+        for enrolment_id, half_day_id in self.session.execute(query):
+            found.setdefault(enrolment_id, set()).add(half_day_id)
+        return {key: frozenset(value) for key, value in found.items()}
+
+    def closed_sessions_given_by(self, issuer_id: str, email: str) -> Sequence[TrainingSession]:
+        query = (
+            select(TrainingSession)
+            .join(SessionTrainer, SessionTrainer.session_id == TrainingSession.id)
+            .where(
+                TrainingSession.issuer_id == issuer_id,
+                TrainingSession.state == "closed",
+                SessionTrainer.email == email,
+            )
+        )
+        return self.session.scalars(query).all()
+
+    def peers_awarded(self, session_id: str) -> int:
+        """Participants who earned at least one badge of the session."""
+        query = select(func.count(func.distinct(AwardOrigin.recipient))).where(
+            AwardOrigin.session_id == session_id, AwardOrigin.kind == "session"
+        )
+        return self.session.scalar(query) or 0
+
+    def half_day(self, half_day_id: str) -> HalfDay | None:
+        return self.session.get(HalfDay, half_day_id) if is_id(half_day_id) else None
+
+
+class AwardOrigins:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def for_session(self, session_id: str) -> Sequence[AwardOrigin]:
+        return self.session.scalars(select(AwardOrigin).where(AwardOrigin.session_id == session_id)).all()
+
+    def held_badge_classes(self, issuer_id: str, email: str) -> set[str]:
+        """Badge classes of the issuer this person holds (not revoked), whatever the origin."""
+        query = select(Award.badge_class_id).where(
+            Award.issuer_id == issuer_id,
+            func.lower(Award.recipient_email) == email,
+            Award.revoked_at.is_(None),
+        )
+        return set(self.session.scalars(query))
+
+    def trainer_rules(self, issuer_id: str) -> Sequence[TrainerRule]:
+        query = (
+            select(TrainerRule)
+            .join(BadgeClass, BadgeClass.id == TrainerRule.badge_class_id)
+            .where(BadgeClass.issuer_id == issuer_id)
+        )
+        return self.session.scalars(query).all()
+
+    def pathway_classes(self, issuer_id: str) -> list[BadgeClass]:
+        query = select(BadgeClass).where(BadgeClass.issuer_id == issuer_id)
+        return [bc for bc in self.session.scalars(query) if bc.prerequisites]
+
+
+class Outbox:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claimable(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+        """Due messages, and messages whose worker's lease ran out; locked, skipping rows
+        another worker holds (PostgreSQL ``FOR UPDATE SKIP LOCKED``)."""
+        query = (
+            select(OutboxMessage)
+            .where(
+                or_(
+                    and_(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now),
+                    and_(OutboxMessage.state == "sending", OutboxMessage.claimed_until < now),
+                )
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.scalars(query).all()
+
+    def get(self, message_id: str) -> OutboxMessage | None:
+        return self.session.get(OutboxMessage, message_id) if is_id(message_id) else None
+
+    def depth(self) -> dict[str, int]:
+        query = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+        return {str(row[0]): int(row[1]) for row in self.session.execute(query)}

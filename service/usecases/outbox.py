@@ -1,0 +1,106 @@
+"""The email outbox: messages written with what they announce, sent later by workers.
+
+A worker claims due messages for a lease (one short transaction), sends them, then records each
+outcome (another short transaction). A worker that dies after claiming leaves its messages to be
+claimed again when the lease runs out: nothing is lost. The unique (kind, award) pair means one
+award is announced once. The one window left is a worker dying after the SMTP server accepted a
+message but before recording it: that message is sent again (at least once delivery); its
+Message-ID is the same both times, so mail clients can fold the two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from service.ids import new_id
+from service.persistence.tables import Award
+from service.persistence.training_repositories import Outbox
+from service.persistence.training_tables import OutboxMessage
+from service.usecases.context import Context
+
+AWARD_ISSUED = "award-issued"
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
+
+
+def enqueue_award_email(ctx: Context, award: Award, language: str) -> OutboxMessage:
+    now = ctx.clock.now()
+    message = OutboxMessage(
+        id=new_id(),
+        kind=AWARD_ISSUED,
+        award_id=award.id,
+        recipient=award.recipient_email,
+        language=language,
+        state="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    ctx.session.add(message)
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    message_id: str
+    award_id: str | None
+    recipient: str
+    language: str
+    attempt: int
+
+
+def claim(ctx: Context, worker: str, limit: int, lease: timedelta = LEASE) -> list[Claim]:
+    now = ctx.clock.now()
+    claims = []
+    for message in Outbox(ctx.session).claimable(now, limit):
+        message.state = "sending"
+        message.claimed_by = worker
+        message.claimed_until = now + lease
+        message.attempts += 1
+        claims.append(
+            Claim(message.id, message.award_id, message.recipient, message.language, message.attempts)
+        )
+    ctx.session.flush()
+    return claims
+
+
+def backoff(attempt: int) -> timedelta:
+    """1, 2, 4 … minutes between attempts, at most 4 hours."""
+    return timedelta(minutes=min(2 ** (attempt - 1), 240))
+
+
+def record_sent(ctx: Context, message_id: str, worker: str) -> bool:
+    """Mark sent; False when the message is no longer this worker's (its lease ran out and
+    another worker took it)."""
+    message = Outbox(ctx.session).get(message_id)
+    if message is None or message.claimed_by != worker or message.state != "sending":
+        return False
+    message.state = "sent"
+    message.sent_at = ctx.clock.now()
+    message.claimed_until = None
+    message.last_error = None
+    return True
+
+
+def record_failure(
+    ctx: Context, message_id: str, worker: str, error: str, *, permanent: bool = False
+) -> None:
+    message = Outbox(ctx.session).get(message_id)
+    if message is None or message.claimed_by != worker or message.state != "sending":
+        return
+    message.last_error = error[:1000]
+    message.claimed_until = None
+    if permanent or message.attempts >= MAX_ATTEMPTS:
+        message.state = "failed"
+        return
+    message.state = "pending"
+    message.next_attempt_at = ctx.clock.now() + backoff(message.attempts)
+
+
+def requeue(ctx: Context, message: OutboxMessage, now: datetime) -> None:
+    """Send again (a coordinator's "resend"): back to pending, attempts kept for the record."""
+    message.state = "pending"
+    message.next_attempt_at = now
+    message.claimed_by = None
+    message.claimed_until = None

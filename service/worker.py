@@ -1,0 +1,96 @@
+"""`fabrique worker`: drains the email outbox. Several workers may run at once, on several
+hosts: each claims its own rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from service.api.deps import Services
+from service.ids import new_id
+from service.mail.compose import Announcement, compose
+from service.mail.smtp import PermanentFailure, Sender
+from service.persistence.repositories import Awards
+from service.usecases import outbox
+from service.usecases.context import Context
+
+log = logging.getLogger("fabrique.worker")
+
+
+@dataclass(frozen=True, slots=True)
+class Drained:
+    claimed: int
+    sent: int
+    retried: int
+    failed: int
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}-{new_id()[:8]}"
+
+
+def _context(services: Services, session: Session) -> Context:
+    return Context(session, services.clock, services.keys, services.urls, services.settings.max_image_bytes)
+
+
+def drain_once(services: Services, sender: Sender, worker: str, batch: int = 50) -> Drained:
+    """Claim up to ``batch`` due messages, send them, record each outcome."""
+    with services.database.transaction() as session:
+        claims = outbox.claim(_context(services, session), worker, batch)
+    sent = retried = failed = 0
+    for claim in claims:
+        with services.database.transaction(write=False) as session:
+            announcement = _announcement(services, _context(services, session), claim)
+        error: str | None = None
+        permanent = False
+        if announcement is None:
+            error, permanent = "the award no longer exists", True
+        else:
+            message = compose(announcement, services.settings.mail_from, services.settings.public_host)
+            try:
+                sender.send(message)
+            except PermanentFailure as exc:
+                error, permanent = str(exc), True
+            except (OSError, smtplib.SMTPException) as exc:
+                error = f"{type(exc).__name__}: {exc}"
+        with services.database.transaction() as session:
+            ctx = _context(services, session)
+            if error is None:
+                outbox.record_sent(ctx, claim.message_id, worker)
+                sent += 1
+            else:
+                outbox.record_failure(ctx, claim.message_id, worker, error, permanent=permanent)
+                failed += permanent
+                retried += not permanent
+                # The message id only: addresses are personal data and stay out of the logs.
+                log.warning("email %s not sent (attempt %d): %s", claim.message_id, claim.attempt, error)
+    return Drained(len(claims), sent, retried, failed)
+
+
+def run(services: Services, sender: Sender, *, stop: threading.Event, poll_seconds: float = 2.0) -> None:
+    worker = worker_name()
+    log.info("worker %s started", worker)
+    while not stop.is_set():
+        drained = drain_once(services, sender, worker)
+        if drained.claimed == 0:
+            stop.wait(poll_seconds)
+
+
+def _announcement(services: Services, ctx: Context, claim: outbox.Claim) -> Announcement | None:
+    award = Awards(ctx.session).get(claim.award_id) if claim.award_id else None
+    if award is None:
+        return None
+    return Announcement(
+        message_id=claim.message_id,
+        recipient=claim.recipient,
+        recipient_name=award.recipient_name,
+        language=claim.language,
+        badge_name=award.badge_class.name,
+        issuer_name=award.badge_class.issuer.name,
+        badge_url=services.urls.award(award.id),
+    )

@@ -107,6 +107,55 @@ def worker(
     run(services, sender, stop=stop, poll_seconds=poll)
 
 
+@app.command("import")
+def import_csv(
+    file: Annotated[typer.FileBinaryRead, typer.Argument(help="CSV export (; or ,, UTF-8 or Windows-1252)")],
+    session: Annotated[str, typer.Option("--session", help="session id")],
+    accept_valid_rows: Annotated[
+        bool, typer.Option(help="write the valid rows even when others have problems")
+    ] = False,
+) -> None:
+    """Import a session's enrolments and attendance from a spreadsheet export."""
+    from service.api.csv_messages import line_message
+    from service.domain.enrolment_csv import parse
+    from service.usecases import csv_import, sessions
+
+    content = file.read(csv_import.MAX_BYTES + 1)
+    if len(content) > csv_import.MAX_BYTES:
+        typer.echo(f"file larger than {csv_import.MAX_BYTES} bytes: split it", err=True)
+        raise typer.Exit(2)
+    services = build_services(_settings())
+    total = len(parse(content).rows)
+    try:
+        with (
+            services.database.transaction() as db,
+            typer.progressbar(length=total, label="Import", file=sys.stderr) as bar,
+        ):
+            ctx = _ctx(services, db)
+            report = csv_import.import_sheet(
+                ctx,
+                sessions.get(ctx, session),
+                content,
+                accept_valid_rows=accept_valid_rows,
+                progress=bar.update,
+            )
+    except csv_import.CsvRejected as rejected:
+        for found in rejected.report.problems:
+            typer.echo(f"ligne {found.line} : {line_message(found, 'fr')}", err=True)
+        typer.echo("Rien n'a été enregistré. / Nothing was saved.", err=True)
+        raise typer.Exit(1) from None
+    except FabriqueError as exc:
+        typer.echo(f"{exc.code}: {exc.params}", err=True)
+        raise typer.Exit(1) from None
+    for found in report.problems:
+        typer.echo(f"ligne {found.line} ignorée : {line_message(found, 'fr')}", err=True)
+    if report.ignored_columns:
+        typer.echo("colonnes ignorées : " + ", ".join(report.ignored_columns), err=True)
+    typer.echo(
+        f"{report.imported} ligne(s) importée(s), {report.attendance_marks} présence(s) enregistrée(s)"
+    )
+
+
 def asgi() -> object:
     """Application factory for process managers (``uvicorn --factory service.cli:asgi``)."""
     return create_app(Settings())

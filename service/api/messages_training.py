@@ -75,6 +75,21 @@ TRAINING_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Le badge {id} n'a pas de règle pour les formateur·rices.",
         "Badge class {id} has no trainer rule.",
     ),
+    "csv-invalid": (
+        "Fichier refusé",
+        "File refused",
+        "Le fichier a {count} problème(s), listés ligne par ligne dans « errors » ; rien n'a été "
+        "enregistré. Corrigez-les, ou renvoyez-le avec accept_valid_rows=true pour n'importer que "
+        "les lignes valides.",
+        "The file has {count} problem(s), listed line by line in “errors”; nothing was saved. Fix "
+        "them, or send it again with accept_valid_rows=true to import only the valid rows.",
+    ),
+    "csv-too-large": (
+        "Fichier trop volumineux",
+        "File too large",
+        "Le fichier dépasse {limit} octets.",
+        "The file is larger than {limit} bytes.",
+    ),
     "prerequisite-unknown": (
         "Prérequis inconnu",
         "Unknown prerequisite",

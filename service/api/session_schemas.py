@@ -223,3 +223,22 @@ class TrainerRuleOut(BaseModel):
             max_session_peers=rule.max_session_peers,
             evaluation_required=rule.evaluation_required,
         )
+
+
+class LineProblemOut(BaseModel):
+    line: int
+    field: str | None
+    value: str | None
+    type: str
+    message: str
+
+
+class ImportOut(BaseModel):
+    rows: int
+    imported: int
+    attendance_marks: int
+    written: bool
+    encoding: str
+    delimiter: str
+    ignored_columns: list[str]
+    problems: list[LineProblemOut]

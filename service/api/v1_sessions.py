@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, Response, UploadFile, status
+from fastapi.responses import JSONResponse
 
 from service.api.access import (
     ReadableBadgeClass,
@@ -12,20 +15,27 @@ from service.api.access import (
     WritableIssuer,
     WritableSession,
 )
+from service.api.csv_messages import line_message
 from service.api.deps import ContextDep
+from service.api.i18n import Language, negotiate
 from service.api.pagination import Limit, Offset
+from service.api.problems import problem
 from service.api.schemas import Page
 from service.api.session_schemas import (
     ClosedOut,
     EnrolmentOut,
+    ImportOut,
+    LineProblemOut,
     MarksOut,
     PlannedOut,
     SessionOut,
     TrainerRuleOut,
 )
+from service.domain.enrolment_csv import Problem as LineProblem
 from service.domain.training import SessionState, Slot
+from service.errors import PayloadTooLarge
 from service.persistence.training_repositories import TrainingSessions
-from service.usecases import closing, sessions, trainer_rules
+from service.usecases import closing, csv_import, sessions, trainer_rules
 from service.usecases.context import Context
 from service.usecases.session_commands import (
     AttendanceMarks,
@@ -129,3 +139,58 @@ def put_trainer_rule(badge_class: WritableBadgeClass, body: TrainerRuleIn, ctx: 
 def delete_trainer_rule(badge_class: WritableBadgeClass, ctx: ContextDep) -> Response:
     trainer_rules.delete(ctx, badge_class)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/sessions/{session_id}/import",
+    summary="Import enrolments and attendance from a spreadsheet (CSV, ; or ,, UTF-8 or Windows-1252)",
+    responses={422: {"description": "The file has problems: `errors` lists them line by line"}},
+)
+def import_csv(
+    training: WritableSession,
+    file: Annotated[UploadFile, File(description="CSV export of the enrolment or attendance sheet")],
+    request: Request,
+    ctx: ContextDep,
+    accept_valid_rows: bool = False,
+) -> Response:
+    limit = csv_import.MAX_BYTES
+    content = file.file.read(limit + 1)
+    if len(content) > limit:
+        raise PayloadTooLarge("csv-too-large", limit=limit)
+    language = negotiate(request.headers.get("accept-language"))
+    try:
+        report = csv_import.import_sheet(ctx, training, content, accept_valid_rows=accept_valid_rows)
+    except csv_import.CsvRejected as rejected:
+        errors = [_line(p, language) for p in rejected.report.problems]
+        errors.sort(key=lambda e: e.line)
+        return problem(
+            request,
+            422,
+            "csv-invalid",
+            {"count": len(errors)},
+            extra={
+                "errors": [e.model_dump() for e in errors],
+                "ignored_columns": rejected.report.ignored_columns,
+            },
+        )
+    out = ImportOut(
+        rows=report.rows,
+        imported=report.imported,
+        attendance_marks=report.attendance_marks,
+        written=report.written,
+        encoding=report.encoding,
+        delimiter=report.delimiter,
+        ignored_columns=report.ignored_columns,
+        problems=[_line(p, language) for p in report.problems],
+    )
+    return JSONResponse(out.model_dump(mode="json"))
+
+
+def _line(found: LineProblem, language: Language) -> LineProblemOut:
+    return LineProblemOut(
+        line=found.line,
+        field=found.column,
+        value=found.value,
+        type=found.code,
+        message=line_message(found, language),
+    )

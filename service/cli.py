@@ -32,6 +32,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(issuers_app, name="issuers")
+catalogue_app = typer.Typer(help="The shipped mediator-skills catalogue.", no_args_is_help=True)
+app.add_typer(catalogue_app, name="catalogue")
 
 
 def _settings() -> Settings:
@@ -154,6 +156,26 @@ def import_csv(
     typer.echo(
         f"{report.imported} ligne(s) importée(s), {report.attendance_marks} présence(s) enregistrée(s)"
     )
+
+
+@catalogue_app.command("import")
+def catalogue_import(issuer: Annotated[str, typer.Option("--issuer", help="issuer id")]) -> None:
+    """Create the catalogue's badge classes for an issuer; entries already imported are kept."""
+    from service.usecases import catalogue, issuers
+
+    services = build_services(_settings())
+    try:
+        with services.database.transaction() as db:
+            ctx = _ctx(services, db)
+            imported = catalogue.import_into(ctx, issuers.get(ctx, issuer), catalogue.load())
+            lines = [f"+ {bc.id}  {bc.name}" for bc in imported.created]
+            lines += [f"= {bc.id}  {bc.name}" for bc in imported.kept]
+    except FabriqueError as exc:
+        typer.echo(f"{exc.code}: {exc.params}", err=True)
+        raise typer.Exit(1) from None
+    for line in lines:
+        typer.echo(line)
+    typer.echo(f"{len(imported.created)} badge(s) créé(s), {len(imported.kept)} déjà présent(s)")
 
 
 def asgi() -> object:

@@ -114,6 +114,11 @@ class BadgeClassOut(BaseModel):
         )
 
 
+class CatalogueImportOut(BaseModel):
+    created: list[BadgeClassOut]
+    kept: list[BadgeClassOut]
+
+
 class AwardOut(BaseModel):
     id: str
     badge_class_id: str

@@ -9,10 +9,10 @@ from fastapi import APIRouter, File, Response, UploadFile, status
 from service.api.access import ReadableBadgeClass, ReadableIssuer, WritableBadgeClass, WritableIssuer
 from service.api.deps import ContextDep
 from service.api.pagination import Limit, Offset
-from service.api.schemas import BadgeClassOut, Page
+from service.api.schemas import BadgeClassOut, CatalogueImportOut, Page
 from service.api.uploads import read_capped
 from service.persistence.repositories import BadgeClasses
-from service.usecases import badge_classes
+from service.usecases import badge_classes, catalogue
 from service.usecases.commands import BadgeClassCreate, BadgeClassUpdate
 
 router = APIRouter(tags=["badge classes"])
@@ -62,3 +62,15 @@ async def upload_badge_class_image(
 def delete_badge_class(badge_class: WritableBadgeClass, ctx: ContextDep) -> Response:
     badge_classes.delete(ctx, badge_class)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/issuers/{issuer_id}/catalogue",
+    summary="Import the shipped mediator-skills catalogue (12 badge classes); imported entries are kept",
+)
+def import_catalogue(issuer: WritableIssuer, ctx: ContextDep) -> CatalogueImportOut:
+    imported = catalogue.import_into(ctx, issuer, catalogue.load())
+    return CatalogueImportOut(
+        created=[BadgeClassOut.of(bc, ctx.urls) for bc in imported.created],
+        kept=[BadgeClassOut.of(bc, ctx.urls) for bc in imported.kept],
+    )

@@ -61,6 +61,13 @@ class BadgeClasses:
         )
         return rows.all(), total
 
+    def from_catalogue(self, issuer_id: str) -> dict[str, BadgeClass]:
+        """The issuer's badge classes imported from the catalogue, by catalogue key."""
+        query = select(BadgeClass).where(
+            BadgeClass.issuer_id == issuer_id, BadgeClass.catalogue_key.is_not(None)
+        )
+        return {str(bc.catalogue_key): bc for bc in self.session.scalars(query)}
+
     def has_awards(self, badge_class_id: str) -> bool:
         query = select(Award.id).where(Award.badge_class_id == badge_class_id).limit(1)
         return self.session.scalar(query) is not None

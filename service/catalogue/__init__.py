@@ -1,0 +1,1 @@
+"""The mediator-skills catalogue shipped with the service."""

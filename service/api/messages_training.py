@@ -69,6 +69,12 @@ TRAINING_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Ce badge a déjà une règle dans cette session.",
         "This badge class already has a rule in this session.",
     ),
+    "badge-class-superseded": (
+        "Ancienne version du badge",
+        "Superseded badge class",
+        "Le badge {id} a été remplacé par une nouvelle version ({current}) : utilisez-la.",
+        "Badge class {id} was replaced by a new version ({current}): use it.",
+    ),
     "trainer-rule-not-found": (
         "Règle introuvable",
         "Rule not found",

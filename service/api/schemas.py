@@ -87,7 +87,10 @@ class BadgeClassOut(BaseModel):
     alignments: list[dict[str, Any]]
     language: str
     validity_days: int | None
-    prerequisites: list[str]
+    prerequisites: list[str]  # series ids: any version of each counts
+    series_id: str
+    version: int
+    replaced_by_id: str | None
     public_url: str
     created_at: datetime
     updated_at: datetime
@@ -108,6 +111,9 @@ class BadgeClassOut(BaseModel):
             language=badge_class.language,
             validity_days=badge_class.validity_days,
             prerequisites=[str(p) for p in badge_class.prerequisites],
+            series_id=badge_class.series_id,
+            version=badge_class.version,
+            replaced_by_id=badge_class.replaced_by_id,
             public_url=urls.badge_class(badge_class.id),
             created_at=badge_class.created_at,
             updated_at=badge_class.updated_at,

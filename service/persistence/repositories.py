@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service.ids import is_id, is_kid
@@ -18,6 +18,7 @@ from service.persistence.tables import (
     StatusEntry,
     StatusList,
 )
+from service.persistence.training_tables import SessionRule, TrainerRule, TrainingSession
 
 
 class Issuers:
@@ -50,7 +51,7 @@ class BadgeClasses:
         return self.session.get(BadgeClass, badge_class_id) if is_id(badge_class_id) else None
 
     def list_for_issuer(self, issuer_id: str, limit: int, offset: int) -> tuple[Sequence[BadgeClass], int]:
-        where = BadgeClass.issuer_id == issuer_id
+        where = (BadgeClass.issuer_id == issuer_id) & BadgeClass.replaced_by_id.is_(None)  # current versions
         total = self.session.scalar(select(func.count(BadgeClass.id)).where(where)) or 0
         rows = self.session.scalars(
             select(BadgeClass)
@@ -67,6 +68,29 @@ class BadgeClasses:
             BadgeClass.issuer_id == issuer_id, BadgeClass.catalogue_key.is_not(None)
         )
         return {str(bc.catalogue_key): bc for bc in self.session.scalars(query)}
+
+    def current_of_series(self, series_id: str) -> BadgeClass | None:
+        query = select(BadgeClass).where(
+            BadgeClass.series_id == series_id, BadgeClass.replaced_by_id.is_(None)
+        )
+        return self.session.scalar(query)
+
+    def hand_over(self, old_id: str, new_id: str) -> None:
+        """Open sessions' rules and the trainer rule move to a badge class's new version."""
+        open_sessions = select(TrainingSession.id).where(TrainingSession.state.in_(("planned", "held")))
+        self.session.execute(
+            update(SessionRule)
+            .where(SessionRule.badge_class_id == old_id, SessionRule.session_id.in_(open_sessions))
+            .values(badge_class_id=new_id)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.execute(
+            update(TrainerRule)
+            .where(TrainerRule.badge_class_id == old_id)
+            .values(badge_class_id=new_id)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.expire_all()
 
     def has_awards(self, badge_class_id: str) -> bool:
         query = select(Award.id).where(Award.badge_class_id == badge_class_id).limit(1)

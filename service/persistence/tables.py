@@ -74,12 +74,21 @@ class BadgeClass(Base):
     prerequisites: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     # The entry of the shipped catalogue this class was imported from, if any.
     catalogue_key: Mapped[str | None] = mapped_column(String(64))
+    # Versions: a class that was awarded is never changed; an edit makes a new version (same
+    # series, version + 1) for future awards, and the old one points to it.
+    series_id: Mapped[str] = mapped_column(ID, index=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    replaced_by_id: Mapped[str | None] = mapped_column(ForeignKey("badge_classes.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
     issuer: Mapped[Issuer] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (UniqueConstraint("issuer_id", "catalogue_key"),)
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_by_id is None
 
 
 class Award(Base):

@@ -103,25 +103,33 @@ class AwardOrigins:
     def for_session(self, session_id: str) -> Sequence[AwardOrigin]:
         return self.session.scalars(select(AwardOrigin).where(AwardOrigin.session_id == session_id)).all()
 
-    def held_badge_classes(self, issuer_id: str, email: str) -> set[str]:
-        """Badge classes of the issuer this person holds (not revoked), whatever the origin."""
-        query = select(Award.badge_class_id).where(
-            Award.issuer_id == issuer_id,
-            func.lower(Award.recipient_email) == email,
-            Award.revoked_at.is_(None),
+    def held_series(self, issuer_id: str, email: str) -> set[str]:
+        """The badge class series (any version) of the issuer this person holds, not revoked,
+        whatever the origin of the award."""
+        query = (
+            select(BadgeClass.series_id)
+            .join(Award, Award.badge_class_id == BadgeClass.id)
+            .where(
+                Award.issuer_id == issuer_id,
+                func.lower(Award.recipient_email) == email,
+                Award.revoked_at.is_(None),
+            )
         )
         return set(self.session.scalars(query))
 
-    def trainer_rules(self, issuer_id: str) -> Sequence[TrainerRule]:
+    def trainer_rules(self, issuer_id: str) -> list[tuple[TrainerRule, str]]:
+        """The issuer's trainer rules, each with its badge class's series."""
         query = (
-            select(TrainerRule)
+            select(TrainerRule, BadgeClass.series_id)
             .join(BadgeClass, BadgeClass.id == TrainerRule.badge_class_id)
             .where(BadgeClass.issuer_id == issuer_id)
         )
-        return self.session.scalars(query).all()
+        return [(row[0], row[1]) for row in self.session.execute(query)]
 
     def pathway_classes(self, issuer_id: str) -> list[BadgeClass]:
-        query = select(BadgeClass).where(BadgeClass.issuer_id == issuer_id)
+        query = select(BadgeClass).where(
+            BadgeClass.issuer_id == issuer_id, BadgeClass.replaced_by_id.is_(None)
+        )
         return [bc for bc in self.session.scalars(query) if bc.prerequisites]
 
 

@@ -28,6 +28,8 @@ def get(ctx: Context, award_id: str) -> Award:
 
 
 def issue(ctx: Context, badge_class: BadgeClass, command: AwardCreate) -> Award:
+    if badge_class.replaced_by_id is not None:
+        raise Conflict("badge-class-superseded", id=badge_class.id, current=badge_class.replaced_by_id)
     now = ctx.clock.now()
     issued_on = (command.issued_on or now).astimezone(UTC).replace(microsecond=0)
     if issued_on > now + FUTURE_TOLERANCE:

@@ -125,8 +125,8 @@ def _trainer_plan(ctx: Context, training: TrainingSession, peers_here: int) -> l
         given.append(
             GivenSession(training.id, peers_here, frozenset(training.themes), training.evaluation_done)
         )
-        held = origins.held_badge_classes(training.issuer_id, trainer.email)
-        for rule in rules:
+        held = origins.held_series(training.issuer_id, trainer.email)
+        for rule, series in rules:
             decision = judge_trainer(
                 TrainerRule(
                     rule.badge_class_id,
@@ -140,7 +140,7 @@ def _trainer_plan(ctx: Context, training: TrainingSession, peers_here: int) -> l
                 trainer.email,
                 given,
             )
-            plan.append(Planned(decision, trainer.name, trainer.language, rule.badge_class_id in held))
+            plan.append(Planned(decision, trainer.name, trainer.language, series in held))
     return plan
 
 
@@ -152,15 +152,15 @@ def _pathways(ctx: Context, training: TrainingSession, lines: list[Planned]) -> 
     people = {line.decision.email: line for line in lines if line.decision.earned}
     issued = []
     for email, line in sorted(people.items()):
-        held = origins.held_badge_classes(training.issuer_id, email)
+        held = origins.held_series(training.issuer_id, email)
         for badge_class in pathway_classes:
-            if badge_class.id in held or not pathway_earned(badge_class.prerequisites, held):
+            if badge_class.series_id in held or not pathway_earned(badge_class.prerequisites, held):
                 continue
             decision = Decision(email, badge_class.id, Origin.PATHWAY, True)
             planned = Planned(decision, line.name, line.language, False)
             evidence = Evidence(name="Parcours", narrative=_pathway_narrative(ctx, badge_class))
             issued.append((_issue(ctx, training, planned, [evidence]), Origin.PATHWAY))
-            held.add(badge_class.id)
+            held.add(badge_class.series_id)
     return issued
 
 
@@ -218,7 +218,7 @@ def _trainer_evidence(training: TrainingSession, line: Planned) -> list[Evidence
 
 def _pathway_narrative(ctx: Context, badge_class: BadgeClass) -> str:
     names = []
-    for prerequisite in badge_class.prerequisites:
-        found = BadgeClasses(ctx.session).get(str(prerequisite))
-        names.append(found.name if found else str(prerequisite))
+    for series in badge_class.prerequisites:
+        found = BadgeClasses(ctx.session).current_of_series(str(series))
+        names.append(found.name if found else str(series))
     return "Parcours complété : " + ", ".join(names) + "."

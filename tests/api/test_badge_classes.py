@@ -25,20 +25,22 @@ def test_badge_class_round_trip(client: TestClient, world: World) -> None:
     assert listed["total"] == 2
 
 
-def test_update_and_replace_image(client: TestClient, world: World) -> None:
-    url = f"/api/v1/badge-classes/{world.badge_class_id}"
+def test_update_and_replace_image_in_place_until_awarded(client: TestClient, world: World) -> None:
+    fresh = create_badge_class(client, world.coordinator, world.issuer_id, name="Pas encore attribué")
+    url = f"/api/v1/badge-classes/{fresh['id']}"
     response = client.patch(
         url, json={"name": "Accueillir les publics", "tags": ["inclusion"]}, headers=auth(world.coordinator)
     )
     assert response.status_code == 200, response.text
     assert (response.json()["name"], response.json()["tags"]) == ("Accueillir les publics", ["inclusion"])
+    assert (response.json()["id"], response.json()["version"]) == (fresh["id"], 1)  # never awarded: in place
     upload = client.put(
         f"{url}/image",
         files={"image": ("b.png", png_bytes(128, 128), "image/png")},
         headers=auth(world.coordinator),
     )
     assert upload.status_code == 200, upload.text
-    assert client.get(f"/badges/{world.badge_class_id}/image").content == png_bytes(128, 128)
+    assert client.get(f"/badges/{fresh['id']}/image").content == png_bytes(128, 128)
 
 
 def test_clearing_all_criteria_is_refused(client: TestClient, world: World) -> None:

@@ -211,7 +211,7 @@ def test_languages_are_stored_in_the_schemas_case(client: TestClient, world: Wor
         headers=auth(world.coordinator),
     )
     assert response.json()["language"] == "fr-FR"
-    award = issue_award(client, world.coordinator, world.badge_class_id)
+    award = issue_award(client, world.coordinator, response.json()["id"])  # the new version
     assert credential_of(client, award["id"])["credentialSubject"]["achievement"]["inLanguage"] == "fr-FR"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from service import __version__
-from service.api import problems, public, v1_awards, v1_badge_classes, v1_issuers, v1_sessions
+from service.api import problems, public, v1_awards, v1_badge_classes, v1_issuers, v1_reports, v1_sessions
 from service.api.deps import Services
 from service.api.limits import BodySizeLimit
 from service.clock import Clock, SystemClock
@@ -15,7 +15,13 @@ from service.settings import Settings, resolve_secret
 from service.signing.keystore import KeyStore
 
 API_PREFIX = "/api/v1"
-API_ROUTERS = (v1_issuers.router, v1_badge_classes.router, v1_awards.router, v1_sessions.router)
+API_ROUTERS = (
+    v1_issuers.router,
+    v1_badge_classes.router,
+    v1_awards.router,
+    v1_sessions.router,
+    v1_reports.router,
+)
 PUBLIC_ROUTERS = (public.router,)
 
 DESCRIPTION = """
@@ -57,6 +63,7 @@ def create_app(
             {"name": "badge classes", "description": "Badges · Badge classes"},
             {"name": "awards", "description": "Attributions · Awards"},
             {"name": "sessions", "description": "Formations entre pairs · Peer-training sessions"},
+            {"name": "reports", "description": "Rapports pour les financeurs · Reports for funders"},
             {"name": "public documents", "description": "Documents publics Open Badges · Public documents"},
         ],
     )

@@ -75,6 +75,18 @@ TRAINING_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Le badge {id} a été remplacé par une nouvelle version ({current}) : utilisez-la.",
         "Badge class {id} was replaced by a new version ({current}): use it.",
     ),
+    "period-reversed": (
+        "Période inversée",
+        "Reversed period",
+        "La fin de la période est avant son début.",
+        "The period ends before it starts.",
+    ),
+    "period-too-long": (
+        "Période trop longue",
+        "Period too long",
+        "Une période compte au plus {days} jours.",
+        "A period is at most {days} days long.",
+    ),
     "trainer-rule-not-found": (
         "Règle introuvable",
         "Rule not found",

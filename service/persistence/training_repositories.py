@@ -160,3 +160,63 @@ class Outbox:
     def depth(self) -> dict[str, int]:
         query = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
         return {str(row[0]): int(row[1]) for row in self.session.execute(query)}
+
+
+class ReportFacts:
+    """What the funders' report is computed from, read in a few queries."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def sessions(self, issuer_id: str, start: datetime, end: datetime) -> Sequence[TrainingSession]:
+        """Sessions held, closed or cancelled whose first half-day starts in [start, end)."""
+        first = (
+            select(HalfDay.session_id, func.min(HalfDay.starts_at).label("first"))
+            .group_by(HalfDay.session_id)
+            .subquery()
+        )
+        query = (
+            select(TrainingSession)
+            .join(first, first.c.session_id == TrainingSession.id)
+            .where(
+                TrainingSession.issuer_id == issuer_id,
+                TrainingSession.state.in_(("held", "closed", "cancelled")),
+                first.c.first >= start,
+                first.c.first < end,
+            )
+        )
+        return self.session.scalars(query).all()
+
+    def attendance_by_email(self, session_ids: Sequence[str]) -> dict[str, dict[str, list[str]]]:
+        """Half-day ids attended, by session then by person's email."""
+        if not session_ids:
+            return {}
+        query = (
+            select(Enrolment.session_id, Enrolment.email, Attendance.half_day_id)
+            .join(Attendance, Attendance.enrolment_id == Enrolment.id)
+            .where(Enrolment.session_id.in_(session_ids))
+        )
+        found: dict[str, dict[str, list[str]]] = {}
+        for session_id, email, half_day_id in self.session.execute(query):
+            found.setdefault(session_id, {}).setdefault(email, []).append(half_day_id)
+        return found
+
+    def awards(
+        self, issuer_id: str, start: datetime, end: datetime
+    ) -> list[tuple[str, list[str], str | None, bool]]:
+        """(badge series, badge tags, origin kind or None when issued directly, revoked) per award."""
+        query = (
+            select(BadgeClass.series_id, BadgeClass.tags, AwardOrigin.kind, Award.revoked_at)
+            .join(BadgeClass, BadgeClass.id == Award.badge_class_id)
+            .outerjoin(AwardOrigin, AwardOrigin.award_id == Award.id)
+            .where(Award.issuer_id == issuer_id, Award.issued_on >= start, Award.issued_on < end)
+        )
+        return [
+            (row[0], list(row[1] or []), row[2], row[3] is not None) for row in self.session.execute(query)
+        ]
+
+    def current_names(self, issuer_id: str) -> dict[str, str]:
+        query = select(BadgeClass.series_id, BadgeClass.name).where(
+            BadgeClass.issuer_id == issuer_id, BadgeClass.replaced_by_id.is_(None)
+        )
+        return {row[0]: row[1] for row in self.session.execute(query)}

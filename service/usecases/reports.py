@@ -1,0 +1,103 @@
+"""The funders' report of an issuer over a period, as figures and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from service.domain.reports import AwardFacts, Report, SessionFacts, build
+from service.domain.training import Slot, attended_hours
+from service.errors import InvalidInput
+from service.persistence.tables import Issuer
+from service.persistence.training_repositories import ReportFacts
+from service.usecases.context import Context
+
+LOCAL = ZoneInfo("Europe/Paris")  # periods are French calendar days
+MAX_DAYS = 3660
+
+
+def report(ctx: Context, issuer: Issuer, start: date, end: date) -> Report:
+    """Sessions whose first half-day falls in [start, end], awards issued in it (both days included)."""
+    if end < start:
+        raise InvalidInput("period-reversed", field="end")
+    if (end - start).days > MAX_DAYS:
+        raise InvalidInput("period-too-long", field="end", days=MAX_DAYS)
+    since = datetime.combine(start, time.min, LOCAL)
+    until = datetime.combine(end + timedelta(days=1), time.min, LOCAL)
+    facts = ReportFacts(ctx.session)
+    sessions = facts.sessions(issuer.id, since, until)
+    attendance = facts.attendance_by_email([s.id for s in sessions])
+    session_facts = []
+    for training in sessions:
+        slots = [Slot(h.id, h.starts_at, h.ends_at) for h in training.half_days]
+        people = attendance.get(training.id, {})
+        session_facts.append(
+            SessionFacts(
+                session_id=training.id,
+                state=training.state,
+                themes=tuple(str(t) for t in training.themes),
+                planned_hours=attended_hours(slots, [s.id for s in slots]),
+                trainers=tuple(t.email for t in training.trainers),
+                attended_hours={email: attended_hours(slots, ids) for email, ids in people.items()},
+            )
+        )
+    names = facts.current_names(issuer.id)
+    award_facts = [
+        AwardFacts(
+            series, names.get(series, series), tuple(str(t) for t in tags), origin or "direct", revoked
+        )
+        for series, tags, origin, revoked in facts.awards(issuer.id, since, until)
+    ]
+    return build(start, end, session_facts, award_facts)
+
+
+HEADERS = {
+    "fr": ("rubrique", "clé", "libellé", "valeur", "dont révoqués"),
+    "en": ("section", "key", "label", "value", "of which revoked"),
+}
+TOTALS = {
+    "sessions_held": ("Sessions tenues", "Sessions held"),
+    "sessions_cancelled": ("Sessions annulées", "Sessions cancelled"),
+    "planned_hours": ("Heures de formation au programme", "Planned training hours"),
+    "training_hours": ("Heures suivies (somme par personne)", "Hours attended (summed over people)"),
+    "peers_trained": ("Pairs formé·es", "Peers trained"),
+    "trainers_active": ("Formateur·rices actif·ves", "Active trainers"),
+    "badges_issued": ("Badges émis", "Badges issued"),
+    "badges_revoked": ("Badges révoqués", "Badges revoked"),
+}
+
+
+def as_csv(found: Report, language: str = "fr") -> str:
+    """One table a spreadsheet opens as is: UTF-8 with BOM, ``;`` separated, French headers."""
+    index = 0 if language == "fr" else 1
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADERS["fr" if index == 0 else "en"])
+    writer.writerow(["période" if index == 0 else "period", "start", found.start.isoformat(), "", ""])
+    writer.writerow(["période" if index == 0 else "period", "end", found.end.isoformat(), "", ""])
+    for key, labels in TOTALS.items():
+        writer.writerow(["total", key, labels[index], _number(getattr(found, key)), ""])
+    for origin, count in found.by_origin.items():
+        writer.writerow(["origine" if index == 0 else "origin", origin, origin, count, ""])
+    for line in found.by_badge_class:
+        writer.writerow(["badge", line.key, _safe(line.label), line.awarded, line.revoked])
+    for line in found.by_theme:
+        writer.writerow(
+            ["thème" if index == 0 else "theme", line.key, _safe(line.label), line.awarded, line.revoked]
+        )
+    for theme, count in found.sessions_by_theme.items():
+        writer.writerow(
+            ["sessions par thème" if index == 0 else "sessions by theme", theme, _safe(theme), count, ""]
+        )
+    return "\ufeff" + out.getvalue()
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")  # French decimal comma, as the spreadsheet expects
+
+
+def _safe(text: str) -> str:
+    """No formula injection: a cell starting with = + - @ is read as text by spreadsheets."""
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

@@ -86,7 +86,7 @@ def worker(
     import threading
 
     from service.mail.smtp import SmtpSender
-    from service.worker import drain_once, run, worker_name
+    from service.worker import close_sessions_once, drain_once, run, worker_name
 
     settings = _settings()
     try:
@@ -98,6 +98,11 @@ def worker(
     services = build_services(settings)
     if once:
         name = worker_name()
+        closed = 0
+        while close_sessions_once(services, name):
+            closed += 1
+        if closed:
+            typer.echo(f"{closed} session(s) closed")
         total = 0
         while (drained := drain_once(services, sender, name)).claimed:
             total += drained.sent

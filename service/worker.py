@@ -1,5 +1,6 @@
-"""`fabrique worker`: drains the email outbox. Several workers may run at once, on several
-hosts: each claims its own rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL)."""
+"""`fabrique worker`: closes large sessions in the background and drains the email outbox.
+Several workers may run at once, on several hosts: each claims its own rows (``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL) under a lease that another worker takes over if it dies."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from service.api.deps import Services
+from service.errors import FabriqueError
 from service.ids import new_id
 from service.mail.compose import Announcement, compose
 from service.mail.smtp import PermanentFailure, Sender
 from service.persistence.repositories import Awards
-from service.usecases import outbox
+from service.usecases import closing, outbox
 from service.usecases.context import Context
 
 log = logging.getLogger("fabrique.worker")
@@ -72,12 +74,36 @@ def drain_once(services: Services, sender: Sender, worker: str, batch: int = 50)
     return Drained(len(claims), sent, retried, failed)
 
 
+def close_sessions_once(services: Services, worker: str) -> int:
+    """Take one background closing and work it to its end, batch by batch (one transaction
+    each); returns how many closings were taken (0 or 1)."""
+    with services.database.transaction() as session:
+        session_id = closing.claim_closing(_context(services, session), worker)
+    if session_id is None:
+        return 0
+    log.info("closing session %s", session_id)
+    finished = False
+    while not finished:
+        try:
+            with services.database.transaction() as session:
+                finished = closing.advance_closing(_context(services, session), session_id, worker)
+        except FabriqueError as exc:  # a key missing, a badge class gone: a person must look
+            with services.database.transaction() as session:
+                closing.fail_closing(
+                    _context(services, session), session_id, worker, f"{exc.code} {exc.params}"
+                )
+            log.error("closing of session %s failed: %s", session_id, exc.code)
+            return 1
+    return 1
+
+
 def run(services: Services, sender: Sender, *, stop: threading.Event, poll_seconds: float = 2.0) -> None:
     worker = worker_name()
     log.info("worker %s started", worker)
     while not stop.is_set():
+        closed = close_sessions_once(services, worker)
         drained = drain_once(services, sender, worker)
-        if drained.claimed == 0:
+        if drained.claimed == 0 and closed == 0:
             stop.wait(poll_seconds)
 
 

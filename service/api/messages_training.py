@@ -33,6 +33,18 @@ TRAINING_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "La session {id} est déjà clôturée : aucun badge n'a été émis une seconde fois.",
         "Session {id} is already closed: no badge was issued a second time.",
     ),
+    "session-closing": (
+        "Clôture en cours",
+        "Closing in progress",
+        "La session {id} est en cours de clôture ; suivez l'avancement sur /closing.",
+        "Session {id} is being closed; follow the progress at /closing.",
+    ),
+    "closing-not-found": (
+        "Aucune clôture en arrière-plan",
+        "No background closing",
+        "La session {id} n'a pas été clôturée en arrière-plan.",
+        "Session {id} was not closed in the background.",
+    ),
     "session-has-no-half-days": (
         "Session sans demi-journée",
         "Session without half-days",

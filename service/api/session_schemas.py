@@ -10,6 +10,7 @@ from service.domain.training import Slot, attended_hours
 from service.persistence.training_tables import (
     Enrolment,
     HalfDay,
+    SessionClosing,
     SessionRule,
     SessionTrainer,
     TrainerRule,
@@ -242,3 +243,25 @@ class ImportOut(BaseModel):
     delimiter: str
     ignored_columns: list[str]
     problems: list[LineProblemOut]
+
+
+class ClosingOut(BaseModel):
+    session_id: str
+    state: str  # queued | running | done | failed
+    total: int
+    done: int
+    error: str | None
+    requested_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: SessionClosing) -> ClosingOut:
+        return cls(
+            session_id=job.session_id,
+            state=job.state,
+            total=job.total,
+            done=job.done,
+            error=job.error,
+            requested_at=job.requested_at,
+            finished_at=job.finished_at,
+        )

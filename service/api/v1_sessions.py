@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
 from service.api.access import (
@@ -23,6 +23,7 @@ from service.api.problems import problem
 from service.api.schemas import Page
 from service.api.session_schemas import (
     ClosedOut,
+    ClosingOut,
     EnrolmentOut,
     ImportOut,
     LineProblemOut,
@@ -33,8 +34,8 @@ from service.api.session_schemas import (
 )
 from service.domain.enrolment_csv import Problem as LineProblem
 from service.domain.training import SessionState, Slot
-from service.errors import PayloadTooLarge
-from service.persistence.training_repositories import TrainingSessions
+from service.errors import NotFound, PayloadTooLarge
+from service.persistence.training_repositories import Closings, TrainingSessions
 from service.usecases import closing, csv_import, sessions, trainer_rules
 from service.usecases.context import Context
 from service.usecases.session_commands import (
@@ -105,9 +106,30 @@ def preview(training: ReadableSession, ctx: ContextDep) -> list[PlannedOut]:
 @router.post(
     "/sessions/{session_id}/close",
     summary="Close the session: issue the badges earned and queue the emails (once, ever)",
+    response_model=ClosedOut,
+    responses={202: {"model": ClosingOut, "description": "Handed to the workers: follow /closing"}},
 )
-def close(training: WritableSession, ctx: ContextDep) -> ClosedOut:
-    return ClosedOut.of(closing.close(ctx, training.id))
+def close(
+    training: WritableSession,
+    ctx: ContextDep,
+    background: Annotated[
+        bool | None, Query(description="force (true) or refuse (false) closing in the background")
+    ] = None,
+) -> Response:
+    result = closing.close(ctx, training.id, background=background)
+    if isinstance(result, closing.Queued):
+        body = ClosingOut.of(result.job).model_dump(mode="json")
+        location = f"/api/v1/sessions/{training.id}/closing"
+        return JSONResponse(body, status_code=status.HTTP_202_ACCEPTED, headers={"Location": location})
+    return JSONResponse(ClosedOut.of(result).model_dump(mode="json"))
+
+
+@router.get("/sessions/{session_id}/closing", summary="Progress of a session being closed in the background")
+def closing_progress(training: ReadableSession, ctx: ContextDep) -> ClosingOut:
+    job = Closings(ctx.session).get(training.id)
+    if job is None:
+        raise NotFound("closing-not-found", id=training.id)
+    return ClosingOut.of(job)
 
 
 def _enrolments(ctx: Context, session_id: str) -> list[EnrolmentOut]:

@@ -17,6 +17,7 @@ from enum import StrEnum
 class SessionState(StrEnum):
     PLANNED = "planned"
     HELD = "held"
+    CLOSING = "closing"  # being closed in the background by the workers
     CLOSED = "closed"
     CANCELLED = "cancelled"
 
@@ -25,6 +26,7 @@ class SessionState(StrEnum):
 TRANSITIONS: Mapping[SessionState, frozenset[SessionState]] = {
     SessionState.PLANNED: frozenset({SessionState.HELD, SessionState.CANCELLED}),
     SessionState.HELD: frozenset({SessionState.PLANNED, SessionState.CANCELLED}),
+    SessionState.CLOSING: frozenset(),
     SessionState.CLOSED: frozenset(),
     SessionState.CANCELLED: frozenset({SessionState.PLANNED}),
 }

@@ -16,6 +16,7 @@ from service.persistence.training_tables import (
     Enrolment,
     HalfDay,
     OutboxMessage,
+    SessionClosing,
     SessionTrainer,
     TrainerRule,
     TrainingSession,
@@ -220,3 +221,35 @@ class ReportFacts:
             BadgeClass.issuer_id == issuer_id, BadgeClass.replaced_by_id.is_(None)
         )
         return {row[0]: row[1] for row in self.session.execute(query)}
+
+
+class Closings:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, session_id: str) -> SessionClosing | None:
+        return self.session.get(SessionClosing, session_id) if is_id(session_id) else None
+
+    def get_for_update(self, session_id: str) -> SessionClosing | None:
+        query = (
+            select(SessionClosing)
+            .where(SessionClosing.session_id == session_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalar(query)
+
+    def claimable(self, now: datetime) -> SessionClosing | None:
+        query = (
+            select(SessionClosing)
+            .where(
+                or_(
+                    SessionClosing.state == "queued",
+                    and_(SessionClosing.state == "running", SessionClosing.claimed_until < now),
+                )
+            )
+            .order_by(SessionClosing.requested_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.scalar(query)

@@ -191,3 +191,22 @@ class OutboxMessage(Base):
         UniqueConstraint("kind", "award_id"),  # one announcement per award, ever
         Index("ix_outbox_state_next", "state", "next_attempt_at"),
     )
+
+
+class SessionClosing(Base):
+    """A large session closed in the background: workers issue its awards batch by batch, each
+    batch its own transaction, so a worker killed mid-way leaves whole awards and a resumable job."""
+
+    __tablename__ = "session_closings"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[str] = mapped_column(String(16), index=True)  # queued | running | done | failed
+    total: Mapped[int]  # participant awards to issue when the job was queued
+    done: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]

@@ -5,6 +5,7 @@ ever issued twice: the session row is locked, and the award origins carry unique
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from service.domain.training import (
     Decision,
@@ -23,11 +24,17 @@ from service.domain.training import (
 from service.errors import Conflict, NotFound
 from service.persistence.repositories import BadgeClasses
 from service.persistence.tables import Award, BadgeClass
-from service.persistence.training_repositories import AwardOrigins, TrainingSessions
-from service.persistence.training_tables import AwardOrigin, TrainingSession
+from service.persistence.training_repositories import AwardOrigins, Closings, TrainingSessions
+from service.persistence.training_tables import AwardOrigin, SessionClosing, TrainingSession
 from service.usecases import awards, outbox
 from service.usecases.commands import AwardCreate, Evidence
 from service.usecases.context import Context
+
+# Up to this many participant awards, a session closes within the request (about 10 ms each);
+# beyond, the workers close it in batches, each its own transaction, with visible progress.
+INLINE_LIMIT = 200
+CLOSING_BATCH = 100
+CLOSING_LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +45,14 @@ class Planned:
     name: str
     language: str
     already_awarded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A closing handed to the workers; follow it with the job's progress."""
+
+    session: TrainingSession
+    job: SessionClosing
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +70,23 @@ def preview(ctx: Context, training: TrainingSession) -> list[Planned]:
     return participants + _trainer_plan(ctx, training, peers)
 
 
-def close(ctx: Context, session_id: str) -> Closed:
+def close(ctx: Context, session_id: str, *, background: bool | None = None) -> Closed | Queued:
+    """Close now, or, for a large session (or when asked), hand the closing to the workers."""
+    training = _closable(ctx, session_id)
+    participants = _participant_plan(ctx, training)
+    pending = [line for line in participants if line.decision.earned and not line.already_awarded]
+    if background or (background is None and len(pending) > INLINE_LIMIT):
+        return _queue(ctx, training, len(pending))
+    issued = [_issue_participant(ctx, training, line) for line in pending]
+    issued += _finish(ctx, training, participants)
+    not_earned = [line for line in participants if not line.decision.earned]
+    not_earned += [
+        line for line in _trainer_plan(ctx, training, _peers(participants)) if not line.decision.earned
+    ]
+    return Closed(training, issued, not_earned)
+
+
+def _closable(ctx: Context, session_id: str) -> TrainingSession:
     training = TrainingSessions(ctx.session).get_for_update(session_id)
     if training is None:
         raise NotFound("session-not-found", id=session_id)
@@ -63,28 +94,94 @@ def close(ctx: Context, session_id: str) -> Closed:
         raise Conflict("session-already-closed", id=training.id)
     if training.state == SessionState.CANCELLED:
         raise Conflict("session-cancelled", id=training.id)
+    if training.state == SessionState.CLOSING:
+        job = ctx.session.get(SessionClosing, training.id)
+        if job is None or job.state != "failed":
+            raise Conflict("session-closing", id=training.id)
+        return training  # a failed background closing may be asked again
     if not training.half_days:
         raise Conflict("session-has-no-half-days", id=training.id)
     if max(h.ends_at for h in training.half_days) > ctx.clock.now():
         raise Conflict("session-not-over", id=training.id)
-    issued: list[tuple[Award, Origin]] = []
-    participants = _participant_plan(ctx, training)
-    for line in participants:
-        if line.decision.earned and not line.already_awarded:
-            issued.append(
-                (_issue(ctx, training, line, _session_evidence(training, line.decision)), Origin.SESSION)
-            )
-    peers = len({p.decision.email for p in participants if p.decision.earned})
+    return training
+
+
+def _queue(ctx: Context, training: TrainingSession, total: int) -> Queued:
+    job = ctx.session.get(SessionClosing, training.id) or SessionClosing(session_id=training.id)
+    job.state, job.total, job.done, job.error = "queued", total, 0, None
+    job.claimed_by, job.claimed_until, job.finished_at = None, None, None
+    job.requested_at = ctx.clock.now()
+    training.state = SessionState.CLOSING.value
+    ctx.session.add(job)
+    ctx.session.flush()
+    return Queued(training, job)
+
+
+def _peers(participants: list[Planned]) -> int:
+    return len({p.decision.email for p in participants if p.decision.earned})
+
+
+def _issue_participant(ctx: Context, training: TrainingSession, line: Planned) -> tuple[Award, Origin]:
+    return _issue(ctx, training, line, _session_evidence(training, line.decision)), Origin.SESSION
+
+
+def _finish(
+    ctx: Context, training: TrainingSession, participants: list[Planned]
+) -> list[tuple[Award, Origin]]:
+    """Once every participant's award exists: the session is closed, trainers are credited and
+    pathways completed."""
     training.state = SessionState.CLOSED.value
     training.closed_at = ctx.clock.now()
     ctx.session.flush()  # the trainers' records below count this session as closed
-    trainers = _trainer_plan(ctx, training, peers)
+    issued = []
+    trainers = _trainer_plan(ctx, training, _peers(participants))
     for line in trainers:
         if line.decision.earned and not line.already_awarded:
             issued.append((_issue(ctx, training, line, _trainer_evidence(training, line)), Origin.TRAINER))
     issued += _pathways(ctx, training, participants + trainers)
-    not_earned = [line for line in participants + trainers if not line.decision.earned]
-    return Closed(training, issued, not_earned)
+    return issued
+
+
+def claim_closing(ctx: Context, worker: str, lease: timedelta = CLOSING_LEASE) -> str | None:
+    """A background closing to work on: queued, or abandoned by a worker whose lease ran out."""
+    job = Closings(ctx.session).claimable(ctx.clock.now())
+    if job is None:
+        return None
+    job.state, job.claimed_by, job.claimed_until = "running", worker, ctx.clock.now() + lease
+    ctx.session.flush()
+    return job.session_id
+
+
+def advance_closing(
+    ctx: Context, session_id: str, worker: str, batch: int = CLOSING_BATCH, lease: timedelta = CLOSING_LEASE
+) -> bool:
+    """Issue the next ``batch`` participant awards (one transaction); when none is left, finish.
+    True when the job is over (finished, or no longer this worker's)."""
+    job = Closings(ctx.session).get_for_update(session_id)
+    if job is None or job.state != "running" or job.claimed_by != worker:
+        return True
+    training = TrainingSessions(ctx.session).get_for_update(session_id)
+    if training is None:  # cascade-deleted with its session
+        return True
+    participants = _participant_plan(ctx, training)
+    pending = [line for line in participants if line.decision.earned and not line.already_awarded]
+    if pending:
+        for line in pending[:batch]:
+            _issue_participant(ctx, training, line)
+        job.done += min(batch, len(pending))
+        job.claimed_until = ctx.clock.now() + lease
+        ctx.session.flush()
+        return False
+    _finish(ctx, training, participants)
+    job.state, job.finished_at, job.claimed_until = "done", ctx.clock.now(), None
+    ctx.session.flush()
+    return True
+
+
+def fail_closing(ctx: Context, session_id: str, worker: str, error: str) -> None:
+    job = Closings(ctx.session).get_for_update(session_id)
+    if job is not None and job.claimed_by == worker:
+        job.state, job.error, job.claimed_until = "failed", error[:1000], None
 
 
 def _participant_plan(ctx: Context, training: TrainingSession) -> list[Planned]:

@@ -70,7 +70,7 @@ def update(ctx: Context, training: TrainingSession, command: SessionUpdate) -> T
     given = command.model_fields_set
     if training.state == SessionState.CANCELLED and given - {"state"}:
         raise Conflict("session-cancelled", id=training.id)  # planned again first, then edited
-    if training.state == SessionState.CLOSED:
+    if training.state in (SessionState.CLOSED, SessionState.CLOSING):
         raise Conflict("session-closed", id=training.id)
     if "state" in given and command.state is not None:
         target = SessionState(command.state)
@@ -167,7 +167,7 @@ def mark_attendance(ctx: Context, training: TrainingSession, command: Attendance
 
 
 def _require_editable(training: TrainingSession) -> None:
-    if training.state == SessionState.CLOSED:
+    if training.state in (SessionState.CLOSED, SessionState.CLOSING):
         raise Conflict("session-closed", id=training.id)
     if training.state == SessionState.CANCELLED:
         raise Conflict("session-cancelled", id=training.id)

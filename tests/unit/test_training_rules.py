@@ -1,0 +1,86 @@
+"""Who earns what: the pure rules, case by case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from service.domain.training import (
+    GivenSession,
+    Participant,
+    ParticipantRule,
+    Slot,
+    TrainerRule,
+    attended_hours,
+    judge_participant,
+    judge_trainer,
+    pathway_earned,
+)
+
+DAY = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+MORNING = Slot("m", DAY, DAY + timedelta(hours=3, minutes=30))
+AFTERNOON = Slot("a", DAY + timedelta(hours=4, minutes=30), DAY + timedelta(hours=8))
+SLOTS = [MORNING, AFTERNOON]
+
+
+@pytest.mark.parametrize(
+    ("rule", "attended", "evaluation", "reasons"),
+    [
+        (ParticipantRule("b", min_hours=7), {"m", "a"}, False, ()),
+        (ParticipantRule("b", min_hours=7), {"m"}, False, ("hours-below-minimum:3.5<7",)),
+        (ParticipantRule("b", min_hours=3.5), {"m"}, False, ()),  # exactly the minimum
+        (ParticipantRule("b", all_half_days=True), {"a"}, False, ("half-days-missed:1",)),
+        (ParticipantRule("b", evaluation_required=True), {"m", "a"}, False, ("evaluation-not-done",)),
+        (ParticipantRule("b", evaluation_required=True), {"m", "a"}, True, ()),
+        (ParticipantRule("b"), set(), True, ("absent",)),  # no condition still needs presence
+        (ParticipantRule("b"), {"someone-else's-half-day"}, True, ("absent",)),
+    ],
+)
+def test_participants(
+    rule: ParticipantRule, attended: set[str], evaluation: bool, reasons: tuple[str, ...]
+) -> None:
+    decision = judge_participant(rule, SLOTS, Participant("p@example.fr", frozenset(attended)), evaluation)
+    assert decision.reasons == reasons
+    assert decision.earned is (reasons == ())
+
+
+def given_sessions(
+    *peers: int, themes: tuple[str, ...] = ("a",), evaluated: bool = True
+) -> list[GivenSession]:
+    return [GivenSession(f"s{i}", n, frozenset(themes), evaluated) for i, n in enumerate(peers)]
+
+
+@pytest.mark.parametrize(
+    ("rule", "sessions", "earned"),
+    [
+        (TrainerRule("t", min_session_peers=3, max_session_peers=5), given_sessions(4), True),
+        (TrainerRule("t", min_session_peers=3, max_session_peers=5), given_sessions(2, 6), False),
+        (TrainerRule("t", min_sessions=5, min_peers=20), given_sessions(4, 4, 4, 4, 4), True),
+        (TrainerRule("t", min_sessions=5, min_peers=20), given_sessions(4, 4, 4, 4, 3), False),
+        (TrainerRule("t", min_themes=2), given_sessions(4, 4), False),
+        (TrainerRule("t", evaluation_required=True), given_sessions(4, evaluated=False), False),
+        (TrainerRule("t"), [], False),
+    ],
+)
+def test_trainers(rule: TrainerRule, sessions: list[GivenSession], earned: bool) -> None:
+    assert judge_trainer(rule, "t@example.fr", sessions).earned is earned
+
+
+def test_themes_are_counted_across_sessions() -> None:
+    sessions = [*given_sessions(4, themes=("culture_numerique",)), *given_sessions(4, themes=("securite",))]
+    assert judge_trainer(TrainerRule("t", min_sessions=2, min_themes=2), "t@x.fr", sessions).earned
+
+
+def test_pathways() -> None:
+    assert pathway_earned(["a", "b"], {"a", "b", "c"})
+    assert not pathway_earned(["a", "b"], {"a"})
+    assert not pathway_earned([], {"a"})  # no prerequisites: not a pathway badge
+
+
+@given(st.sets(st.sampled_from(["m", "a"])))
+def test_hours_are_the_sum_of_the_half_days_attended(attended: set[str]) -> None:
+    expected = sum(slot.hours for slot in SLOTS if slot.id in attended)
+    assert attended_hours(SLOTS, attended) == pytest.approx(expected)

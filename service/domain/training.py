@@ -143,6 +143,8 @@ def judge_trainer(rule: TrainerRule, email: str, given: Sequence[GivenSession]) 
     peers = sum(s.peers for s in counted)
     themes = frozenset().union(*(s.themes for s in counted)) if counted else frozenset()
     reasons: list[str] = []
+    if len(counted) < len(given):  # said first: it is usually why the counts below fall short
+        reasons.append(f"sessions-without-evaluation:{len(given) - len(counted)}")
     if len(counted) < rule.min_sessions:
         reasons.append(f"sessions-below-minimum:{len(counted)}<{rule.min_sessions}")
     if peers < rule.min_peers:

@@ -84,3 +84,10 @@ def test_pathways() -> None:
 def test_hours_are_the_sum_of_the_half_days_attended(attended: set[str]) -> None:
     expected = sum(slot.hours for slot in SLOTS if slot.id in attended)
     assert attended_hours(SLOTS, attended) == pytest.approx(expected)
+
+
+def test_a_session_without_its_evaluation_is_named_when_it_does_not_count() -> None:
+    decision = judge_trainer(
+        TrainerRule("t", evaluation_required=True), "t@x.fr", given_sessions(4, evaluated=False)
+    )
+    assert decision.reasons == ("sessions-without-evaluation:1", "sessions-below-minimum:0<1")

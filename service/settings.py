@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_timeout: float = Field(default=30.0, gt=0)
     mail_from: str = "badges@localhost"
+    # How long a worker owns what it claimed (emails, a closing batch) before another may take
+    # it over: longer than the slowest SMTP exchange, short enough to recover quickly.
+    worker_lease_seconds: int = Field(default=300, ge=5, le=86400)
 
     @field_validator("public_url")
     @classmethod

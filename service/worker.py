@@ -9,6 +9,7 @@ import smtplib
 import socket
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -40,10 +41,14 @@ def _context(services: Services, session: Session) -> Context:
     return Context(session, services.clock, services.keys, services.urls, services.settings.max_image_bytes)
 
 
+def _lease(services: Services) -> timedelta:
+    return timedelta(seconds=services.settings.worker_lease_seconds)
+
+
 def drain_once(services: Services, sender: Sender, worker: str, batch: int = 50) -> Drained:
     """Claim up to ``batch`` due messages, send them, record each outcome."""
     with services.database.transaction() as session:
-        claims = outbox.claim(_context(services, session), worker, batch)
+        claims = outbox.claim(_context(services, session), worker, batch, lease=_lease(services))
     sent = retried = failed = 0
     for claim in claims:
         with services.database.transaction(write=False) as session:
@@ -78,7 +83,7 @@ def close_sessions_once(services: Services, worker: str) -> int:
     """Take one background closing and work it to its end, batch by batch (one transaction
     each); returns how many closings were taken (0 or 1)."""
     with services.database.transaction() as session:
-        session_id = closing.claim_closing(_context(services, session), worker)
+        session_id = closing.claim_closing(_context(services, session), worker, lease=_lease(services))
     if session_id is None:
         return 0
     log.info("closing session %s", session_id)
@@ -86,7 +91,9 @@ def close_sessions_once(services: Services, worker: str) -> int:
     while not finished:
         try:
             with services.database.transaction() as session:
-                finished = closing.advance_closing(_context(services, session), session_id, worker)
+                finished = closing.advance_closing(
+                    _context(services, session), session_id, worker, lease=_lease(services)
+                )
         except FabriqueError as exc:  # a key missing, a badge class gone: a person must look
             with services.database.transaction() as session:
                 closing.fail_closing(

@@ -1,9 +1,12 @@
-"""VC-JWT: the Open Badges 3.0 JSON Web Token proof format (1EdTech OB 3.0 §8.2).
+"""VC-JWT: the Open Badges 3.0 JSON Web Token proof format (1EdTech OB 3.0, "JSON Web Token
+Proof Format").
 
-The JWT carries the credential (without embedded proof) in the ``vc`` claim, with the
-registered claims derived from it: ``iss`` = issuer id, ``jti`` = credential id, ``nbf`` =
-validFrom, ``exp`` = validUntil, ``sub`` = credentialSubject.id when there is one. The JOSE
-header names the algorithm, the key id and the public key (``jwk``).
+The JWT payload is the credential itself (VC Data Model 2.0), without its embedded proof, with
+the registered claims derived from it added: ``iss`` = issuer id, ``jti`` = credential id,
+``nbf`` = validFrom, ``exp`` = validUntil, ``sub`` = credentialSubject.id when there is one. The
+JOSE header names the algorithm, the key id and the public key (``jwk``). Reading, a payload
+that wraps the credential in a ``vc`` claim (the VC Data Model 1.1 form, which this service
+wrote before 2026-11-22) is accepted too, as the specification asks of verifiers.
 """
 
 from __future__ import annotations
@@ -23,11 +26,15 @@ def _epoch(value: str) -> int:
     return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
 
 
+# RFC 7519 §4.1: the registered claim names, which are not members of a credential.
+REGISTERED_CLAIMS = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti"})
+
+
 def claims_for(credential: dict[str, Any]) -> dict[str, Any]:
     unsecured = {k: v for k, v in credential.items() if k != "proof"}
     issuer = unsecured["issuer"]
     claims: dict[str, Any] = {
-        "vc": unsecured,
+        **unsecured,
         "iss": issuer["id"] if isinstance(issuer, dict) else issuer,
         "jti": unsecured["id"],
         "nbf": _epoch(unsecured["validFrom"]),
@@ -38,6 +45,14 @@ def claims_for(credential: dict[str, Any]) -> dict[str, Any]:
     if isinstance(subject, dict) and subject.get("id"):
         claims["sub"] = subject["id"]
     return claims
+
+
+def credential_of(claims: dict[str, Any]) -> Any:
+    """The credential a payload carries: the payload without its registered claims, or the
+    ``vc`` claim of a VC Data Model 1.1 style token."""
+    if "vc" in claims and "@context" not in claims:
+        return claims["vc"]
+    return {k: v for k, v in claims.items() if k not in REGISTERED_CLAIMS}
 
 
 def encode(credential: dict[str, Any], private_key: PrivateKey, algorithm: Algorithm, kid: str) -> str:
@@ -58,7 +73,7 @@ def decode(token: str, key: PublicKey) -> dict[str, Any]:
         key,
         algorithms=[header["alg"]],
         options={
-            "require": ["iss", "jti", "nbf", "vc"],
+            "require": ["iss", "jti", "nbf"],
             "verify_aud": False,
             "verify_exp": False,
             "verify_nbf": False,

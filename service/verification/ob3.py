@@ -161,7 +161,7 @@ def verify_jwt(
     except (jwt.InvalidTokenError, ValueError) as exc:
         report.failed("format", f"not a JWT: {exc}")
         return report
-    credential = unverified.get("vc")
+    credential = vc_jwt.credential_of(unverified)
     if not _well_formed(credential, report):
         return report
     issuer_id = _issuer_id(credential)
@@ -177,8 +177,9 @@ def verify_jwt(
     except jwt.InvalidTokenError as exc:
         report.failed("proof", f"the JWT does not verify: {exc}")
         return report
-    if claims.get("jti") != credential.get("id"):
-        report.failed("proof", "jti does not match the credential id")
+    mismatch = _claims_mismatch(claims, credential)
+    if mismatch:
+        report.failed("proof", mismatch)
         return report
     report.passed("proof", f"JWT signed with {header.get('alg')} by {header.get('kid')}")
     report.passed("issuer-key", f"the key belongs to the issuer {issuer_id}")
@@ -190,6 +191,23 @@ def verify_jwt(
     _check_window(credential, now, report)
     _check_status(credential, check_status, report)
     return report
+
+
+def _claims_mismatch(claims: Json, credential: Json) -> str | None:
+    """The registered claims must say what the credential says (OB 3.0, verifying a VC-JWT)."""
+    if claims.get("jti") != credential.get("id"):
+        return "jti does not match the credential id"
+    try:
+        valid_from = _moment(credential.get("validFrom") or credential.get("issuanceDate"))
+    except ValueError:
+        return "the credential's validFrom is unreadable"
+    if valid_from is None or claims.get("nbf") != int(valid_from.timestamp()):
+        return "nbf does not match the credential's validFrom"
+    subject = credential.get("credentialSubject")
+    subject_id = subject.get("id") if isinstance(subject, dict) else None
+    if subject_id is not None and claims.get("sub") != subject_id:
+        return "sub does not match the credential subject's id"
+    return None
 
 
 def _jwt_key(

@@ -63,7 +63,8 @@ def test_rs256_and_eddsa_tokens(client: TestClient, world: World, clock: FixedCl
     assert header["jwk"]["kty"] == "RSA"
     claims = jwt.decode(rs256.text, options={"verify_signature": False})
     credential = client.get(f"/awards/{world.award_id}/credential").json()
-    assert claims["vc"] == {k: v for k, v in credential.items() if k != "proof"}
+    assert vc_jwt.credential_of(claims) == {k: v for k, v in credential.items() if k != "proof"}
+    assert "vc" not in claims  # VC Data Model 2.0: the payload is the credential
     assert claims["iss"] == DID_PREFIX + world.issuer_id
     assert claims["jti"] == credential["id"]
     assert claims["nbf"] == 1795341600  # 2026-11-22T10:00:00Z
@@ -118,7 +119,7 @@ def test_tampered_and_expired_tokens(client: TestClient, world: World, clock: Fi
     token = client.get(f"/awards/{world.award_id}/credential.jwt").text
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
-    claims["vc"]["credentialSubject"]["achievement"]["name"] = "Autre"
+    claims["credentialSubject"]["achievement"]["name"] = "Autre"
     assert verify(client, f"{header}.{b64(claims)}.{signature}", clock).outcome_of("proof") is Outcome.FAILED
     expiring = issue_award(client, world.coordinator, world.badge_class_id, expires_at="2026-12-01T00:00:00Z")
     expiring_token = client.get(f"/awards/{expiring['id']}/credential.jwt").text
@@ -138,3 +139,28 @@ def test_issuer_jwks_holds_only_its_keys(client: TestClient, world: World) -> No
     assert not mine & theirs
     everything = {k["kid"] for k in client.get("/.well-known/jwks.json").json()["keys"]}
     assert mine | theirs == everything
+
+
+def test_the_vc_claim_form_of_vc_data_model_1_1_still_verifies_and_claims_must_agree(
+    client: TestClient, world: World, clock: FixedClock, database: Database
+) -> None:
+    keys = client.app.state.services.keys  # type: ignore[attr-defined]
+    with database.transaction() as session:
+        key = SigningKeys(session).active(world.issuer_id, "RS256")
+        assert key is not None
+    private = keys.load(world.issuer_id, key.kid)
+    credential = client.get(f"/awards/{world.award_id}/credential").json()
+    unsecured = {k: v for k, v in credential.items() if k != "proof"}
+    current = vc_jwt.claims_for(credential)
+    registered = {k: v for k, v in current.items() if k in vc_jwt.REGISTERED_CLAIMS}
+    headers = {"kid": key.kid, "typ": "JWT"}
+    legacy = jwt.encode({**registered, "vc": unsecured}, private, algorithm="RS256", headers=headers)
+    assert verify(client, legacy, clock).valid  # as the tokens this service wrote before
+    for claim, value, reason in (
+        ("nbf", current["nbf"] + 3600, "nbf does not match"),
+        ("jti", "urn:uuid:autre", "jti does not match"),
+    ):
+        lying = jwt.encode({**current, claim: value}, private, algorithm="RS256", headers=headers)
+        report = verify(client, lying, clock)
+        assert report.outcome_of("proof") is Outcome.FAILED
+        assert reason in next(c.reason for c in report.checks if c.name == "proof")

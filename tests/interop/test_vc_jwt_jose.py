@@ -65,7 +65,7 @@ def test_jose_refuses_tampered_foreign_and_expired(
     token = client.get(f"/awards/{world.award_id}/credential.jwt").text
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
-    claims["vc"]["name"] = "Autre"
+    claims["name"] = "Autre"
     tampered = (
         f"{header}.{base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b'=').decode()}.{signature}"
     )

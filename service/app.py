@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from service import __version__
-from service.api import problems, public, v1_awards, v1_badge_classes, v1_issuers, v1_reports, v1_sessions
+from service.api import (
+    problems,
+    public,
+    v1_awards,
+    v1_badge_classes,
+    v1_issuers,
+    v1_reports,
+    v1_sessions,
+    verify,
+)
 from service.api.deps import Services
 from service.api.limits import BodySizeLimit
 from service.clock import Clock, SystemClock
@@ -22,7 +31,7 @@ API_ROUTERS = (
     v1_sessions.router,
     v1_reports.router,
 )
-PUBLIC_ROUTERS = (public.router,)
+PUBLIC_ROUTERS = (public.router, verify.router)
 
 DESCRIPTION = """
 API des coordinateurs de **Fabrique à badges** : émetteurs, badges, attributions, révocations.

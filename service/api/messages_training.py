@@ -99,6 +99,24 @@ TRAINING_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Une période compte au plus {days} jours.",
         "A period is at most {days} days long.",
     ),
+    "award-revoked": (
+        "Badge révoqué",
+        "Badge revoked",
+        "Le badge {id} a été révoqué : il n'est plus délivré.",
+        "Badge {id} was revoked: it is no longer handed out.",
+    ),
+    "verify-nothing-given": (
+        "Rien à vérifier",
+        "Nothing to verify",
+        "Envoyez un lien, un badge JSON, un jeton JWS/JWT (« input ») ou une image (« file »).",
+        "Send a link, a JSON badge, a JWS/JWT token (“input”) or an image (“file”).",
+    ),
+    "verify-bad-email": (
+        "Adresse invalide",
+        "Invalid address",
+        "L'adresse électronique attendue n'est pas valide.",
+        "The expected email address is not valid.",
+    ),
     "trainer-rule-not-found": (
         "Règle introuvable",
         "Rule not found",

@@ -14,7 +14,7 @@ from service.errors import Gone, NotFound
 from service.openbadges import ob2, ob3
 from service.persistence.repositories import Awards, SigningKeys
 from service.signing.keystore import Algorithm
-from service.usecases import awards, badge_classes, credentials, issuers, status
+from service.usecases import awards, badge_classes, baked, credentials, issuers, status
 from service.usecases.context import Context
 from service.web.render import page
 
@@ -149,6 +149,28 @@ def signed_award(award_id: str, ctx: ContextDep) -> Response:
         **_CORS,
     }
     return Response(award.signed_assertion, media_type="application/jose", headers=headers)
+
+
+@router.get(
+    "/awards/{award_id}/image",
+    summary="The badge image with the award baked in (PNG or SVG, as the badge class's image)",
+)
+def baked_award_image(
+    award_id: str, ctx: ContextDep, standard: baked.Standard = baked.Standard.OB3
+) -> Response:
+    """``standard=ob3`` (default) bakes the OB 3.0 credential, ``ob2`` the signed OB 2.0 assertion."""
+    award = awards.get(ctx, award_id)
+    content, media_type = baked.baked_image(award, standard)
+    extension = "png" if media_type == "image/png" else "svg"
+    headers = {
+        "Content-Disposition": f'attachment; filename="badge-{award.id}-{standard.value}.{extension}"',
+        "Cache-Control": NO_STORE,
+        "X-Content-Type-Options": "nosniff",
+        **_CORS,
+    }
+    if media_type == "image/svg+xml":
+        headers["Content-Security-Policy"] = _SVG_CSP
+    return Response(content, media_type=media_type, headers=headers)
 
 
 @router.get("/issuers/{issuer_id}/did.json", summary="DID document of the issuer's did:web DID")

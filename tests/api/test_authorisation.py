@@ -17,6 +17,9 @@ from tests.api.conftest import World
 from tests.factories import auth
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# POSTs that anyone may make because they change nothing: verifying a badge is a computation
+# (tests/api/test_verify.py checks that it leaves every table as it was).
+PUBLIC_COMPUTATIONS = {("POST", "/verify")}
 EXISTS_AFTER_AN_ACTION = {"/api/v1/sessions/{session_id}/closing"}
 ADMIN_ONLY = {("POST", "/api/v1/issuers"), ("DELETE", "/api/v1/issuers/{issuer_id}")}
 
@@ -33,17 +36,24 @@ def mounted_routes() -> list[tuple[str, str]]:
 
 
 def routes(app: FastAPI) -> list[tuple[str, str]]:
-    """Operations as published in the OpenAPI document."""
+    """Operations as published in the OpenAPI document, but the public computations."""
     found = []
     for path, operations in app.openapi()["paths"].items():
         found.extend((method.upper(), path) for method in operations)
-    return sorted(found)
+    return sorted(r for r in found if r not in PUBLIC_COMPUTATIONS)
+
+
+def test_the_public_computations_are_known_and_few(app: FastAPI) -> None:
+    published = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
+    assert PUBLIC_COMPUTATIONS <= published
+    public_writes = {r for r in published if r[0] in WRITE_METHODS and not r[1].startswith("/api/")}
+    assert public_writes == PUBLIC_COMPUTATIONS
 
 
 def test_openapi_lists_every_api_operation(app: FastAPI) -> None:
     mounted = {r for r in mounted_routes() if r[1].startswith("/api/")}
     assert mounted == {r for r in routes(app) if r[1].startswith("/api/")}
-    writes = {r for r in mounted_routes() if r[0] in WRITE_METHODS}
+    writes = {r for r in mounted_routes() if r[0] in WRITE_METHODS} - PUBLIC_COMPUTATIONS
     assert writes <= set(routes(app)), "a write route is hidden from the OpenAPI document"
 
 

@@ -1,0 +1,120 @@
+"""PNG baking: an ``iTXt`` chunk holding the badge (keyword ``openbadges`` for an OB 2.0
+assertion, ``openbadgecredential`` for an OB 3.0 credential). Reading never decodes pixels and
+bounds every length, so a decompression bomb or a forged chunk length cannot exhaust memory."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+OB2_KEYWORD = "openbadges"
+OB3_KEYWORD = "openbadgecredential"
+KEYWORDS = (OB2_KEYWORD, OB3_KEYWORD)
+MAX_TEXT_BYTES = 1024 * 1024  # a baked badge is a few kilobytes; a megabyte is generous
+MAX_PIXELS = 100_000_000  # declared size beyond which the file is a bomb, decoded or not
+
+
+class BakingError(ValueError):
+    """The file is not a PNG we accept, or its badge cannot be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    kind: bytes
+    data: bytes
+
+
+def chunks(content: bytes) -> Iterator[Chunk]:
+    if not content.startswith(SIGNATURE):
+        raise BakingError("not a PNG file")
+    offset = len(SIGNATURE)
+    while offset < len(content):
+        if offset + 8 > len(content):
+            raise BakingError("truncated PNG chunk header")
+        length, kind = struct.unpack(">I4s", content[offset : offset + 8])
+        end = offset + 8 + length
+        if end + 4 > len(content):
+            raise BakingError("a PNG chunk claims more bytes than the file holds")
+        data = content[offset + 8 : end]
+        (crc,) = struct.unpack(">I", content[end : end + 4])
+        if zlib.crc32(kind + data) != crc:
+            raise BakingError(f"bad CRC in PNG chunk {kind!r}")
+        yield Chunk(kind, data)
+        offset = end + 4
+        if kind == b"IEND":
+            return
+    raise BakingError("PNG without IEND")
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def bake(content: bytes, text: str, keyword: str) -> bytes:
+    """The PNG with one ``iTXt`` badge chunk (uncompressed) right after IHDR; any badge chunk
+    already there is replaced."""
+    if keyword not in KEYWORDS:
+        raise BakingError(f"unknown baking keyword {keyword}")
+    parsed = list(chunks(content))
+    if not parsed or parsed[0].kind != b"IHDR":
+        raise BakingError("PNG without IHDR first")
+    # iTXt: keyword NUL, compression flag 0, method 0, empty language tag NUL, empty translated keyword NUL
+    payload = keyword.encode("latin-1") + b"\x00\x00\x00" + b"\x00" + b"\x00" + text.encode("utf-8")
+    out = [SIGNATURE, _chunk(b"IHDR", parsed[0].data), _chunk(b"iTXt", payload)]
+    out += [_chunk(c.kind, c.data) for c in parsed[1:] if _badge_keyword(c) is None]
+    return b"".join(out)
+
+
+def unbake(content: bytes) -> tuple[str, str] | None:
+    """(keyword, text) of the badge baked in the PNG, or None when there is none."""
+    found: tuple[str, str] | None = None
+    for chunk in chunks(content):
+        if chunk.kind == b"IHDR":
+            width, height = struct.unpack(">II", chunk.data[:8])
+            if width * height > MAX_PIXELS:
+                raise BakingError(
+                    f"the image declares {width}×{height} pixels: refused as a decompression bomb"
+                )
+        keyword = _badge_keyword(chunk)
+        if keyword is None:
+            continue
+        if found is not None:
+            raise BakingError("more than one badge baked in the PNG")
+        found = (keyword, _itxt_text(chunk.data))
+    return found
+
+
+def _badge_keyword(chunk: Chunk) -> str | None:
+    if chunk.kind != b"iTXt":
+        return None
+    keyword = chunk.data.split(b"\x00", 1)[0].decode("latin-1", errors="replace")
+    return keyword if keyword in KEYWORDS else None
+
+
+def _itxt_text(data: bytes) -> str:
+    try:
+        _keyword, rest = data.split(b"\x00", 1)
+        flag, method = rest[0], rest[1]
+        _language, rest = rest[2:].split(b"\x00", 1)
+        _translated, text = rest.split(b"\x00", 1)
+    except (ValueError, IndexError) as exc:
+        raise BakingError("malformed iTXt chunk") from exc
+    if flag == 1:
+        if method != 0:
+            raise BakingError("unknown iTXt compression method")
+        inflater = zlib.decompressobj()
+        try:
+            text = inflater.decompress(text, MAX_TEXT_BYTES + 1)
+        except zlib.error as exc:
+            raise BakingError("the compressed badge text is corrupt") from exc
+        if len(text) > MAX_TEXT_BYTES or inflater.unconsumed_tail:
+            raise BakingError("the compressed badge text inflates beyond 1 MiB: refused")
+    elif len(text) > MAX_TEXT_BYTES:
+        raise BakingError("the badge text is larger than 1 MiB")
+    try:
+        return text.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BakingError("the badge text is not UTF-8") from exc

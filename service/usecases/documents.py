@@ -1,0 +1,108 @@
+"""Our own public documents, read straight from the database for the verifier: verifying one of
+our badges never goes through the network, and sees revocations as they are now."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from service.errors import FabriqueError
+from service.openbadges import ob2
+from service.persistence.repositories import Awards, SigningKeys
+from service.usecases import awards, badge_classes, credentials, issuers, status
+from service.usecases.context import Context
+from service.usecases.status import SignedListCache
+from service.verification.ob2 import Fetch, Fetched
+
+Json = dict[str, Any]
+ID = r"([a-z2-7]{26})"
+
+
+def local_fetch(ctx: Context, signed_lists: SignedListCache | None, fallback: Fetch | None = None) -> Fetch:
+    """A fetch that answers URLs of this service's host from the database and hands any other
+    URL to ``fallback`` (the guarded network fetcher), or reports it unreachable."""
+
+    def fetch(url: str) -> Fetched:
+        parts = urlsplit(url)
+        if parts.netloc != ctx.urls.host or parts.query or parts.fragment:
+            if fallback is not None and parts.netloc != ctx.urls.host:
+                return fallback(url)
+            return Fetched(0, None)
+        return _local(ctx, signed_lists, parts.path)
+
+    return fetch
+
+
+def _local(ctx: Context, signed_lists: SignedListCache | None, path: str) -> Fetched:
+    for pattern, build in _ROUTES:
+        match = re.fullmatch(pattern, path)
+        if match is None:
+            continue
+        try:
+            return build(ctx, signed_lists, *match.groups())
+        except FabriqueError as exc:
+            return Fetched(exc.status, None)
+    return Fetched(404, None)
+
+
+def _issuer(ctx: Context, _cache: SignedListCache | None, issuer_id: str) -> Fetched:
+    issuer = issuers.get(ctx, issuer_id)
+    key = SigningKeys(ctx.session).active(issuer.id, "RS256")
+    return Fetched(200, ob2.issuer(issuer, ctx.urls, key.kid if key else None))
+
+
+def _revocations(ctx: Context, _cache: SignedListCache | None, issuer_id: str) -> Fetched:
+    issuer = issuers.get(ctx, issuer_id)
+    revoked = Awards(ctx.session).revoked_for_issuer(issuer.id)
+    return Fetched(200, ob2.revocation_list(issuer.id, revoked, ctx.urls))
+
+
+def _badge(ctx: Context, _cache: SignedListCache | None, badge_class_id: str) -> Fetched:
+    return Fetched(200, ob2.badge_class(badge_classes.get(ctx, badge_class_id), ctx.urls))
+
+
+def _award(ctx: Context, _cache: SignedListCache | None, award_id: str) -> Fetched:
+    award = awards.get(ctx, award_id)
+    if award.revoked_at is not None:
+        return Fetched(410, ob2.revoked_assertion(award, ctx.urls))
+    return Fetched(200, ob2.assertion(award, ctx.urls))
+
+
+def _credential(ctx: Context, _cache: SignedListCache | None, award_id: str) -> Fetched:
+    return Fetched(200, credentials.signed_credential(awards.get(ctx, award_id)))
+
+
+def _key(ctx: Context, _cache: SignedListCache | None, kid: str) -> Fetched:
+    key = SigningKeys(ctx.session).get(kid)
+    if key is None:
+        return Fetched(404, None)
+    if key.withdrawn_at is not None:
+        return Fetched(410, None)
+    return Fetched(200, ob2.cryptographic_key(key.kid, key.issuer_id, key.public_pem, ctx.urls))
+
+
+def _did(ctx: Context, _cache: SignedListCache | None, issuer_id: str) -> Fetched:
+    return Fetched(200, credentials.issuer_did_document(ctx, issuers.get(ctx, issuer_id)))
+
+
+def _jwks(ctx: Context, _cache: SignedListCache | None, issuer_id: str) -> Fetched:
+    return Fetched(200, credentials.issuer_jwks(ctx, issuers.get(ctx, issuer_id)))
+
+
+def _status(ctx: Context, cache: SignedListCache | None, list_id: str) -> Fetched:
+    return Fetched(200, status.list_credential(ctx, list_id, cache).document)
+
+
+_ROUTES: list[tuple[str, Callable[..., Fetched]]] = [
+    (rf"/issuers/{ID}", _issuer),
+    (rf"/issuers/{ID}/revocations", _revocations),
+    (rf"/issuers/{ID}/did\.json", _did),
+    (rf"/issuers/{ID}/jwks\.json", _jwks),
+    (rf"/badges/{ID}", _badge),
+    (rf"/awards/{ID}", _award),
+    (rf"/awards/{ID}/credential", _credential),
+    (r"/keys/([A-Za-z0-9_-]{43})", _key),
+    (rf"/status/{ID}", _status),
+]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 
 from service import __version__
@@ -22,6 +25,7 @@ from service.openbadges.urls import PublicUrls
 from service.persistence.database import Database
 from service.settings import Settings, resolve_secret
 from service.signing.keystore import KeyStore
+from service.verification.fetcher import FetchPolicy, GuardedFetcher
 
 API_PREFIX = "/api/v1"
 API_ROUTERS = (
@@ -54,6 +58,14 @@ def build_services(
         clock=clock or SystemClock(),
         keys=KeyStore(settings.keys_dir, passphrase),
         urls=PublicUrls(settings.public_url),
+        fetcher=GuardedFetcher(
+            FetchPolicy(
+                timeout=settings.verify_timeout_seconds,
+                allow_http=settings.verify_allow_http,
+                allowed_networks=settings.verify_networks,
+                ca_bundle=settings.verify_ca_bundle,
+            )
+        ),
     )
 
 
@@ -63,7 +75,14 @@ def create_app(
     services = build_services(settings, clock=clock, database=database)
     settings.keys_dir.mkdir(parents=True, exist_ok=True)
     resolve_secret(settings)  # generated on first start outside production, refused if missing in it
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.fetcher.close()  # its pooled connections to other issuers' hosts
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Fabrique à badges",
         version=__version__,
         description=DESCRIPTION,

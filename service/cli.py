@@ -183,6 +183,43 @@ def catalogue_import(issuer: Annotated[str, typer.Option("--issuer", help="issue
     typer.echo(f"{len(imported.created)} badge(s) créé(s), {len(imported.kept)} déjà présent(s)")
 
 
+@app.command()
+def verify(
+    source: Annotated[str, typer.Argument(help="a file (baked PNG or SVG, JSON, JWS/JWT) or a URL")],
+    email: Annotated[str | None, typer.Option("--email", help="the email the badge should belong to")] = None,
+) -> None:
+    """Verify a badge; prints each check and exits 0 only when the badge is valid."""
+    from pathlib import Path
+
+    from service.usecases.documents import local_fetch
+    from service.verification.service import Verdict, verify_any
+
+    given: str | bytes
+    if source.startswith(("https://", "http://")):
+        given = source
+    else:
+        path = Path(source)
+        if not path.is_file():
+            typer.echo(f"{source}: no such file", err=True)
+            raise typer.Exit(2)
+        if path.stat().st_size > 4 * 1024 * 1024:
+            typer.echo(f"{source}: larger than 4 MiB", err=True)
+            raise typer.Exit(2)
+        given = path.read_bytes()
+    services = build_services(_settings())
+    with services.database.transaction(write=False) as db:
+        ctx = _ctx(services, db)
+        result = verify_any(
+            given, fetch=local_fetch(ctx, None), now=services.clock.now(), expected_email=email
+        )
+    marks = {"passed": "✓", "failed": "✗", "skipped": "–"}
+    for check in result.report.checks:
+        typer.echo(f"{marks[check.outcome.value]} {check.name}: {check.reason}")
+    name = (result.badge or {}).get("name")
+    typer.echo(f"{result.verdict.value.upper()} ({result.form.value}){': ' + str(name) if name else ''}")
+    raise typer.Exit(0 if result.verdict is Verdict.VALID else 1)
+
+
 def asgi() -> object:
     """Application factory for process managers (``uvicorn --factory service.cli:asgi``)."""
     return create_app(Settings())

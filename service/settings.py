@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from enum import StrEnum
 from pathlib import Path
@@ -52,6 +53,13 @@ class Settings(BaseSettings):
     # How long a worker owns what it claimed (emails, a closing batch) before another may take
     # it over: longer than the slowest SMTP exchange, short enough to recover quickly.
     worker_lease_seconds: int = Field(default=300, ge=5, le=86400)
+    # The verifier fetches other issuers' documents over https from public addresses only.
+    # Networks listed here (comma-separated CIDR, e.g. an intranet) may be reached anyway;
+    # plain http is for tests on loopback. The CA bundle adds trust anchors (a test CA).
+    verify_allowed_networks: str = ""
+    verify_allow_http: bool = False
+    verify_ca_bundle: str | None = None
+    verify_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
 
     @field_validator("public_url")
     @classmethod
@@ -80,6 +88,22 @@ class Settings(BaseSettings):
         if not self.public_url.startswith("https://"):
             raise ValueError("FABRIQUE_PUBLIC_URL must be https in production")
         return self
+
+    @field_validator("verify_allowed_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(item)
+            except ValueError as exc:
+                raise ValueError(f"FABRIQUE_VERIFY_ALLOWED_NETWORKS: {item} is not a CIDR network") from exc
+        return value
+
+    @property
+    def verify_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(
+            ipaddress.ip_network(p.strip()) for p in self.verify_allowed_networks.split(",") if p.strip()
+        )
 
     @property
     def effective_database_url(self) -> str:

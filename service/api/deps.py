@@ -20,6 +20,7 @@ from service.signing.keystore import KeyStore
 from service.usecases import tokens
 from service.usecases.context import Context
 from service.usecases.status import SignedListCache
+from service.verification.fetcher import GuardedFetcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Services:
     keys: KeyStore
     urls: PublicUrls
     signed_lists: SignedListCache = field(default_factory=SignedListCache)
+    fetcher: GuardedFetcher = field(default_factory=GuardedFetcher)  # other issuers' documents
 
 
 def services(request: Request) -> Services:

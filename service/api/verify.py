@@ -3,7 +3,7 @@
 JSON body: ``{"input": "<URL, JSON badge or compact JWS/JWT>", "expected_email": "…"}`` (or
 ``{"credential": {…}}``); multipart: a ``file`` (baked PNG or SVG, JSON, JWT) and optionally
 ``expected_email``. Public: employers have no account. Our own badges are verified from the
-database (keys, revocations as they are now); others' documents are not fetched yet.
+database (keys, revocations as they are now); others' documents through the guarded fetcher.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class VerifyIn(BaseModel):
 )
 async def verify(request: Request, ctx: ContextDep, services: ServicesDep) -> VerificationOut:
     given, email = await _read(request)
-    fetch = local_fetch(ctx, services.signed_lists)
+    fetch = local_fetch(ctx, services.signed_lists, fallback=services.fetcher)
     result = await run_in_threadpool(
         verify_any, given, fetch=fetch, now=ctx.clock.now(), expected_email=email
     )  # canonicalization is CPU work: off the event loop

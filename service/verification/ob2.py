@@ -23,8 +23,9 @@ from service.verification.report import Report
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    status: int
+    status: int  # 0 when nothing answered
     document: dict[str, Any] | None
+    reason: str = ""  # why there is no document, for the report
 
 
 Fetch = Callable[[str], Fetched]

@@ -123,7 +123,9 @@ def _verify_url(url: str, fetch: Fetch, now: datetime, expected_email: str | Non
     document = fetched.document
     if document is None:
         report = Report()
-        reason = f"{url} answered {fetched.status}" if fetched.status else f"{url} could not be fetched"
+        reason = fetched.reason or (
+            f"{url} answered {fetched.status}" if fetched.status else f"{url} could not be fetched"
+        )
         report.failed("fetch", reason)
         return _outcome(Form.UNKNOWN, report, None)
     if _is_credential(document):

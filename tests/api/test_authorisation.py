@@ -45,7 +45,7 @@ def routes(app: FastAPI) -> list[tuple[str, str]]:
 
 def test_the_public_computations_are_known_and_few(app: FastAPI) -> None:
     published = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
-    assert PUBLIC_COMPUTATIONS <= published
+    assert published >= PUBLIC_COMPUTATIONS
     public_writes = {r for r in published if r[0] in WRITE_METHODS and not r[1].startswith("/api/")}
     assert public_writes == PUBLIC_COMPUTATIONS
 

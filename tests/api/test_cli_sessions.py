@@ -67,3 +67,25 @@ def test_worker_refuses_to_start_without_smtp(database_url: str, tmp_path: Path)
     result = run("worker", "--once", env={**cli_env(database_url, tmp_path), "FABRIQUE_SMTP_HOST": ""})
     assert result.returncode == 2
     assert "FABRIQUE_SMTP_HOST" in result.stderr
+
+
+def test_verify_prints_each_check_and_exits_0_only_when_valid(
+    client: TestClient, world: World, database_url: str, tmp_path: Path
+) -> None:
+    baked = tmp_path / "badge.png"
+    baked.write_bytes(client.get(f"/awards/{world.award_id}/image").content)
+    env = cli_env(database_url, tmp_path)
+    good = run("verify", str(baked), "--email", "camille.durand@example.fr", env=env)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "✓ proof" in good.stdout
+    assert "✓ recipient" in good.stdout
+    assert good.stdout.strip().splitlines()[-1].startswith("VALID (ob3-data-integrity)")
+    wrong = run("verify", str(baked), "--email", "autre@example.fr", env=env)
+    assert wrong.returncode == 1
+    assert "✗ recipient" in wrong.stdout
+    url = run("verify", f"https://badges.example.test/awards/{world.award_id}", env=env)
+    assert url.returncode == 0, url.stdout
+    assert run("verify", str(tmp_path / "absent.png"), env=env).returncode == 2
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x00\x01junk")
+    assert run("verify", str(junk), env=env).returncode == 1

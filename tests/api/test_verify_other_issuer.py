@@ -1,0 +1,83 @@
+"""Badges of another issuer, on another host: fetched over the network through the guard.
+The other host is a second instance of the service on loopback, allowed by configuration as
+the tests' only private network; everything else private stays refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.clock import FixedClock
+from service.domain.access import Role
+from service.persistence.database import Database
+from service.settings import Settings
+from tests.factories import auth, create_badge_class, create_issuer, issue_award, make_token
+from tests.live import free_port, serve
+
+
+def verify(client: TestClient, given: str, email: str | None = None) -> Any:
+    body = {"input": given, **({"expected_email": email} if email else {})}
+    response = client.post("/verify", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.fixture
+def verifier(settings: Settings, clock: FixedClock, database: Database) -> TestClient:
+    allowed = settings.model_copy(
+        update={"verify_allow_http": True, "verify_allowed_networks": "127.0.0.1/32"}
+    )
+    return TestClient(create_app(allowed, clock=clock, database=database), base_url=settings.public_url)
+
+
+def test_a_second_issuers_ob2_badges_verify_across_the_network(
+    verifier: TestClient, settings: Settings, clock: FixedClock, database: Database, tmp_path: Path
+) -> None:
+    port = free_port()
+    elsewhere_settings = settings.model_copy(
+        update={"public_url": f"http://127.0.0.1:{port}", "keys_dir": tmp_path / "elsewhere-keys"}
+    )
+    elsewhere: FastAPI = create_app(elsewhere_settings, clock=clock, database=database)
+    admin = make_token(database, Role.ADMIN)
+    with TestClient(elsewhere, base_url=f"http://127.0.0.1:{port}") as other:
+        issuer = create_issuer(other, admin, name="Hub du Sud")
+        badge = create_badge_class(other, admin, issuer["id"])
+        award = issue_award(other, admin, badge["id"], recipient_email="lea@sud.example.fr")
+        token = other.get(f"/awards/{award['id']}/signed").text
+    with serve(elsewhere, port=port):
+        hosted = verify(verifier, award["assertion_url"], email="lea@sud.example.fr")
+        assert (hosted["verdict"], hosted["form"]) == ("valid", "ob2-hosted"), hosted
+        assert hosted["badge"]["issuer"] == "Hub du Sud"
+        signed = verify(verifier, token, email="lea@sud.example.fr")
+        assert (signed["verdict"], signed["form"]) == ("valid", "ob2-signed"), signed
+        with TestClient(elsewhere) as other:
+            other.post(
+                f"/api/v1/awards/{award['id']}/revoke", json={"reason": "Doublon"}, headers=auth(admin)
+            )
+        assert verify(verifier, token)["verdict"] == "invalid"  # the revocation list is read there
+    gone = verify(verifier, award["assertion_url"])
+    assert gone["verdict"] == "cannot-tell"  # the other host is down: no verdict either way
+    assert "could not be fetched" in " ".join(c["reason"] for c in gone["checks"])
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://127.0.0.1/badge.json", "loopback"),
+        ("https://10.0.0.1/badge.json", "private network"),
+        ("https://169.254.169.254/latest/meta-data/", "link-local"),
+        ("https://[::1]/badge.json", "loopback"),
+        ("http://example.org/badge.json", "not an https URL"),
+    ],
+)
+def test_ssrf_targets_are_refused_with_a_reason(client: TestClient, url: str, reason: str) -> None:
+    result = verify(client, url)
+    assert result["verdict"] == "cannot-tell"
+    fetch = next(c for c in result["checks"] if c["name"] == "fetch")
+    assert fetch["reason"].startswith("refused:")
+    assert reason in fetch["reason"]

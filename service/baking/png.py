@@ -83,15 +83,23 @@ def unbake(content: bytes) -> tuple[str, str] | None:
             continue
         if found is not None:
             raise BakingError("more than one badge baked in the PNG")
-        found = (keyword, _itxt_text(chunk.data))
+        text = _itxt_text(chunk.data) if chunk.kind == b"iTXt" else _text_text(chunk.data)
+        found = (keyword, text)
     return found
 
 
 def _badge_keyword(chunk: Chunk) -> str | None:
-    if chunk.kind != b"iTXt":
+    if chunk.kind not in (b"iTXt", b"tEXt"):  # tEXt: what bakers wrote before iTXt
         return None
     keyword = chunk.data.split(b"\x00", 1)[0].decode("latin-1", errors="replace")
     return keyword if keyword in KEYWORDS else None
+
+
+def _text_text(data: bytes) -> str:
+    text = data.split(b"\x00", 1)[1]
+    if len(text) > MAX_TEXT_BYTES:
+        raise BakingError("the badge text is larger than 1 MiB")
+    return text.decode("latin-1")  # tEXt is Latin-1 by definition (PNG §11.3.4.3)
 
 
 def _itxt_text(data: bytes) -> str:

@@ -76,3 +76,39 @@ def test_nul_characters_are_refused_cleanly(client: TestClient, world: World, da
     assert listing.status_code == 200
     assert listing.json()["total"] == 0
     assert row_counts(database) == before
+
+
+def jwt_like(draw_parts: list[bytes]) -> str:
+    import base64
+
+    return ".".join(base64.urlsafe_b64encode(part).rstrip(b"=").decode() for part in draw_parts)
+
+
+@SETTINGS
+@given(
+    given_text=hostile_text
+    | json_values.map(lambda v: __import__("json").dumps(v))
+    | st.lists(st.binary(max_size=60), min_size=3, max_size=3).map(jwt_like)
+    | st.builds(lambda s: "https://badges.example.test/" + s, st.text(max_size=40)),
+    email=st.none() | st.text(max_size=30),
+)
+def test_verify_never_fails_on_junk_text(client: TestClient, given_text: str, email: str | None) -> None:
+    body: dict[str, Any] = {"input": given_text}
+    if email is not None:
+        body["expected_email"] = email
+    response = client.post("/verify", json=body)
+    assert response.status_code in {200, 413, 422}, response.text
+    if response.status_code == 200:
+        assert response.json()["verdict"] in {"invalid", "cannot-tell"}
+
+
+@SETTINGS
+@given(
+    content=st.binary(max_size=400)
+    | st.binary(max_size=200).map(lambda b: b"\x89PNG\r\n\x1a\n" + b)
+    | st.binary(max_size=200).map(lambda b: b"<svg xmlns='http://www.w3.org/2000/svg'>" + b)
+)
+def test_verify_never_fails_on_junk_files(client: TestClient, content: bytes) -> None:
+    response = client.post("/verify", files={"file": ("badge", content)})
+    assert response.status_code == 200, response.text
+    assert response.json()["verdict"] in {"invalid", "cannot-tell"}

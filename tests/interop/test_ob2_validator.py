@@ -7,7 +7,6 @@ and our own verifier covers the case."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
@@ -33,24 +32,6 @@ HERE = Path(__file__).parent / "ob2_validator"
 ROOT = HERE.parents[2]
 CONTEXTS = {"https://w3id.org/openbadges/v2": str(ROOT / "schemas" / "contexts" / "openbadges-v2.jsonld")}
 EMAIL = "camille.durand@example.fr"
-
-
-@pytest.fixture(scope="session")
-def validator_python() -> Path:
-    venv = Path(os.environ.get("FABRIQUE_OB2_VALIDATOR_VENV", ROOT / ".venv-ob2-validator"))
-    python = venv / "bin" / "python"
-    presence = (
-        "import importlib.util as u, sys; "
-        "sys.exit(0 if u.find_spec('openbadges') and u.find_spec('responses') else 1)"
-    )
-    check = (
-        subprocess.run([python, "-c", presence], capture_output=True, check=False)
-        if python.exists()
-        else None
-    )
-    if check is None or check.returncode != 0:
-        subprocess.run(["bash", str(HERE / "install.sh"), str(venv)], check=True, timeout=900)
-    return python
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import base64
 import json
 import platform
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -23,12 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from harness import bench_services  # bench/harness.py
 
-from service.app import build_services
-from service.clock import SystemClock
-from service.persistence import migrate
 from service.persistence.repositories import SigningKeys
-from service.settings import Environment, Settings
 from service.signing.data_integrity import canonicalize
 from service.usecases import awards, badge_classes, issuers
 from service.usecases.commands import AwardCreate, BadgeClassCreate, IssuerCreate
@@ -74,21 +70,10 @@ def main() -> None:
     parser.add_argument("--awards", type=int, default=200, help="awards issued per timed round")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="fabrique-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    migrate.upgrade(url)
-    settings = Settings(
-        environment=Environment.TEST,
-        public_url="https://badges.example.test",
-        database_url=url,
-        keys_dir=workdir / "keys",
-        data_dir=workdir,
-        secret_key="b" * 40,
-    )
-    services = build_services(settings, clock=SystemClock())
+    bench = bench_services(args.database_url)
+    services, url = bench.services, bench.url
 
-    def context(session: Any) -> Context:
-        return Context(session, services.clock, services.keys, services.urls, settings.max_image_bytes)
+    context = bench.context
 
     with services.database.transaction() as session:
         issuer = issuers.create(context(session), ISSUER)

@@ -12,23 +12,17 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from harness import bench_services  # bench/harness.py
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from service.app import build_services
-from service.clock import SystemClock
-from service.persistence import migrate
 from service.persistence.training_tables import OutboxMessage
-from service.settings import Environment, Settings
 from service.usecases import awards, badge_classes, closing, csv_import, issuers, sessions
 from service.usecases.commands import AwardCreate
-from service.usecases.context import Context
 from service.usecases.session_commands import SessionCreate
 from service.worker import close_sessions_once
 
@@ -49,21 +43,10 @@ def main() -> None:
     parser.add_argument("--enrolments", type=int, default=2000)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="fabrique-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    migrate.upgrade(url)
-    settings = Settings(
-        environment=Environment.TEST,
-        public_url="https://badges.example.test",
-        database_url=url,
-        keys_dir=workdir / "keys",
-        data_dir=workdir,
-        secret_key="b" * 40,
-    )
-    services = build_services(settings, clock=SystemClock())
+    bench = bench_services(args.database_url)
+    services, url = bench.services, bench.url
 
-    def context(session: Session) -> Context:
-        return Context(session, services.clock, services.keys, services.urls, settings.max_image_bytes)
+    context = bench.context
 
     from issuance import BADGE, ISSUER  # the same issuer and badge as the issuance benchmark
 

@@ -12,7 +12,6 @@ import argparse
 import json
 import platform
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,16 +20,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+from harness import bench_services  # bench/harness.py
 from issuance import BADGE, ISSUER  # the same issuer and badge as the issuance benchmark
-from sqlalchemy.orm import Session
 
-from service.app import build_services
-from service.clock import SystemClock
-from service.persistence import migrate
-from service.settings import Environment, Settings
 from service.usecases import awards, badge_classes, baked, issuers
 from service.usecases.commands import AwardCreate
-from service.usecases.context import Context
 from service.usecases.documents import local_fetch
 from service.verification.service import Verdict, verify_any
 
@@ -53,21 +47,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="fabrique-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    migrate.upgrade(url)
-    settings = Settings(
-        environment=Environment.TEST,
-        public_url="https://badges.example.test",
-        database_url=url,
-        keys_dir=workdir / "keys",
-        data_dir=workdir,
-        secret_key="b" * 40,
-    )
-    services = build_services(settings, clock=SystemClock())
+    bench = bench_services(args.database_url)
+    services, url = bench.services, bench.url
 
-    def context(session: Session) -> Context:
-        return Context(session, services.clock, services.keys, services.urls, settings.max_image_bytes)
+    context = bench.context
 
     with services.database.transaction() as session:
         issuer = issuers.create(context(session), ISSUER)

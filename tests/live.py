@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -20,11 +21,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: FastAPI, port: int | None = None) -> Iterator[str]:
-    """Yield the base URL of a running server; stop it on exit."""
+def serve(app: FastAPI, port: int | None = None, tls: tuple[Path, Path] | None = None) -> Iterator[str]:
+    """Yield the base URL of a running server; stop it on exit. ``tls`` = (certificate, key)."""
     port = port or free_port()
+    certificate, key = tls if tls else (None, None)
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            ssl_certfile=str(certificate) if certificate else None,
+            ssl_keyfile=str(key) if key else None,
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -34,7 +44,7 @@ def serve(app: FastAPI, port: int | None = None) -> Iterator[str]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -4,6 +4,7 @@ the tests' only private network; everything else private stays refused."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from service.persistence.database import Database
 from service.settings import Settings
 from tests.factories import auth, create_badge_class, create_issuer, issue_award, make_token
 from tests.live import free_port, serve
+from tests.tls import loopback_tls
 
 
 def verify(client: TestClient, given: str, email: str | None = None) -> Any:
@@ -81,3 +83,60 @@ def test_ssrf_targets_are_refused_with_a_reason(client: TestClient, url: str, re
     fetch = next(c for c in result["checks"] if c["name"] == "fetch")
     assert fetch["reason"].startswith("refused:")
     assert reason in fetch["reason"]
+
+
+def test_a_second_issuers_ob3_credentials_verify_over_https(
+    settings: Settings, clock: FixedClock, database: Database, tmp_path: Path
+) -> None:
+    ca, certificate, key = loopback_tls(tmp_path)
+    port = free_port()
+    elsewhere = create_app(
+        settings.model_copy(update={"public_url": f"https://127.0.0.1:{port}", "keys_dir": tmp_path / "k2"}),
+        clock=clock,
+        database=database,
+    )
+    admin = make_token(database, Role.ADMIN)
+    with TestClient(elsewhere, base_url=f"https://127.0.0.1:{port}") as other:
+        issuer = create_issuer(other, admin, name="Hub du Sud")
+        badge = create_badge_class(other, admin, issuer["id"])
+        award = issue_award(other, admin, badge["id"], recipient_email="lea@sud.example.fr")
+        credential = other.get(f"/awards/{award['id']}/credential").text
+        rs256 = other.get(f"/awards/{award['id']}/credential.jwt").text
+        eddsa = other.get(f"/awards/{award['id']}/credential.jwt", params={"alg": "EdDSA"}).text
+    assert json.loads(credential)["issuer"]["id"] == f"did:web:127.0.0.1%3A{port}:issuers:{issuer['id']}"
+    trusting = settings.model_copy(
+        update={"verify_allowed_networks": "127.0.0.1/32", "verify_ca_bundle": str(ca)}
+    )
+    with (
+        TestClient(
+            create_app(trusting, clock=clock, database=database), base_url=settings.public_url
+        ) as verifier,
+        serve(elsewhere, port=port, tls=(certificate, key)),
+    ):
+        for given, form in ((credential, "ob3-data-integrity"), (rs256, "ob3-jwt"), (eddsa, "ob3-jwt")):
+            result = verify(verifier, given, email="lea@sud.example.fr")
+            assert (result["verdict"], result["form"]) == ("valid", form), result
+            assert result["badge"]["issuer"] == "Hub du Sud"
+        by_url = verify(verifier, award["credential_url"])
+        assert by_url["verdict"] == "valid", by_url
+        with TestClient(elsewhere) as other:
+            other.post(
+                f"/api/v1/awards/{award['id']}/revoke", json={"reason": "Doublon"}, headers=auth(admin)
+            )
+        revoked = verify(verifier, credential)
+        assert revoked["verdict"] == "invalid"
+        assert next(c for c in revoked["checks"] if c["name"] == "status")["outcome"] == "failed"
+    # A verifier that does not trust the test CA refuses the TLS connection: no verdict.
+    with (
+        TestClient(
+            create_app(
+                settings.model_copy(update={"verify_allowed_networks": "127.0.0.1/32"}),
+                clock=clock,
+                database=database,
+            ),
+            base_url=settings.public_url,
+        ) as untrusting,
+        serve(elsewhere, port=port, tls=(certificate, key)),
+    ):
+        assert verify(untrusting, credential)["verdict"] in {"invalid", "cannot-tell"}
+        assert verify(untrusting, credential)["verdict"] != "valid"

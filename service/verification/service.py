@@ -18,6 +18,7 @@ from service.baking import png, svg
 from service.baking.png import BakingError
 from service.domain.recipients import HashedRecipient
 from service.signing import vc_jwt
+from service.signing.did_key import did_key_document
 from service.signing.did_web import did_to_url
 from service.signing.jws import unverified_header
 from service.verification import ob2, ob3
@@ -221,7 +222,11 @@ def _check_ob3_recipient(credential: Json, expected_email: str | None, report: R
 
 
 def _did_resolver(fetch: Fetch) -> ob3.DidResolver:
+    """did:key documents are derived from the DID itself; did:web ones are fetched."""
+
     def resolve(did: str) -> Json | None:
+        if did.startswith("did:key:"):
+            return did_key_document(did)
         try:
             url = did_to_url(did)
         except ValueError:

@@ -212,9 +212,13 @@ def verify(
         result = verify_any(
             given, fetch=local_fetch(ctx, None), now=services.clock.now(), expected_email=email
         )
+    from service.api.check_reasons import in_french
+
     marks = {"passed": "✓", "failed": "✗", "skipped": "–"}
-    for check in result.report.checks:
-        typer.echo(f"{marks[check.outcome.value]} {check.name}: {check.reason}")
+    for check in result.report.checks:  # French first, the verifier's English after
+        french = in_french(check.reason)
+        both = french if french == check.reason else f"{french} / {check.reason}"
+        typer.echo(f"{marks[check.outcome.value]} {check.name}: {both}")
     name = (result.badge or {}).get("name")
     typer.echo(f"{result.verdict.value.upper()} ({result.form.value}){': ' + str(name) if name else ''}")
     raise typer.Exit(0 if result.verdict is Verdict.VALID else 1)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, EmailStr, Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from service.api.check_reasons import in_french
 from service.api.deps import ContextDep, ServicesDep
 from service.api.i18n import negotiate
 from service.errors import InvalidInput, PayloadTooLarge
@@ -143,7 +144,7 @@ def _out(result: Verification, language: str) -> VerificationOut:
                 name=check.name,
                 label=CHECK_NAMES.get(check.name, (check.name, check.name))[index],
                 outcome=check.outcome.value,
-                reason=check.reason,
+                reason=in_french(check.reason) if index == 0 else check.reason,
             )
             for check in result.report.checks
         ],

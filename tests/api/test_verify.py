@@ -194,3 +194,32 @@ def test_nothing_or_junk_uploads(client: TestClient) -> None:
         result = client.post("/verify", files={"file": ("b", junk)})
         assert result.status_code == 200, result.text
         assert result.json()["verdict"] == "invalid"
+
+
+def test_every_reason_our_scenarios_produce_reads_in_french(client: TestClient, world: World) -> None:
+    from service.api.check_reasons import in_french
+
+    every = forms(client, world.award_id)
+    inputs = [make() for make in every.values()]
+    credential = json.loads(str(every["ob3-json"]()))
+    credential["credentialSubject"]["achievement"]["name"] = "Badge modifié"
+    inputs += [
+        json.dumps(credential),
+        tamper_jws(str(every["ob2-signed"]())),
+        tamper_jws(str(every["ob3-jwt-rs256"]())),
+    ]
+    inputs += ["bonjour", "{", '{"type": "Assertion"}', "https://127.0.0.1/x", "http://example.org/x"]
+    reasons: set[str] = set()
+    for email in (EMAIL, "autre@example.fr"):
+        for given in inputs:
+            reasons |= {c["reason"] for c in verify(client, given, email=email, language="en")["checks"]}
+    client.post(
+        f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "Fraude"}, headers=auth(world.coordinator)
+    )
+    for given in inputs[:7]:
+        reasons |= {c["reason"] for c in verify(client, given, language="en")["checks"]}
+    untranslated = sorted(r for r in reasons if in_french(r) == r)
+    assert untranslated == []
+    assert len(reasons) > 25
+    revoked = verify(client, inputs[0])  # French by default
+    assert "révoqué" in next(c["reason"] for c in revoked["checks"] if c["name"] == "status")

@@ -170,7 +170,7 @@ def test_malformed_or_unknown_input_gets_a_reason_never_a_500(
     client: TestClient, world: World, database: Database, given: str, reason: str
 ) -> None:
     counts = row_counts(database)
-    result = verify(client, given)
+    result = verify(client, given, language="en")
     assert result["verdict"] in {"invalid", "cannot-tell"}
     assert any(reason in c["reason"] or reason == c["name"] for c in result["checks"]), result
     assert row_counts(database) == counts  # verifying writes nothing

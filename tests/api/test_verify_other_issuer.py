@@ -23,8 +23,9 @@ from tests.tls import loopback_tls
 
 
 def verify(client: TestClient, given: str, email: str | None = None) -> Any:
+    """The verifier's English reasons, which these tests read."""
     body = {"input": given, **({"expected_email": email} if email else {})}
-    response = client.post("/verify", json=body)
+    response = client.post("/verify", json=body, headers={"Accept-Language": "en"})
     assert response.status_code == 200, response.text
     return response.json()
 

@@ -9,23 +9,31 @@ Writes bench/results/verification-<UTC timestamp>.json. Not a test: nothing here
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import platform
+import socket
 import statistics
+import subprocess
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
-from harness import bench_services  # bench/harness.py
+from harness import Bench, bench_services  # bench/harness.py
 from issuance import BADGE, ISSUER  # the same issuer and badge as the issuance benchmark
 
+from service.app import create_app
 from service.usecases import awards, badge_classes, baked, issuers
 from service.usecases.commands import AwardCreate
 from service.usecases.documents import local_fetch
+from service.verification.fetcher import FetchPolicy, GuardedFetcher
+from service.verification.ob2 import Fetched
 from service.verification.service import Verdict, verify_any
 
 RESULTS = Path(__file__).parent / "results"
@@ -46,6 +54,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--validator-venv",
+        default=str(Path(__file__).parents[1] / ".venv-ob2-validator"),
+        help="the 1EdTech validator's venv (tests/interop/ob2_validator/install.sh)",
+    )
     args = parser.parse_args()
     bench = bench_services(args.database_url)
     services, url = bench.services, bench.url
@@ -88,6 +101,7 @@ def main() -> None:
         name: rate(lambda given=given: check(given), 20, args.rounds) for name, given in forms.items()
     }
     session.close()
+    validator = _against_the_validator(bench, forms, args.validator_venv)
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -102,13 +116,92 @@ def main() -> None:
             name: round((bare_ed if "ob3" in name else bare_rsa) / value, 1)
             for name, value in per_form.items()
         },
-        "not_measured": "the 1EdTech validator on the same assertions (needs its HTTP stub; next step)",
+        "ob2_over_http_same_server": validator,
     }
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"verification-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
     print(f"\nwritten to {out}")
+
+
+def _against_the_validator(bench: Bench, forms: dict[str, str | bytes], venv: str) -> dict[str, Any]:
+    """Our verifier and the 1EdTech validator on the same OB 2.0 assertions, both fetching every
+    document over HTTP from the same live server (no cache), in the same run."""
+    python = Path(venv) / "bin" / "python"
+    if not python.exists():
+        return {"skipped": f"no validator venv at {venv}"}
+    public = bench.services.urls.base
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(bench.services.settings, database=bench.services.database),
+            port=port,
+            log_level="error",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    local = f"http://127.0.0.1:{port}"
+    fetcher = GuardedFetcher(
+        FetchPolicy(
+            allow_http=True, allowed_networks=(ipaddress.ip_network("127.0.0.1/32"),), cache_seconds=0
+        )
+    )
+
+    def over_http(url: str) -> Fetched:
+        return fetcher(url.replace(public, local, 1))
+
+    now = datetime.now(UTC)
+    runs = 20
+    out: dict[str, Any] = {}
+    for name in ("ob2-hosted-url", "ob2-signed"):
+        given = str(forms[name])
+        ours = rate(lambda given=given: verify_any(given, fetch=over_http, now=now), runs, 3)
+        request = {
+            "input": given,
+            "email": "camille@example.fr",
+            "public_url": public,
+            "local_url": local,
+            "contexts": {
+                "https://w3id.org/openbadges/v2": str(
+                    Path(__file__).parents[1] / "schemas/contexts/openbadges-v2.jsonld"
+                )
+            },
+            "repeat": runs,
+        }
+        done = subprocess.run(  # noqa: S603 - our own script in the validator's venv
+            [python, str(Path(__file__).parents[1] / "tests/interop/ob2_validator/run_validator.py")],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if done.returncode != 0:
+            out[name] = {"validator_failed": done.stderr[-500:]}
+            continue
+        answer = json.loads(done.stdout)
+        theirs = runs / answer["seconds"]
+        out[name] = {
+            "ours_per_s": round(ours, 1),
+            "validator_per_s": round(theirs, 1),
+            "ours_over_validator": round(ours / theirs, 2),
+            "validator_valid": answer["report"].get("valid"),
+        }
+    server.should_exit = True
+    thread.join(timeout=10)
+    fetcher.close()
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 if __name__ == "__main__":

@@ -3,11 +3,18 @@ List v1.0 §3.2 validate). Fails closed: an entry it cannot check is a failure, 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
 from service.domain import status_bits
-from service.signing.data_integrity import verify_proof
+from service.signing.data_integrity import ProofCheck, verify_proof
 from service.verification.ob3 import DidResolver, StatusChecker, assertion_key
 
 Json = dict[str, Any]
@@ -30,6 +37,44 @@ def bitstring_checker(*, fetch: Callable[[str], Json | None], resolve_did: DidRe
     return check
 
 
+# A status list is checked for every credential that points at it, and its proof costs two
+# RDFC canonicalizations. The outcome depends only on the document and the key its proof names,
+# so it is remembered by (document digest, key bytes): a changed list (a revocation) or a changed
+# key (a withdrawal) is a different entry and is checked afresh.
+_PROOFS: OrderedDict[tuple[str, bytes], ProofCheck] = OrderedDict()
+_PROOFS_LOCK = threading.Lock()
+_PROOFS_SIZE = 128
+
+
+def _verified_list_proof(status_list: Json, issuer_id: str, resolve_did: DidResolver) -> ProofCheck:
+    keys: dict[str, ed25519.Ed25519PublicKey | None] = {}
+
+    def resolve(method: str) -> ed25519.Ed25519PublicKey | None:
+        keys[method] = keys.get(method) or assertion_key(method, issuer_id, resolve_did, {})
+        return keys[method]
+
+    proofs = status_list.get("proof")
+    first = proofs[0] if isinstance(proofs, list) and proofs else proofs
+    method = first.get("verificationMethod") if isinstance(first, dict) else None
+    key = resolve(method) if isinstance(method, str) else None
+    if key is None:
+        return verify_proof(status_list, resolve)
+    raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    digest = hashlib.sha256(
+        json.dumps(status_list, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    with _PROOFS_LOCK:
+        known = _PROOFS.get((digest, raw))
+    if known is not None:
+        return known
+    checked = verify_proof(status_list, resolve)
+    with _PROOFS_LOCK:
+        _PROOFS[(digest, raw)] = checked
+        while len(_PROOFS) > _PROOFS_SIZE:
+            _PROOFS.popitem(last=False)
+    return checked
+
+
 def _check_entry(
     entry: Any, issuer_id: str, fetch: Callable[[str], Json | None], resolve_did: DidResolver
 ) -> tuple[bool, str]:
@@ -49,7 +94,7 @@ def _check_entry(
     list_issuer_id = list_issuer.get("id") if isinstance(list_issuer, dict) else list_issuer
     if list_issuer_id != issuer_id:
         return False, "the status list is not published by the credential's issuer"
-    proof = verify_proof(status_list, lambda method: assertion_key(method, issuer_id, resolve_did, {}))
+    proof = _verified_list_proof(status_list, issuer_id, resolve_did)
     if not proof.verified:
         return False, f"the status list's proof does not verify: {proof.reason}"
     subject = status_list.get("credentialSubject") or {}

@@ -190,3 +190,23 @@ def test_a_new_list_opens_when_the_current_one_is_three_quarters_full(
         }
     assert counts[second.rsplit("/", 1)[1]] == 2
     assert counts[first.rsplit("/", 1)[1]] == FILL_LIMIT
+
+
+def test_a_checked_list_proof_is_remembered_until_the_list_changes(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    from service.verification import status as status_module
+
+    status_module._PROOFS.clear()
+    credential = credential_of(client, world.award_id)
+    check = status_checker(client)
+    assert check(credential)[0] is True
+    assert check(credential)[0] is True
+    assert len(status_module._PROOFS) == 1  # the second check reused the first proof check
+    client.post(
+        f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "Erreur"}, headers=auth(world.coordinator)
+    )
+    ok, reason = check(credential)
+    assert ok is False
+    assert "revoked" in reason
+    assert len(status_module._PROOFS) == 2  # a new list: checked afresh

@@ -78,12 +78,9 @@ def close(ctx: Context, session_id: str, *, background: bool | None = None) -> C
     if background or (background is None and len(pending) > INLINE_LIMIT):
         return _queue(ctx, training, len(pending))
     issued = [_issue_participant(ctx, training, line) for line in pending]
-    issued += _finish(ctx, training, participants)
-    not_earned = [line for line in participants if not line.decision.earned]
-    not_earned += [
-        line for line in _trainer_plan(ctx, training, _peers(participants)) if not line.decision.earned
-    ]
-    return Closed(training, issued, not_earned)
+    finished, trainers = _finish(ctx, training, participants)
+    not_earned = [line for line in participants + trainers if not line.decision.earned]
+    return Closed(training, issued + finished, not_earned)
 
 
 def _closable(ctx: Context, session_id: str) -> TrainingSession:
@@ -127,9 +124,9 @@ def _issue_participant(ctx: Context, training: TrainingSession, line: Planned) -
 
 def _finish(
     ctx: Context, training: TrainingSession, participants: list[Planned]
-) -> list[tuple[Award, Origin]]:
+) -> tuple[list[tuple[Award, Origin]], list[Planned]]:
     """Once every participant's award exists: the session is closed, trainers are credited and
-    pathways completed."""
+    pathways completed. Returns what was issued and the trainers' plan it followed."""
     training.state = SessionState.CLOSED.value
     training.closed_at = ctx.clock.now()
     ctx.session.flush()  # the trainers' records below count this session as closed
@@ -139,7 +136,7 @@ def _finish(
         if line.decision.earned and not line.already_awarded:
             issued.append((_issue(ctx, training, line, _trainer_evidence(training, line)), Origin.TRAINER))
     issued += _pathways(ctx, training, participants + trainers)
-    return issued
+    return issued, trainers
 
 
 def claim_closing(ctx: Context, worker: str, lease: timedelta = CLOSING_LEASE) -> str | None:

@@ -31,6 +31,8 @@ issuers_app = typer.Typer(help="Issuers.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(tokens_app, name="tokens")
+accounts_app = typer.Typer(help="Console accounts (coordinators' web sign-in).", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
 app.add_typer(issuers_app, name="issuers")
 catalogue_app = typer.Typer(help="The shipped mediator-skills catalogue.", no_args_is_help=True)
 app.add_typer(catalogue_app, name="catalogue")
@@ -328,6 +330,67 @@ def tokens_create(
             f"token {token.id} ({role.value}; {scope}) — store it now, it is not shown again:", err=True
         )
         typer.echo(plaintext)
+
+    _run(action)
+
+
+def _new_password(password: str | None) -> str:
+    """From --password-stdin, or asked twice at the terminal; never from the command line."""
+    if password is not None:
+        return password
+    return str(
+        typer.prompt(
+            "Mot de passe / password (12 caractères au moins)", hide_input=True, confirmation_prompt=True
+        )
+    )
+
+
+@accounts_app.command("create")
+def accounts_create(
+    email: Annotated[str, typer.Option(help="the coordinator's email (their sign-in name)")],
+    role: Annotated[Role, typer.Option(help="admin, coordinator or viewer")] = Role.COORDINATOR,
+    issuer: Annotated[list[str] | None, typer.Option(help="issuer id (repeat for several)")] = None,
+    name: Annotated[str, typer.Option(help="name shown in the console")] = "",
+    password_stdin: Annotated[bool, typer.Option(help="read the password from standard input")] = False,
+) -> None:
+    """Create a console account (the password is hashed with argon2id)."""
+    from service.usecases import accounts
+
+    password = _new_password(sys.stdin.readline().rstrip("\n") if password_stdin else None)
+    services = build_services(_settings())
+
+    def action() -> None:
+        with services.database.transaction() as session:
+            account = accounts.create(
+                session,
+                services.clock,
+                email=email,
+                name=name,
+                password=password,
+                role=role,
+                issuer_ids=issuer or [],
+            )
+            scope = ", ".join(sorted(account.issuer_ids)) or "all issuers"
+        typer.echo(f"account {account.email} ({role.value}; {scope}) created")
+
+    _run(action)
+
+
+@accounts_app.command("password")
+def accounts_password(
+    email: Annotated[str, typer.Option(help="the account's email")],
+    password_stdin: Annotated[bool, typer.Option(help="read the password from standard input")] = False,
+) -> None:
+    """Set a new password; the account's open sessions are closed and its lock lifted."""
+    from service.usecases import accounts
+
+    password = _new_password(sys.stdin.readline().rstrip("\n") if password_stdin else None)
+    services = build_services(_settings())
+
+    def action() -> None:
+        with services.database.transaction() as session:
+            accounts.set_password(session, email, password)
+        typer.echo(f"password of {email} changed")
 
     _run(action)
 

@@ -55,6 +55,42 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Cette ressource n'existe pas.",
         "This resource does not exist.",
     ),
+    "password-length": (
+        "Mot de passe refusé",
+        "Password refused",
+        "Le mot de passe doit compter de {minimum} à {maximum} caractères.",
+        "The password must be {minimum} to {maximum} characters long.",
+    ),
+    "account-exists": (
+        "Compte existant",
+        "Account exists",
+        "Un compte existe déjà pour {email}.",
+        "An account already exists for {email}.",
+    ),
+    "account-not-found": (
+        "Compte introuvable",
+        "Account not found",
+        "Aucun compte pour {email}.",
+        "No account for {email}.",
+    ),
+    "earner-link-invalid": (
+        "Lien invalide",
+        "Invalid link",
+        "Ce lien personnel n'est pas valide : vérifiez qu'il a été copié en entier depuis votre courriel.",
+        "This personal link is not valid: check that it was copied whole from your email.",
+    ),
+    "award-erased": (
+        "Badge effacé",
+        "Badge erased",
+        "Ce badge a été effacé à la demande de la personne titulaire ; il est révoqué.",
+        "This badge was erased at its holder's request; it is revoked.",
+    ),
+    "award-page-private": (
+        "Page de badge privée",
+        "Private badge page",
+        "La personne titulaire de ce badge n'a pas rendu sa page publique.",
+        "The holder of this badge has not made its page public.",
+    ),
     "route-not-found": (
         "Introuvable",
         "Not found",
@@ -180,6 +216,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Invalid expiry",
         "La date d'expiration doit suivre la date d'émission.",
         "The expiry date must follow the issue date.",
+    ),
+    "image-missing": (
+        "Image manquante",
+        "Image missing",
+        "Choisissez l'image du badge (PNG ou SVG).",
+        "Choose the badge's image (PNG or SVG).",
     ),
     "image-empty": ("Image vide", "Empty image", "Le fichier image est vide.", "The image file is empty."),
     "image-too-large": (

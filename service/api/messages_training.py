@@ -87,6 +87,12 @@ TRAINING_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Le badge {id} a été remplacé par une nouvelle version ({current}) : utilisez-la.",
         "Badge class {id} was replaced by a new version ({current}): use it.",
     ),
+    "period-invalid-date": (
+        "Date invalide",
+        "Invalid date",
+        "Les dates de la période s'écrivent AAAA-MM-JJ.",
+        "The period's dates are written YYYY-MM-DD.",
+    ),
     "period-reversed": (
         "Période inversée",
         "Reversed period",

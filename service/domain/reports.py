@@ -16,6 +16,7 @@ class SessionFacts:
     planned_hours: float
     trainers: tuple[str, ...]  # emails
     attended_hours: dict[str, float]  # email -> hours attended, people present at least once
+    trainer_names: dict[str, str] = field(default_factory=dict)  # email -> name
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class AwardFacts:
     tags: tuple[str, ...]
     origin: str  # session | trainer | pathway | direct
     revoked: bool
+    month: str = ""  # YYYY-MM of issue, in French time
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,13 @@ class Line:
     label: str
     awarded: int
     revoked: int
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    key: str
+    label: str
+    value: int
 
 
 @dataclass(slots=True)
@@ -51,6 +60,8 @@ class Report:
     by_badge_class: list[Line] = field(default_factory=list)
     by_theme: list[Line] = field(default_factory=list)
     sessions_by_theme: dict[str, int] = field(default_factory=dict)
+    by_month: dict[str, int] = field(default_factory=dict)  # YYYY-MM -> badges issued
+    peers_by_trainer: list[Count] = field(default_factory=list)  # people present in their sessions
 
 
 def build(start: date, end: date, sessions: Iterable[SessionFacts], awards: Iterable[AwardFacts]) -> Report:
@@ -58,6 +69,8 @@ def build(start: date, end: date, sessions: Iterable[SessionFacts], awards: Iter
     peers: set[str] = set()
     trainers: set[str] = set()
     themes: Counter[str] = Counter()
+    trained_by: dict[str, set[str]] = {}
+    trainer_names: dict[str, str] = {}
     for facts in sessions:
         if facts.state == "cancelled":
             report.sessions_cancelled += 1
@@ -68,11 +81,19 @@ def build(start: date, end: date, sessions: Iterable[SessionFacts], awards: Iter
         peers.update(facts.attended_hours)
         trainers.update(facts.trainers)
         themes.update(facts.themes)
+        for trainer in facts.trainers:
+            trained_by.setdefault(trainer, set()).update(facts.attended_hours)
+            trainer_names[trainer] = facts.trainer_names.get(trainer, trainer)
     report.peers_trained = len(peers)
     report.trainers_active = len(trainers)
     report.planned_hours = round(report.planned_hours, 2)
     report.training_hours = round(report.training_hours, 2)
     report.sessions_by_theme = dict(sorted(themes.items()))
+    report.peers_by_trainer = sorted(
+        (Count(email, trainer_names[email], len(people - {email})) for email, people in trained_by.items()),
+        key=lambda count: (-count.value, count.label),
+    )
+    months: Counter[str] = Counter()
     by_class: dict[str, list[int]] = {}
     names: dict[str, str] = {}
     by_tag: dict[str, list[int]] = {}
@@ -81,6 +102,8 @@ def build(start: date, end: date, sessions: Iterable[SessionFacts], awards: Iter
         report.badges_issued += 1
         report.badges_revoked += award.revoked
         origins[award.origin] += 1
+        if award.month:
+            months[award.month] += 1
         names[award.badge_series] = award.badge_name
         counts = by_class.setdefault(award.badge_series, [0, 0])
         counts[0] += 1
@@ -90,6 +113,7 @@ def build(start: date, end: date, sessions: Iterable[SessionFacts], awards: Iter
             tag_counts[0] += 1
             tag_counts[1] += award.revoked
     report.by_origin = dict(sorted(origins.items()))
+    report.by_month = dict(sorted(months.items()))
     report.by_badge_class = sorted(
         (Line(key, names[key], c[0], c[1]) for key, c in by_class.items()),
         key=lambda line: (-line.awarded, line.label),

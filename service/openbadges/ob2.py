@@ -164,6 +164,18 @@ def revoked_assertion(record: AwardRecord, urls: PublicUrls) -> Json:
     return document
 
 
+def erased_assertion(award_id: str, urls: PublicUrls) -> Json:
+    """What the hosted URL answers (with HTTP 410) once the earner had their data erased: the
+    award is revoked, and nothing about the earner remains to be shown."""
+    return {
+        "@context": CONTEXT,
+        "type": "Assertion",
+        "id": urls.award(award_id),
+        "revoked": True,
+        "revocationReason": "erased at the earner's request",
+    }
+
+
 def cryptographic_key(kid: str, issuer_id: str, public_pem: str, urls: PublicUrls) -> Json:
     return {
         "@context": CONTEXT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.ids import is_id, is_kid
@@ -124,10 +124,21 @@ class Awards:
         badge_class_id: str | None = None,
         recipient_email: str | None = None,
         revoked: bool | None = None,
+        search: str | None = None,
         limit: int,
         offset: int,
     ) -> tuple[Sequence[Award], int]:
         query = select(Award)
+        if search:
+            # Part of the email or name, or the award id; LIKE wildcards typed are taken literally.
+            needle = search.strip().lower()
+            query = query.where(
+                or_(
+                    func.lower(Award.recipient_email).contains(needle, autoescape=True),
+                    func.lower(Award.recipient_name).contains(needle, autoescape=True),
+                    Award.id == search.strip().upper(),
+                )
+            )
         if badge_class_id is not None and not is_id(badge_class_id):
             return [], 0
         if issuer_id is not None:

@@ -116,6 +116,11 @@ class Award(Base):
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # The earner's choices: the badge page is private until published through the link in
+    # their email; their name shows on it only if they say so. Erasure removes their data.
+    published_at: Mapped[datetime | None]
+    show_name: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    erased_at: Mapped[datetime | None]
 
     badge_class: Mapped[BadgeClass] = relationship(lazy="joined", innerjoin=True)
 
@@ -207,6 +212,7 @@ class StatusEntry(Base):
     __table_args__ = (UniqueConstraint("list_id", "award_id"),)
 
 
-# The training tables live in their own module; importing it here puts them in Base.metadata
+# The training and console tables live in their own modules; importing it here puts them in Base.metadata
 # wherever the schema is used (migrations, tests).
+from service.persistence import console_tables as _console_tables  # noqa: E402, F401
 from service.persistence import training_tables as _training_tables  # noqa: E402, F401

@@ -204,16 +204,18 @@ class ReportFacts:
 
     def awards(
         self, issuer_id: str, start: datetime, end: datetime
-    ) -> list[tuple[str, list[str], str | None, bool]]:
-        """(badge series, badge tags, origin kind or None when issued directly, revoked) per award."""
+    ) -> list[tuple[str, list[str], str | None, bool, datetime]]:
+        """(badge series, badge tags, origin kind or None when issued directly, revoked, issued on)
+        per award."""
         query = (
-            select(BadgeClass.series_id, BadgeClass.tags, AwardOrigin.kind, Award.revoked_at)
+            select(BadgeClass.series_id, BadgeClass.tags, AwardOrigin.kind, Award.revoked_at, Award.issued_on)
             .join(BadgeClass, BadgeClass.id == Award.badge_class_id)
             .outerjoin(AwardOrigin, AwardOrigin.award_id == Award.id)
             .where(Award.issuer_id == issuer_id, Award.issued_on >= start, Award.issued_on < end)
         )
         return [
-            (row[0], list(row[1] or []), row[2], row[3] is not None) for row in self.session.execute(query)
+            (row[0], list(row[1] or []), row[2], row[3] is not None, row[4])
+            for row in self.session.execute(query)
         ]
 
     def current_names(self, issuer_id: str) -> dict[str, str]:

@@ -65,13 +65,18 @@ def _badge(ctx: Context, _cache: SignedListCache | None, badge_class_id: str) ->
 
 def _award(ctx: Context, _cache: SignedListCache | None, award_id: str) -> Fetched:
     award = awards.get(ctx, award_id)
+    if award.erased_at is not None:
+        return Fetched(410, ob2.erased_assertion(award.id, ctx.urls))
     if award.revoked_at is not None:
         return Fetched(410, ob2.revoked_assertion(award, ctx.urls))
     return Fetched(200, ob2.assertion(award, ctx.urls))
 
 
 def _credential(ctx: Context, _cache: SignedListCache | None, award_id: str) -> Fetched:
-    return Fetched(200, credentials.signed_credential(awards.get(ctx, award_id)))
+    award = awards.get(ctx, award_id)
+    if award.erased_at is not None:
+        return Fetched(410, None)
+    return Fetched(200, credentials.signed_credential(award))
 
 
 def _key(ctx: Context, _cache: SignedListCache | None, kid: str) -> Fetched:

@@ -40,15 +40,21 @@ def report(ctx: Context, issuer: Issuer, start: date, end: date) -> Report:
                 themes=tuple(str(t) for t in training.themes),
                 planned_hours=attended_hours(slots, [s.id for s in slots]),
                 trainers=tuple(t.email for t in training.trainers),
+                trainer_names={t.email: t.name for t in training.trainers},
                 attended_hours={email: attended_hours(slots, ids) for email, ids in people.items()},
             )
         )
     names = facts.current_names(issuer.id)
     award_facts = [
         AwardFacts(
-            series, names.get(series, series), tuple(str(t) for t in tags), origin or "direct", revoked
+            series,
+            names.get(series, series),
+            tuple(str(t) for t in tags),
+            origin or "direct",
+            revoked,
+            issued_on.astimezone(LOCAL).strftime("%Y-%m"),
         )
-        for series, tags, origin, revoked in facts.awards(issuer.id, since, until)
+        for series, tags, origin, revoked, issued_on in facts.awards(issuer.id, since, until)
     ]
     return build(start, end, session_facts, award_facts)
 

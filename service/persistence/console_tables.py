@@ -1,0 +1,58 @@
+"""Coordinators' console: accounts (argon2 password hashes), their issuers, their sign-in sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.persistence.tables import ID, Base
+
+
+class ConsoleAccount(Base):
+    __tablename__ = "console_accounts"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # lower-cased
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, PHC string
+    role: Mapped[str] = mapped_column(String(16))  # admin | coordinator | viewer
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    # Lockout: consecutive failures, and the moment sign-in is allowed again.
+    failed_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    last_sign_in_at: Mapped[datetime | None]
+    disabled_at: Mapped[datetime | None]
+
+    scopes: Mapped[list[ConsoleAccountIssuer]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+
+    @property
+    def issuer_ids(self) -> frozenset[str]:
+        return frozenset(scope.issuer_id for scope in self.scopes)
+
+
+class ConsoleAccountIssuer(Base):
+    __tablename__ = "console_account_issuers"
+
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("console_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser. The cookie holds a random value; only its SHA-256 is stored, so a
+    copy of the database cannot be replayed as a cookie."""
+
+    __tablename__ = "console_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("console_accounts.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # absolute limit, whatever the activity
+
+    account: Mapped[ConsoleAccount] = relationship(lazy="joined", innerjoin=True)

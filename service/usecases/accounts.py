@@ -1,0 +1,183 @@
+"""Console accounts: creation (CLI), sign-in with argon2id and lockout, browser sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from service.clock import Clock
+from service.domain import signin
+from service.domain.access import Principal, Role
+from service.domain.recipients import normalise_email
+from service.errors import Conflict, InvalidInput, NotFound
+from service.ids import new_id
+from service.persistence.console_tables import ConsoleAccount, ConsoleAccountIssuer, ConsoleSession
+from service.persistence.tables import Issuer
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256  # argon2 hashes anything, but a megabyte "password" is an attack, not a password
+
+
+@cache
+def hasher() -> PasswordHasher:
+    return PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+@cache
+def _decoy_hash() -> str:
+    """Checked when the account is unknown or locked, so every failure costs the same time."""
+    return hasher().hash(secrets.token_urlsafe(16))
+
+
+def create(
+    session: Session,
+    clock: Clock,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    issuer_ids: list[str],
+) -> ConsoleAccount:
+    email = normalise_email(email)
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InvalidInput("password-length", minimum=MIN_PASSWORD, maximum=MAX_PASSWORD)
+    if session.scalar(select(ConsoleAccount.id).where(ConsoleAccount.email == email)):
+        raise Conflict("account-exists", email=email)
+    for issuer_id in issuer_ids:
+        if session.get(Issuer, issuer_id) is None:
+            raise NotFound("issuer-not-found", id=issuer_id)
+    account = ConsoleAccount(
+        id=new_id(),
+        email=email,
+        name=name.strip()[:200] or email,
+        password_hash=hasher().hash(password),
+        role=role.value,
+        language="fr",
+        failed_attempts=0,
+        created_at=clock.now(),
+    )
+    account.scopes = [ConsoleAccountIssuer(issuer_id=i) for i in dict.fromkeys(issuer_ids)]
+    session.add(account)
+    session.flush()
+    return account
+
+
+def set_password(session: Session, email: str, password: str) -> ConsoleAccount:
+    account = session.scalar(select(ConsoleAccount).where(ConsoleAccount.email == normalise_email(email)))
+    if account is None:
+        raise NotFound("account-not-found", email=email)
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InvalidInput("password-length", minimum=MIN_PASSWORD, maximum=MAX_PASSWORD)
+    account.password_hash = hasher().hash(password)
+    account.failed_attempts = 0
+    account.locked_until = None
+    session.execute(delete(ConsoleSession).where(ConsoleSession.account_id == account.id))
+    session.flush()
+    return account
+
+
+def authenticate(session: Session, clock: Clock, email: str, password: str) -> ConsoleAccount | None:
+    """The account if the password is right and the account neither locked nor disabled. Every
+    refusal looks the same and takes one argon2 verification, whether the account exists or not."""
+    now = clock.now()
+    address = normalise_email(email)[:320]
+    account = (
+        session.scalar(select(ConsoleAccount).where(ConsoleAccount.email == address).with_for_update())
+        if address
+        else None
+    )
+    usable = account is not None and account.disabled_at is None and len(password) <= MAX_PASSWORD
+    attempts = signin.Attempts(account.failed_attempts, account.locked_until) if account else None
+    if account is None or not usable or (attempts and signin.is_locked(attempts, now)):
+        _verify(_decoy_hash(), password[:MAX_PASSWORD])
+        return None
+    if not _verify(account.password_hash, password):
+        assert attempts is not None  # noqa: S101 - account is known here
+        after = signin.after_failure(attempts, now)
+        account.failed_attempts, account.locked_until = after.failures, after.locked_until
+        session.flush()
+        return None
+    account.failed_attempts = 0
+    account.locked_until = None
+    account.last_sign_in_at = now
+    if hasher().check_needs_rehash(account.password_hash):
+        account.password_hash = hasher().hash(password)
+    session.flush()
+    return account
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return hasher().verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def principal_of(account: ConsoleAccount) -> Principal:
+    return Principal(token_id=f"account:{account.id}", role=Role(account.role), issuer_ids=account.issuer_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    cookie: str  # given to the browser once; only its hash is stored
+    csrf_token: str
+
+
+def _hash(cookie: str) -> str:
+    return hashlib.sha256(cookie.encode()).hexdigest()
+
+
+def open_session(session: Session, clock: Clock, account: ConsoleAccount) -> Opened:
+    now = clock.now()
+    cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    # Expired sessions of this account are cleared on each sign-in.
+    session.execute(
+        delete(ConsoleSession).where(
+            ConsoleSession.account_id == account.id, ConsoleSession.expires_at <= now
+        )
+    )
+    session.add(
+        ConsoleSession(
+            id_hash=_hash(cookie),
+            account_id=account.id,
+            csrf_token=csrf,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + signin.ABSOLUTE,
+        )
+    )
+    session.flush()
+    return Opened(cookie, csrf)
+
+
+def find_session(session: Session, clock: Clock, cookie: str | None) -> ConsoleSession | None:
+    if not cookie or len(cookie) > 128:
+        return None
+    found = session.get(ConsoleSession, _hash(cookie))
+    if found is None:
+        return None
+    if not signin.session_alive(found.created_at, found.last_seen_at, clock.now()):
+        return None
+    if found.account.disabled_at is not None:
+        return None
+    return found
+
+
+def touch(session: Session, clock: Clock, cookie: str) -> None:
+    found = session.get(ConsoleSession, _hash(cookie))
+    if found is not None:
+        found.last_seen_at = clock.now()
+        session.flush()
+
+
+def close_session(session: Session, cookie: str | None) -> None:
+    if cookie:
+        session.execute(delete(ConsoleSession).where(ConsoleSession.id_hash == _hash(cookie)))

@@ -1,0 +1,166 @@
+"""What an earner decides about their own badge, through the private link in their email:
+publish the page (with or without their name), hide it again, take a copy of everything, or
+have it erased."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from service.errors import Gone, NotFound
+from service.openbadges import ob2
+from service.persistence.repositories import Awards
+from service.persistence.tables import Award
+from service.persistence.training_tables import Attendance, AwardOrigin, Enrolment, OutboxMessage
+from service.usecases import baked
+from service.usecases.context import Context
+
+ERASED_REASON = "Effacé à la demande de la personne titulaire · Erased at the earner's request"
+
+
+def get(ctx: Context, award_id: str) -> Award:
+    award = Awards(ctx.session).get(award_id)
+    if award is None:
+        raise NotFound("award-not-found", id=award_id)
+    return award
+
+
+def _locked(ctx: Context, award_id: str) -> Award:
+    award = Awards(ctx.session).get_for_update(award_id)
+    if award is None:
+        raise NotFound("award-not-found", id=award_id)
+    if award.erased_at is not None:
+        raise Gone("award-erased", id=award_id)
+    return award
+
+
+def publish(ctx: Context, award_id: str, *, show_name: bool) -> Award:
+    award = _locked(ctx, award_id)
+    award.published_at = award.published_at or ctx.clock.now()
+    award.show_name = show_name
+    ctx.session.flush()
+    return award
+
+
+def hide(ctx: Context, award_id: str) -> Award:
+    award = _locked(ctx, award_id)
+    award.published_at = None
+    award.show_name = False
+    ctx.session.flush()
+    return award
+
+
+def erase(ctx: Context, award_id: str) -> Award:
+    """Revoke the award (its status list bit says so to every verifier, for copies already
+    downloaded) and delete what identifies the earner: email, name, narrative, the signed
+    documents that carry their hashed email, queued emails, their enrolment in the session the
+    badge came from. The award row stays, anonymous, so its place in the status list stays."""
+    award = _locked(ctx, award_id)
+    now = ctx.clock.now()
+    if award.revoked_at is None:
+        award.revoked_at = now
+        award.revocation_reason = ERASED_REASON
+    origin = ctx.session.get(AwardOrigin, award.id)
+    if origin is not None:
+        if origin.kind == "session" and origin.session_id is not None:
+            enrolments = ctx.session.scalars(
+                select(Enrolment).where(
+                    Enrolment.session_id == origin.session_id, Enrolment.email == origin.recipient
+                )
+            )
+            for enrolment in enrolments:
+                enrolment.email = f"erased+{enrolment.id.lower()}@invalid"
+                enrolment.name = "—"
+                enrolment.structure = None
+                enrolment.profession = None
+        origin.recipient = f"erased:{award.id}"  # keeps the uniqueness indexes satisfied
+    ctx.session.execute(delete(OutboxMessage).where(OutboxMessage.award_id == award.id))
+    award.recipient_email = ""
+    award.recipient_name = None
+    award.narrative = None
+    award.signed_assertion = ""
+    award.credential = None
+    award.credential_jwt = None
+    award.published_at = None
+    award.show_name = False
+    award.erased_at = now
+    ctx.session.flush()
+    return award
+
+
+def export(ctx: Context, award: Award) -> bytes:
+    """A zip of everything held about this award: the badge in every form, and the personal data."""
+    if award.erased_at is not None:
+        raise Gone("award-erased", id=award.id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("donnees-personnelles.json", json.dumps(_personal_data(ctx, award), indent=2))
+        archive.writestr(
+            "open-badges-2.0-assertion.json", json.dumps(ob2.assertion(award, ctx.urls), indent=2)
+        )
+        archive.writestr("open-badges-2.0-assertion-signee.jws", award.signed_assertion)
+        if award.credential is not None:
+            archive.writestr("open-badges-3.0-credential.json", json.dumps(award.credential, indent=2))
+        if award.credential_jwt:
+            archive.writestr("open-badges-3.0-credential.jwt", award.credential_jwt)
+        if award.revoked_at is None:
+            for standard in baked.Standard:
+                content, media_type = baked.baked_image(award, standard)
+                extension = "png" if media_type == "image/png" else "svg"
+                archive.writestr(f"badge-{standard.value}.{extension}", content)
+        archive.writestr("LISEZ-MOI.txt", _README)
+    return buffer.getvalue()
+
+
+def _personal_data(ctx: Context, award: Award) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "award": award.id,
+        "badge": award.badge_class.name,
+        "issuer": award.badge_class.issuer.name,
+        "email": award.recipient_email,
+        "name": award.recipient_name,
+        "issued_on": ob2.iso(award.issued_on),
+        "expires_at": award.expires_at and ob2.iso(award.expires_at),
+        "narrative": award.narrative,
+        "evidence": award.evidence,
+        "page_published_at": award.published_at and ob2.iso(award.published_at),
+        "name_shown_on_page": award.show_name,
+        "revoked_at": award.revoked_at and ob2.iso(award.revoked_at),
+        "revocation_reason": award.revocation_reason,
+    }
+    origin = ctx.session.get(AwardOrigin, award.id)
+    if origin is not None and origin.kind == "session" and origin.session_id is not None:
+        enrolment = ctx.session.scalars(
+            select(Enrolment).where(
+                Enrolment.session_id == origin.session_id, Enrolment.email == origin.recipient
+            )
+        ).first()
+        if enrolment is not None:
+            data["enrolment"] = {
+                "session": origin.session_id,
+                "name": enrolment.name,
+                "email": enrolment.email,
+                "structure": enrolment.structure,
+                "profession": enrolment.profession,
+                "language": enrolment.language,
+                "half_days_attended": ctx.session.scalar(
+                    select(func.count())
+                    .select_from(Attendance)
+                    .where(Attendance.enrolment_id == enrolment.id)
+                ),
+            }
+    return data
+
+
+_README = """Votre badge, sous toutes ses formes · Your badge, in every form
+
+open-badges-3.0-credential.json   Open Badges 3.0 (preuve Data Integrity eddsa-rdfc-2022)
+open-badges-3.0-credential.jwt    Open Badges 3.0 (VC-JWT)
+open-badges-2.0-assertion*.json/.jws  Open Badges 2.0 (hébergée et signée · hosted and signed)
+badge-ob3.*, badge-ob2.*          l'image du badge avec le badge intégré · the baked image
+donnees-personnelles.json         ce que le service garde sur vous · what the service holds about you
+"""

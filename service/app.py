@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from service import __version__
 from service.api import (
@@ -26,6 +27,9 @@ from service.persistence.database import Database
 from service.settings import Settings, resolve_secret
 from service.signing.keystore import KeyStore
 from service.verification.fetcher import FetchPolicy, GuardedFetcher
+from service.web import console, console_auth, console_awards, console_sessions, pages
+from service.web.headers import SecurityHeaders
+from service.web.render import STATIC
 
 API_PREFIX = "/api/v1"
 API_ROUTERS = (
@@ -36,6 +40,7 @@ API_ROUTERS = (
     v1_reports.router,
 )
 PUBLIC_ROUTERS = (public.router, verify.router)
+PAGE_ROUTERS = (pages.router, console.router, console_sessions.router, console_awards.router)
 
 DESCRIPTION = """
 API des coordinateurs de **Fabrique à badges** : émetteurs, badges, attributions, révocations.
@@ -58,6 +63,7 @@ def build_services(
         clock=clock or SystemClock(),
         keys=KeyStore(settings.keys_dir, passphrase),
         urls=PublicUrls(settings.public_url),
+        secret=resolve_secret(settings),
         fetcher=GuardedFetcher(
             FetchPolicy(
                 timeout=settings.verify_timeout_seconds,
@@ -72,9 +78,9 @@ def build_services(
 def create_app(
     settings: Settings, *, clock: Clock | None = None, database: Database | None = None
 ) -> FastAPI:
-    services = build_services(settings, clock=clock, database=database)
     settings.keys_dir.mkdir(parents=True, exist_ok=True)
-    resolve_secret(settings)  # generated on first start outside production, refused if missing in it
+    # The instance secret is generated on first start outside production, refused if missing in it.
+    services = build_services(settings, clock=clock, database=database)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -97,11 +103,14 @@ def create_app(
     )
     app.state.services = services
     problems.install(app)
+    console_auth.install(app)
     api = APIRouter(prefix=API_PREFIX, responses=problems.API_RESPONSES)
     for router in API_ROUTERS:
         api.include_router(router)
     app.include_router(api)
-    for router in PUBLIC_ROUTERS:
+    for router in (*PUBLIC_ROUTERS, *PAGE_ROUTERS):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders, https=settings.public_url.startswith("https://"))
     return app

@@ -166,3 +166,18 @@ def row_counts(database: Database) -> dict[str, int]:
             table.name: connection.scalar(select(func.count()).select_from(table)) or 0
             for table in Base.metadata.sorted_tables
         }
+
+
+def earner_link(client: TestClient, award_id: str) -> str:
+    """The private path an earner gets in their email for this award."""
+    from service.domain.earner_links import token_for
+
+    secret = client.app.state.services.secret  # type: ignore[attr-defined]
+    return f"/mon-badge/{token_for(secret, award_id)}"
+
+
+def publish(client: TestClient, award_id: str, *, show_name: bool = False) -> None:
+    """The earner makes the badge page public, through their private link."""
+    data = {"show_name": "1"} if show_name else {}
+    response = client.post(f"{earner_link(client, award_id)}/publier", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text

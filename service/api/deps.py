@@ -34,6 +34,8 @@ class Services:
     urls: PublicUrls
     signed_lists: SignedListCache = field(default_factory=SignedListCache)
     fetcher: GuardedFetcher = field(default_factory=GuardedFetcher)  # other issuers' documents
+    # The instance secret: signs earners' links and the console's sign-in form tokens.
+    secret: str = field(default="", repr=False)
 
 
 def services(request: Request) -> Services:

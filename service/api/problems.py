@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.i18n import Language, negotiate
 from service.api.messages import render
+from service.api.negotiation import wants_html
 from service.errors import FabriqueError
 from service.signing.keystore import KeyFileMissing
 
@@ -112,7 +113,9 @@ def problem(
     *,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
-) -> JSONResponse:
+) -> Response:
+    if _is_page(request):
+        return _error_page(request, status, code, params or {}, headers)
     language = negotiate(request.headers.get("accept-language"))
     title, detail = render(code, language, params or {})
     body: dict[str, Any] = {
@@ -127,6 +130,21 @@ def problem(
     response_headers = {"Content-Language": language, "Vary": "Accept-Language"}
     response_headers.update(headers or {})
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=response_headers)
+
+
+def _is_page(request: Request) -> bool:
+    """A person's browser asking for a page (not the API): errors are shown as a readable page."""
+    return not request.url.path.startswith("/api/") and wants_html(request.headers.get("accept"))
+
+
+def _error_page(
+    request: Request, status: int, code: str, params: dict[str, Any], headers: dict[str, str] | None
+) -> Response:
+    from service.web.render import language_of, page  # the web layer renders; imported when needed
+
+    title, detail = render(code, language_of(request), params)
+    extra = {k: v for k, v in (headers or {}).items() if k.lower() in {"retry-after", "allow"}}
+    return page(request, "error.html", status_code=status, title=title, detail=detail, headers=extra)
 
 
 def field_errors(errors: Sequence[Any], language: Language) -> list[dict[str, str]]:
@@ -153,7 +171,7 @@ def field_errors(errors: Sequence[Any], language: Language) -> list[dict[str, st
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(FabriqueError)
-    async def _domain(request: Request, exc: FabriqueError) -> JSONResponse:
+    async def _domain(request: Request, exc: FabriqueError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         field = exc.params.get("field")
         extra = None
@@ -164,7 +182,7 @@ def install(app: FastAPI) -> None:
         return problem(request, exc.status, exc.code, exc.params, extra=extra, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
             return problem(request, 400, "malformed-json")
@@ -172,34 +190,34 @@ def install(app: FastAPI) -> None:
         return problem(request, 422, "invalid-input", extra={"errors": field_errors(errors, language)})
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "route-not-found", 405: "method-not-allowed", 406: "not-acceptable"}.get(
             exc.status_code, "bad-request"
         )
         return problem(request, exc.status_code, code, headers=dict(exc.headers or {}))
 
     @app.exception_handler(OperationalError)
-    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+    async def _database_down(request: Request, exc: OperationalError) -> Response:
         log.error("database unavailable: %s", type(exc.orig).__name__)
         return problem(request, 503, "service-unavailable", headers={"Retry-After": "5"})
 
     @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
         log.warning("integrity error: %s", type(exc.orig).__name__)
         return problem(request, 409, "conflict")
 
     @app.exception_handler(KeyFileMissing)
-    async def _key_missing(request: Request, exc: KeyFileMissing) -> JSONResponse:
+    async def _key_missing(request: Request, exc: KeyFileMissing) -> Response:
         log.error("signing key unavailable: %s", exc)
         return problem(request, 503, "signing-unavailable", headers={"Retry-After": "60"})
 
     @app.exception_handler(DataError)
-    async def _data(request: Request, exc: DataError) -> JSONResponse:
+    async def _data(request: Request, exc: DataError) -> Response:
         # Validation should have caught it; a value the database refuses is still the caller's.
         log.warning("data error: %s", type(exc.orig).__name__)
         return problem(request, 422, "invalid-input", extra={"errors": []})
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return problem(request, 500, "internal-error")

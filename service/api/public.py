@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -13,9 +12,11 @@ from service.api.negotiation import json_media_type, wants_html
 from service.errors import Gone, NotFound
 from service.openbadges import ob2, ob3
 from service.persistence.repositories import Awards, SigningKeys
+from service.persistence.tables import Award
 from service.signing.keystore import Algorithm
 from service.usecases import awards, badge_classes, baked, credentials, issuers, status
 from service.usecases.context import Context
+from service.web.badge_view import qr_svg, view
 from service.web.render import page
 
 router = APIRouter(include_in_schema=True, tags=["public documents"])
@@ -26,20 +27,6 @@ NO_STORE = "no-cache"
 SHORT = "public, max-age=300"
 LONG = "public, max-age=86400"
 _SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def _json(request: Request, document: dict[str, Any], *, cache: str, status_code: int = 200) -> JSONResponse:
@@ -52,10 +39,6 @@ def _json(request: Request, document: dict[str, Any], *, cache: str, status_code
     )
 
 
-def _french_date(moment: datetime) -> str:
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
-
-
 def _active_rsa_kid(ctx: Context, issuer_id: str) -> str | None:
     key = SigningKeys(ctx.session).active(issuer_id, Algorithm.RS256.value)
     return key.kid if key else None
@@ -66,6 +49,7 @@ def issuer_document(issuer_id: str, request: Request, ctx: ContextDep) -> Respon
     issuer = issuers.get(ctx, issuer_id)
     if wants_html(request.headers.get("accept")):
         return page(
+            request,
             "issuer.html",
             issuer=issuer,
             image_url=ctx.urls.issuer_image(issuer.id),
@@ -86,6 +70,7 @@ def badge_class_document(badge_class_id: str, request: Request, ctx: ContextDep)
     badge = badge_classes.get(ctx, badge_class_id)
     if wants_html(request.headers.get("accept")):
         return page(
+            request,
             "badge_class.html",
             badge=badge,
             image_url=ctx.urls.badge_class_image(badge.id),
@@ -116,33 +101,55 @@ def issuer_image(issuer_id: str, ctx: ContextDep) -> Response:
     return _image(issuer.image, issuer.image_type)
 
 
-@router.get("/awards/{award_id}", summary="Hosted assertion (OB 2.0); 410 Gone once revoked")
+def _not_erased(award: Award) -> Award:
+    """An erased award keeps its address and its revoked status, and nothing else."""
+    if award.erased_at is not None:
+        raise Gone("award-erased", id=award.id)
+    return award
+
+
+@router.get(
+    "/awards/{award_id}",
+    summary="Hosted assertion (OB 2.0), 410 Gone once revoked; the badge page for browsers",
+)
 def award_document(award_id: str, request: Request, ctx: ContextDep) -> Response:
     award = awards.get(ctx, award_id)
     if wants_html(request.headers.get("accept")):
-        now = ctx.clock.now()
+        if award.published_at is None or award.erased_at is not None:
+            private = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+            return page(request, "badge_private.html", status_code=404, json_url=None, headers=private)
         return page(
-            "award.html",
-            award=award,
-            image_url=ctx.urls.badge_class_image(award.badge_class_id),
-            issuer_url=ctx.urls.issuer(award.issuer_id),
-            badge_url=ctx.urls.badge_class(award.badge_class_id),
-            signed_url=ctx.urls.signed_award(award.id),
+            request,
+            "badge.html",
+            v=view(award, ctx.urls, ctx.clock.now()),
             json_url=ctx.urls.award(award.id),
-            expired=award.expires_at is not None and award.expires_at <= now,
-            issued_iso=ob2.iso(award.issued_on),
-            issued_fr=_french_date(award.issued_on),
-            expires_iso=award.expires_at and ob2.iso(award.expires_at),
-            expires_fr=award.expires_at and _french_date(award.expires_at),
+            headers={"Cache-Control": NO_STORE},
         )
+    if award.erased_at is not None:
+        return _json(request, ob2.erased_assertion(award.id, ctx.urls), cache=NO_STORE, status_code=410)
     if award.revoked_at is not None:
         return _json(request, ob2.revoked_assertion(award, ctx.urls), cache=NO_STORE, status_code=410)
     return _json(request, ob2.assertion(award, ctx.urls), cache=NO_STORE)
 
 
+@router.get("/awards/{award_id}/assertion.json", summary="Hosted assertion (OB 2.0) as a file to keep")
+def award_assertion_file(award_id: str, request: Request, ctx: ContextDep) -> Response:
+    award = _not_erased(awards.get(ctx, award_id))
+    response = _json(request, ob2.assertion(award, ctx.urls), cache=NO_STORE)
+    response.headers["Content-Disposition"] = f'attachment; filename="badge-{award.id}-ob2.json"'
+    return response
+
+
+@router.get("/awards/{award_id}/qr.svg", summary="QR code of the badge page's address")
+def award_qr_code(award_id: str, ctx: ContextDep) -> Response:
+    award = awards.get(ctx, award_id)
+    headers = {"Cache-Control": LONG, "Content-Security-Policy": _SVG_CSP}
+    return Response(qr_svg(ctx.urls.award(award.id)), media_type="image/svg+xml", headers=headers)
+
+
 @router.get("/awards/{award_id}/signed", summary="Signed assertion (OB 2.0, compact JWS, RS256)")
 def signed_award(award_id: str, ctx: ContextDep) -> Response:
-    award = awards.get(ctx, award_id)
+    award = _not_erased(awards.get(ctx, award_id))
     headers = {
         "Content-Disposition": f'attachment; filename="badge-{award.id}.jws"',
         "Cache-Control": LONG,
@@ -159,7 +166,7 @@ def baked_award_image(
     award_id: str, ctx: ContextDep, standard: baked.Standard = baked.Standard.OB3
 ) -> Response:
     """``standard=ob3`` (default) bakes the OB 3.0 credential, ``ob2`` the signed OB 2.0 assertion."""
-    award = awards.get(ctx, award_id)
+    award = _not_erased(awards.get(ctx, award_id))
     content, media_type = baked.baked_image(award, standard)
     extension = "png" if media_type == "image/png" else "svg"
     headers = {
@@ -201,7 +208,7 @@ def achievement_document(badge_class_id: str, request: Request, ctx: ContextDep)
 )
 def credential_document(award_id: str, request: Request, ctx: ContextDep, download: bool = False) -> Response:
     """``?download=1`` hands the earner a file to keep or import into a wallet."""
-    award = awards.get(ctx, award_id)
+    award = _not_erased(awards.get(ctx, award_id))
     response = _json(request, credentials.signed_credential(award), cache=LONG)
     if download:
         response.headers["Content-Disposition"] = f'attachment; filename="badge-{award.id}.json"'
@@ -210,7 +217,7 @@ def credential_document(award_id: str, request: Request, ctx: ContextDep, downlo
 
 @router.get("/awards/{award_id}/credential.jwt", summary="OB 3.0 credential as a VC-JWT (RS256, or EdDSA)")
 def credential_jwt_document(award_id: str, ctx: ContextDep, alg: Algorithm = Algorithm.RS256) -> Response:
-    award = awards.get(ctx, award_id)
+    award = _not_erased(awards.get(ctx, award_id))
     token = credentials.credential_jwt(ctx, award, alg)
     headers = {
         "Content-Disposition": f'attachment; filename="badge-{award.id}.jwt"',
@@ -275,8 +282,8 @@ def jwks(ctx: ContextDep) -> Response:
 
 
 @router.get("/", include_in_schema=False)
-def home() -> Response:
-    return page("home.html", json_url=None)
+def home(request: Request) -> Response:
+    return page(request, "home.html", json_url=None)
 
 
 @router.get("/healthz", include_in_schema=False)

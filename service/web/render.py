@@ -1,21 +1,71 @@
-"""Jinja2 rendering with autoescape on: everything user-supplied is shown as text."""
+"""Jinja2 rendering, one environment per language, autoescape on: everything user-supplied is
+shown as text. Pages carry the language they were rendered in (``lang``, Content-Language)."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-_ENV = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+from service.api.i18n import Language
+from service.web import labels
+from service.web.i18n import LANGUAGE_COOKIE, Formats, choose, translations
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 
 
-def page(template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
-    html = _ENV.get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status_code, headers={"Vary": "Accept", "Content-Language": "fr"})
+@cache
+def environment(language: Language) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["lang"] = language
+    env.globals["fmt"] = Formats(language)
+    env.globals["state_labels"] = labels.SESSION_STATES
+    env.globals["origin_labels"] = labels.ORIGINS
+    return env
+
+
+def language_of(request: Request) -> Language:
+    cached = request.scope.get("fabrique.language")
+    if cached in ("fr", "en"):
+        return "fr" if cached == "fr" else "en"
+    chosen = choose(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
+    request.scope["fabrique.language"] = chosen
+    return chosen
+
+
+def tr(request: Request, message: str, **values: Any) -> str:
+    """A message of Python code in the reader's language (templates use ``{% trans %}``/``_``)."""
+    text = translations(language_of(request)).gettext(message)
+    return text % values if values else text
+
+
+def render(request: Request, template: str, **context: Any) -> str:
+    language = language_of(request)
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return environment(language).get_template(template).render(request=request, here=path, **context)
+
+
+def page(
+    request: Request,
+    template: str,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    html = render(request, template, **context)
+    response_headers = {"Vary": "Accept, Accept-Language, Cookie", "Content-Language": language_of(request)}
+    response_headers.update(headers or {})
+    return HTMLResponse(html, status_code=status_code, headers=response_headers)

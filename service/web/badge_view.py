@@ -1,0 +1,95 @@
+"""What a badge page shows, gathered once for the public page and the earner's own page."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+
+from service.openbadges.urls import PublicUrls
+from service.persistence.tables import Award
+from service.web.linkedin import Certification, add_to_profile_url
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    label: str  # a message id, translated in the template
+    url: str
+    kind: str  # the format, shown beside the label
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeView:
+    award: Award
+    state: str  # valid | revoked | expired | erased
+    page_url: str
+    image_url: str
+    issuer_url: str
+    badge_url: str
+    json_url: str
+    qr_url: str
+    linkedin_url: str
+    downloads: list[Download]
+    show_name: bool
+
+    @property
+    def badge(self) -> Any:
+        return self.award.badge_class
+
+
+def state_of(award: Award, now: datetime) -> str:
+    if award.erased_at is not None:
+        return "erased"
+    if award.revoked_at is not None:
+        return "revoked"
+    if award.expires_at is not None and award.expires_at <= now:
+        return "expired"
+    return "valid"
+
+
+def view(award: Award, urls: PublicUrls, now: datetime) -> BadgeView:
+    state = state_of(award, now)
+    page_url = urls.award(award.id)
+    image_ext = "PNG" if award.badge_class.image_type == "image/png" else "SVG"
+    downloads: list[Download] = []
+    if state in ("valid", "expired"):
+        downloads = [
+            Download("Image du badge (Open Badges 3.0)", f"{page_url}/image?standard=ob3", image_ext),
+            Download("Image du badge (Open Badges 2.0)", f"{page_url}/image?standard=ob2", image_ext),
+            Download("Credential Open Badges 3.0", f"{urls.credential(award.id)}?download=1", "JSON-LD"),
+            Download("Credential Open Badges 3.0 (VC-JWT)", urls.credential_jwt(award.id), "JWT"),
+            Download("Assertion Open Badges 2.0", f"{page_url}/assertion.json", "JSON"),
+        ]
+    certification = Certification(
+        name=award.badge_class.name,
+        organisation=award.badge_class.issuer.name,
+        issued_on=award.issued_on,
+        url=page_url,
+        credential_id=award.id,
+        expires_at=award.expires_at,
+    )
+    return BadgeView(
+        award=award,
+        state=state,
+        page_url=page_url,
+        image_url=urls.badge_class_image(award.badge_class_id),
+        issuer_url=urls.issuer(award.issuer_id),
+        badge_url=urls.badge_class(award.badge_class_id),
+        json_url=page_url,
+        qr_url=f"{page_url}/qr.svg",
+        linkedin_url=add_to_profile_url(certification),
+        downloads=downloads,
+        show_name=award.show_name and bool(award.recipient_name),
+    )
+
+
+def qr_svg(url: str) -> bytes:
+    """A QR code of the page's address, as SVG paths (no script, no external reference)."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    out = io.BytesIO()
+    image.save(out)
+    return out.getvalue()

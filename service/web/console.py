@@ -1,0 +1,245 @@
+"""The coordinators' console: sign-in, issuers, badge classes. Sessions, awards and reports are
+in the modules beside this one; each route checks the account's rights on the issuer it acts on,
+and every form sent is checked for this session's CSRF token."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from service.api.deps import ContextDep, ServicesDep, SessionDep
+from service.errors import FabriqueError, Forbidden, InvalidInput
+from service.persistence.repositories import BadgeClasses, Issuers
+from service.persistence.training_repositories import TrainingSessions
+from service.persistence.training_tables import TrainingSession
+from service.usecases import accounts, badge_classes, issuers
+from service.usecases.commands import BadgeClassCreate, IssuerCreate
+from service.web import console_auth
+from service.web.console_auth import CheckedDep, ShowPage, SignedInDep, require_read, require_write
+from service.web.forms import problems_of, text
+from service.web.render import page, tr
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+PRIVATE = {"Cache-Control": "no-store"}
+MAX_IMAGE_UPLOAD = 1024 * 1024  # refused before decoding; the configured image limit applies too
+
+
+def console_page(
+    request: Request, template: str, who: console_auth.SignedIn | None, **context: object
+) -> Response:
+    status = context.pop("status_code", 200)
+    assert isinstance(status, int)  # noqa: S101 - set by the callers below
+    return page(
+        request,
+        template,
+        status_code=status,
+        json_url=None,
+        who=who,
+        csrf=who.csrf_token if who else None,
+        headers=PRIVATE,
+        **context,
+    )
+
+
+@router.get("/connexion")
+def signin_page(request: Request, services: ServicesDep, suite: str | None = None) -> Response:
+    return _signin_form(request, services, suite)
+
+
+def _signin_form(
+    request: Request, services: ServicesDep, suite: str | None, *, error: str | None = None, status: int = 200
+) -> Response:
+    token, fresh = console_auth.signin_form_token(request, services)
+    response = console_page(
+        request,
+        "console/signin.html",
+        None,
+        form_token=token,
+        suite=console_auth.safe_next(suite),
+        error=error,
+        status_code=status,
+    )
+    if fresh:
+        console_auth.set_signin_cookie(response, services, fresh)
+    return response
+
+
+@router.post("/connexion")
+def signin(
+    request: Request,
+    services: ServicesDep,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    form_token: Annotated[str, Form(max_length=128)] = "",
+    suite: Annotated[str, Form(max_length=2048)] = "/console",
+) -> Response:
+    if not console_auth.check_signin_form(request, services, form_token):
+        message = tr(request, "Ce formulaire a expiré : recommencez.")
+        return _signin_form(request, services, suite, error=message, status=403)
+    account = accounts.authenticate(session, services.clock, email, password)
+    if account is None:
+        # The same words whether the account is unknown, locked or the password wrong.
+        message = tr(
+            request,
+            "Adresse ou mot de passe incorrect, ou compte temporairement verrouillé après "
+            "plusieurs échecs (réessayez dans 15 minutes).",
+        )
+        return _signin_form(request, services, suite, error=message, status=401)
+    opened = accounts.open_session(session, services.clock, account)
+    response = RedirectResponse(console_auth.safe_next(suite), status_code=303)
+    console_auth.set_session_cookie(response, services, opened.cookie)
+    return response
+
+
+@router.post("/deconnexion")
+def signout(request: Request, services: ServicesDep, session: SessionDep, who: CheckedDep) -> Response:
+    accounts.close_session(session, request.cookies.get(console_auth.session_cookie_name(services)))
+    response = RedirectResponse("/console/connexion", status_code=303)
+    console_auth.clear_session_cookie(response, services)
+    return response
+
+
+@router.get("")
+def dashboard(request: Request, who: SignedInDep, ctx: ContextDep) -> Response:
+    only = None if who.principal.is_admin else who.principal.issuer_ids
+    found, _ = Issuers(ctx.session).list(only, 200, 0)
+    return console_page(request, "console/dashboard.html", who, issuers=found)
+
+
+@router.get("/emetteurs/nouveau")
+def issuer_new(request: Request, who: SignedInDep) -> Response:
+    if not who.principal.is_admin:
+        raise Forbidden("admin-only")
+    return console_page(request, "console/issuer_new.html", who, values={}, problems={})
+
+
+@router.post("/emetteurs/nouveau")
+def issuer_create(
+    request: Request,
+    who: CheckedDep,
+    ctx: ContextDep,
+    name: Annotated[str, Form(max_length=400)] = "",
+    url: Annotated[str, Form(max_length=4096)] = "",
+    email: Annotated[str, Form(max_length=640)] = "",
+    description: Annotated[str, Form(max_length=20000)] = "",
+    siret: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    if not who.principal.is_admin:
+        raise Forbidden("admin-only")
+    values = {"name": name, "url": url, "email": email, "description": description, "siret": siret}
+    try:
+        command = IssuerCreate.model_validate({k: v for k, v in values.items() if text(v)})
+        issuer = issuers.create(ctx, command)
+    except (ValidationError, FabriqueError) as exc:
+        raise ShowPage(
+            console_page(
+                request,
+                "console/issuer_new.html",
+                who,
+                values=values,
+                problems=problems_of(request, exc),
+                status_code=422,
+            )
+        ) from None
+    return RedirectResponse(f"/console/emetteurs/{issuer.id}", status_code=303)
+
+
+@router.get("/emetteurs/{issuer_id}")
+def issuer_page(request: Request, issuer_id: str, who: SignedInDep, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    require_read(who, issuer.id)
+    classes, _ = BadgeClasses(ctx.session).list_for_issuer(issuer.id, 500, 0)
+    trainings, _ = TrainingSessions(ctx.session).list_for_issuer(issuer.id, None, 200, 0)
+    return console_page(
+        request,
+        "console/issuer.html",
+        who,
+        issuer=issuer,
+        badge_classes=classes,
+        trainings=trainings,
+        can_write=who.principal.can_write(issuer.id),
+    )
+
+
+@router.get("/emetteurs/{issuer_id}/badges/nouveau")
+def badge_class_new(request: Request, issuer_id: str, who: SignedInDep, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    require_write(who, issuer.id)
+    return console_page(request, "console/badge_class_new.html", who, issuer=issuer, values={}, problems={})
+
+
+@router.post("/emetteurs/{issuer_id}/badges/nouveau")
+async def badge_class_create(
+    request: Request,
+    issuer_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    image: Annotated[UploadFile | None, File()] = None,
+    name: Annotated[str, Form(max_length=400)] = "",
+    description: Annotated[str, Form(max_length=20000)] = "",
+    criteria_narrative: Annotated[str, Form(max_length=20000)] = "",
+    criteria_url: Annotated[str, Form(max_length=4096)] = "",
+    tags: Annotated[str, Form(max_length=2000)] = "",
+    validity_days: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    require_write(who, issuer.id)
+    values = {
+        "name": name,
+        "description": description,
+        "criteria_narrative": criteria_narrative,
+        "criteria_url": criteria_url,
+        "tags": tags,
+        "validity_days": validity_days,
+    }
+    try:
+        content, declared = await _image(image)
+        command = BadgeClassCreate.model_validate(
+            {
+                "name": name,
+                "description": description,
+                "criteria_narrative": text(criteria_narrative),
+                "criteria_url": text(criteria_url),
+                "tags": [t.strip() for t in tags.split(",") if t.strip()],
+                "validity_days": text(validity_days),
+                "image": f"data:{declared};base64,{base64.b64encode(content).decode()}",
+            }
+        )
+        created = badge_classes.create(ctx, issuer, command)
+    except (ValidationError, FabriqueError) as exc:
+        raise ShowPage(
+            console_page(
+                request,
+                "console/badge_class_new.html",
+                who,
+                issuer=issuer,
+                values=values,
+                problems=problems_of(request, exc),
+                status_code=422,
+            )
+        ) from None
+    return RedirectResponse(f"/console/emetteurs/{issuer.id}?fait=badge&id={created.id}", status_code=303)
+
+
+async def _image(upload: UploadFile | None) -> tuple[bytes, str]:
+    if upload is None or not upload.filename:
+        raise InvalidInput("image-missing", field="image")
+    content = await upload.read(MAX_IMAGE_UPLOAD + 1)
+    if len(content) > MAX_IMAGE_UPLOAD:
+        raise InvalidInput("image-too-large", field="image", size=len(content), limit=MAX_IMAGE_UPLOAD)
+    declared = (upload.content_type or "").lower()
+    if declared in ("", "application/octet-stream"):  # some browsers do not name the type
+        declared = "image/svg+xml" if upload.filename.lower().endswith(".svg") else "image/png"
+    if declared not in ("image/png", "image/svg+xml"):
+        raise InvalidInput("image-unsupported-type", field="image")
+    return content, declared
+
+
+def readable_session(who: console_auth.SignedIn, training: TrainingSession) -> TrainingSession:
+    require_read(who, training.issuer_id)
+    return training

@@ -1,0 +1,266 @@
+"""Console pages for awards (search, revoke with a reason, send the email again) and for
+reports (figures, charts drawn on the server, the same numbers as tables, CSV export)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, NoReturn
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from service.api.deps import ContextDep
+from service.errors import FabriqueError, InvalidInput
+from service.persistence.repositories import Awards
+from service.persistence.training_tables import OutboxMessage
+from service.usecases import awards, issuers, outbox, reports
+from service.usecases.commands import Revocation
+from service.web import charts
+from service.web.console import console_page
+from service.web.console_auth import CheckedDep, ShowPage, SignedIn, SignedInDep, require_read, require_write
+from service.web.forms import problems_of
+from service.web.i18n import Formats
+from service.web.render import language_of, tr
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+PAGE_SIZE = 50
+CHART_KINDS = ("mois", "badges", "themes", "formateurs")
+
+
+@router.get("/emetteurs/{issuer_id}/attributions")
+def awards_page(
+    request: Request,
+    issuer_id: str,
+    who: SignedInDep,
+    ctx: ContextDep,
+    q: str = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+    fait: str | None = None,
+) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    require_read(who, issuer.id)
+    number = page_number
+    rows, total = Awards(ctx.session).list(
+        issuer_id=issuer.id, search=q[:200] or None, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+    )
+    done = {
+        "revoque": tr(request, "Badge révoqué."),
+        "renvoye": tr(request, "Le courriel partira dans les minutes qui suivent."),
+    }.get(fait or "")
+    return console_page(
+        request,
+        "console/awards.html",
+        who,
+        issuer=issuer,
+        awards=rows,
+        total=total,
+        q=q,
+        page_number=number,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        can_write=who.principal.can_write(issuer.id),
+        done=done,
+    )
+
+
+@router.post("/attributions/{award_id}/revoquer")
+def revoke(
+    request: Request,
+    award_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    award = awards.get(ctx, award_id)
+    require_write(who, award.issuer_id)
+    try:
+        awards.revoke(ctx, award.id, Revocation(reason=reason))
+    except (ValidationError, FabriqueError) as exc:
+        _refused(request, who, ctx, award.issuer_id, award.id, problems_of(request, exc))
+    return RedirectResponse(
+        f"/console/emetteurs/{award.issuer_id}/attributions?q={award.id}&fait=revoque", status_code=303
+    )
+
+
+def _refused(
+    request: Request, who: SignedIn, ctx: ContextDep, issuer_id: str, award_id: str, problems: dict[str, str]
+) -> NoReturn:
+    """Show the award again with what was wrong; the transaction is rolled back."""
+    rows, total = Awards(ctx.session).list(issuer_id=issuer_id, search=award_id, limit=PAGE_SIZE, offset=0)
+    raise ShowPage(
+        console_page(
+            request,
+            "console/awards.html",
+            who,
+            issuer=issuers.get(ctx, issuer_id),
+            awards=rows,
+            total=total,
+            q=award_id,
+            page_number=1,
+            pages=1,
+            can_write=True,
+            problems=problems,
+            status_code=422,
+        )
+    )
+
+
+@router.post("/attributions/{award_id}/renvoyer")
+def resend(award_id: str, who: CheckedDep, ctx: ContextDep) -> Response:
+    award = awards.get(ctx, award_id)
+    require_write(who, award.issuer_id)
+    if award.revoked_at is None and award.erased_at is None:
+        previous = ctx.session.scalar(
+            select(OutboxMessage.language)
+            .where(OutboxMessage.award_id == award.id)
+            .order_by(OutboxMessage.created_at.desc())
+            .limit(1)
+        )
+        outbox.enqueue_award_email(ctx, award, previous or "fr")
+    return RedirectResponse(
+        f"/console/emetteurs/{award.issuer_id}/attributions?q={award.id}&fait=renvoye", status_code=303
+    )
+
+
+def _period(du: str | None, au: str | None, today: date) -> tuple[date, date]:
+    """The period asked for; by default the last twelve months, this one included."""
+    try:
+        end = date.fromisoformat(au) if au else today
+        if du:
+            return date.fromisoformat(du), end
+    except ValueError:
+        raise InvalidInput("period-invalid-date", field="du") from None
+    start = end.replace(day=1)
+    for _ in range(11):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return start, end
+
+
+@router.get("/emetteurs/{issuer_id}/rapports")
+def reports_page(
+    request: Request,
+    issuer_id: str,
+    who: SignedInDep,
+    ctx: ContextDep,
+    du: str | None = None,
+    au: str | None = None,
+) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    require_read(who, issuer.id)
+    today = ctx.clock.now().date()
+    try:
+        start, end = _period(du, au, today)
+        found = reports.report(ctx, issuer, start, end)
+    except FabriqueError as exc:
+        start, end = today, today
+        raise ShowPage(
+            console_page(
+                request,
+                "console/reports.html",
+                who,
+                issuer=issuer,
+                report=None,
+                start=start,
+                end=end,
+                problems=problems_of(request, exc),
+                status_code=422,
+            )
+        ) from None
+    return console_page(
+        request,
+        "console/reports.html",
+        who,
+        issuer=issuer,
+        report=found,
+        months=_months(found.by_month, start, end),
+        start=start,
+        end=end,
+        query=f"du={start.isoformat()}&au={end.isoformat()}",
+    )
+
+
+def _months(counts: dict[str, int], start: date, end: date) -> list[tuple[date, int]]:
+    """Every month of the period, with zero where nothing was issued."""
+    out: list[tuple[date, int]] = []
+    month = start.replace(day=1)
+    while month <= end and len(out) < 120:
+        out.append((month, counts.get(month.strftime("%Y-%m"), 0)))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return out
+
+
+@router.get("/emetteurs/{issuer_id}/rapports/{kind}.svg")
+def report_chart(
+    request: Request,
+    issuer_id: str,
+    kind: str,
+    who: SignedInDep,
+    ctx: ContextDep,
+    du: str | None = None,
+    au: str | None = None,
+) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    require_read(who, issuer.id)
+    start, end = _period(du, au, ctx.clock.now().date())
+    found = reports.report(ctx, issuer, start, end)
+    fmt = Formats(language_of(request))
+    if kind == "mois":
+        months = _months(found.by_month, start, end)
+        svg = charts.bar_chart(
+            tr(request, "Badges émis par mois"),
+            [fmt.month(m) for m, _ in months],
+            [v for _, v in months],
+        )
+    elif kind == "badges":
+        lines = found.by_badge_class
+        svg = charts.bar_chart(
+            tr(request, "Badges émis par badge"),
+            [x.label for x in lines],
+            [x.awarded for x in lines],
+            horizontal=True,
+        )
+    elif kind == "themes":
+        lines = found.by_theme
+        svg = charts.bar_chart(
+            tr(request, "Badges émis par thème"),
+            [x.label for x in lines],
+            [x.awarded for x in lines],
+            horizontal=True,
+        )
+    elif kind == "formateurs":
+        counts = found.peers_by_trainer
+        svg = charts.bar_chart(
+            tr(request, "Pairs formés par formateur"),
+            [c.label for c in counts],
+            [c.value for c in counts],
+            horizontal=True,
+        )
+    else:
+        raise ShowPage(Response(status_code=404))
+    headers = {
+        "Cache-Control": "private, no-store",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    }
+    return Response(svg, media_type="image/svg+xml", headers=headers)
+
+
+@router.get("/emetteurs/{issuer_id}/rapports.csv")
+def report_csv(
+    request: Request,
+    issuer_id: str,
+    who: SignedInDep,
+    ctx: ContextDep,
+    du: str | None = None,
+    au: str | None = None,
+) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    require_read(who, issuer.id)
+    start, end = _period(du, au, ctx.clock.now().date())
+    found = reports.report(ctx, issuer, start, end)
+    content = reports.as_csv(found, language_of(request))
+    headers = {
+        "Content-Disposition": f'attachment; filename="rapport-{start.isoformat()}-{end.isoformat()}.csv"',
+        "Cache-Control": "private, no-store",
+    }
+    return Response(content.encode("utf-8-sig"), media_type="text/csv; charset=utf-8", headers=headers)

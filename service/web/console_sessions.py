@@ -1,0 +1,271 @@
+"""Console pages for peer-training sessions: create one, enrol people (one by one or from the
+spreadsheet), mark attendance per half-day, preview who earns what, close."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from service.api.csv_messages import line_message
+from service.api.deps import ContextDep
+from service.errors import FabriqueError
+from service.persistence.repositories import BadgeClasses
+from service.persistence.training_repositories import TrainingSessions
+from service.persistence.training_tables import TrainingSession
+from service.usecases import closing, csv_import, issuers, sessions
+from service.usecases.session_commands import AttendanceMarks, EnrolmentIn, Mark, SessionCreate
+from service.web.console import console_page
+from service.web.console_auth import CheckedDep, ShowPage, SignedIn, SignedInDep, require_read, require_write
+from service.web.forms import problems_of, text
+from service.web.labels import N_
+from service.web.render import language_of, tr
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+PARIS = ZoneInfo("Europe/Paris")
+HALF_DAY_ROWS = 6
+TRAINER_ROWS = 3
+PERIODS = {"matin": (time(9, 0), time(12, 30)), "apres-midi": (time(13, 30), time(17, 0))}
+
+
+def _session(ctx: ContextDep, who: SignedIn, session_id: str, *, write: bool) -> TrainingSession:
+    training = sessions.get(ctx, session_id)
+    (require_write if write else require_read)(who, training.issuer_id)
+    return training
+
+
+@router.get("/emetteurs/{issuer_id}/formations/nouvelle")
+def session_new(request: Request, issuer_id: str, who: SignedInDep, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    require_write(who, issuer.id)
+    return _new_form(request, who, ctx, issuer.id, {}, {})
+
+
+def _new_form(
+    request: Request,
+    who: SignedIn,
+    ctx: ContextDep,
+    issuer_id: str,
+    values: dict[str, Any],
+    problems: dict[str, str],
+    status: int = 200,
+) -> Response:
+    classes, _ = BadgeClasses(ctx.session).list_for_issuer(issuer_id, 500, 0)
+    return console_page(
+        request,
+        "console/session_new.html",
+        who,
+        issuer=issuers.get(ctx, issuer_id),
+        badge_classes=classes,
+        values=values,
+        problems=problems,
+        half_day_rows=range(HALF_DAY_ROWS),
+        trainer_rows=range(TRAINER_ROWS),
+        status_code=status,
+    )
+
+
+def _half_days(values: dict[str, Any]) -> list[dict[str, str]]:
+    out = []
+    for row in range(HALF_DAY_ROWS):
+        day, period = text(values.get(f"hd_date_{row}")), values.get(f"hd_period_{row}", "matin")
+        if day is None:
+            continue
+        try:
+            parsed = date.fromisoformat(day)
+        except ValueError as exc:
+            raise ValueError(f"hd_date_{row}") from exc
+        start, end = PERIODS.get(str(period), PERIODS["matin"])
+        out.append(
+            {
+                "starts_at": datetime.combine(parsed, start, PARIS).isoformat(),
+                "ends_at": datetime.combine(parsed, end, PARIS).isoformat(),
+            }
+        )
+    return out
+
+
+@router.post("/emetteurs/{issuer_id}/formations/nouvelle")
+async def session_create(request: Request, issuer_id: str, who: CheckedDep, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    require_write(who, issuer.id)
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+    try:
+        half_days = _half_days(values)
+    except ValueError as exc:
+        message = tr(request, "Date invalide (format attendu : AAAA-MM-JJ).")
+        raise ShowPage(_new_form(request, who, ctx, issuer.id, values, {str(exc): message}, 422)) from None
+    trainers = [
+        {"name": values.get(f"tr_name_{row}", ""), "email": values.get(f"tr_email_{row}", "")}
+        for row in range(TRAINER_ROWS)
+        if text(values.get(f"tr_email_{row}")) or text(values.get(f"tr_name_{row}"))
+    ]
+    rules = []
+    if text(values.get("rule_badge")):
+        rule: dict[str, Any] = {"badge_class_id": values["rule_badge"]}
+        if values.get("rule_condition") == "hours":
+            rule["min_hours"] = text(values.get("rule_min_hours")) or "0"
+        else:
+            rule["all_half_days"] = True
+        rules.append(rule)
+    body = {
+        "title": values.get("title", ""),
+        "objectives": text(values.get("objectives")),
+        "themes": [t.strip() for t in str(values.get("themes", "")).split(",") if t.strip()],
+        "level": text(values.get("level")),
+        "format": values.get("format") or "in_person",
+        "venue_name": text(values.get("venue_name")),
+        "capacity": text(values.get("capacity")),
+        "half_days": half_days,
+        "trainers": trainers,
+        "rules": rules,
+    }
+    try:
+        created = sessions.create(ctx, issuer, SessionCreate.model_validate(body))
+    except (ValidationError, FabriqueError) as exc:
+        problems = problems_of(request, exc)
+        raise ShowPage(_new_form(request, who, ctx, issuer.id, values, problems, 422)) from None
+    return RedirectResponse(f"/console/formations/{created.id}", status_code=303)
+
+
+def session_page(
+    request: Request,
+    who: SignedIn,
+    ctx: ContextDep,
+    training: TrainingSession,
+    *,
+    done: str | None = None,
+    problems: dict[str, str] | None = None,
+    csv_errors: list[dict[str, Any]] | None = None,
+    closed: closing.Closed | closing.Queued | None = None,
+    status: int = 200,
+) -> Response:
+    repository = TrainingSessions(ctx.session)
+    enrolments = repository.enrolments(training.id)
+    attendance = repository.attendance(training.id)
+    editable = training.state not in ("closed", "closing", "cancelled")
+    preview = closing.preview(ctx, training) if editable else []
+    names = {b.id: b.name for b in BadgeClasses(ctx.session).list_for_issuer(training.issuer_id, 500, 0)[0]}
+    return console_page(
+        request,
+        "console/session.html",
+        who,
+        training=training,
+        enrolments=enrolments,
+        attendance=attendance,
+        preview=preview,
+        badge_names=names,
+        editable=editable and who.principal.can_write(training.issuer_id),
+        done=done,
+        problems=problems or {},
+        csv_errors=csv_errors,
+        closed=closed,
+        status_code=status,
+    )
+
+
+DONE = {"presences": N_("Présences enregistrées."), "inscription": N_("Personne inscrite.")}
+
+
+@router.get("/formations/{session_id}")
+def session_view(
+    request: Request, session_id: str, who: SignedInDep, ctx: ContextDep, fait: str | None = None
+) -> Response:
+    done = tr(request, DONE[fait]) if fait in DONE else None
+    return session_page(request, who, ctx, _session(ctx, who, session_id, write=False), done=done)
+
+
+@router.post("/formations/{session_id}/inscrire")
+def enrol_one(
+    request: Request,
+    session_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    name: Annotated[str, Form(max_length=400)] = "",
+    email: Annotated[str, Form(max_length=640)] = "",
+    structure: Annotated[str, Form(max_length=400)] = "",
+    profession: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    training = _session(ctx, who, session_id, write=True)
+    try:
+        person = EnrolmentIn.model_validate(
+            {"name": name, "email": email, "structure": text(structure), "profession": text(profession)}
+        )
+        sessions.enrol(ctx, training, [person])
+    except (ValidationError, FabriqueError) as exc:
+        raise ShowPage(
+            session_page(request, who, ctx, training, problems=problems_of(request, exc), status=422)
+        ) from None
+    return RedirectResponse(f"/console/formations/{training.id}?fait=inscription#inscrits", status_code=303)
+
+
+@router.post("/formations/{session_id}/import")
+async def import_sheet(
+    request: Request,
+    session_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    training = _session(ctx, who, session_id, write=True)
+    language = language_of(request)
+    content = await file.read(csv_import.MAX_BYTES + 1) if file is not None and file.filename else b""
+    if not content or len(content) > csv_import.MAX_BYTES:
+        problems = {"file": tr(request, "Choisissez un fichier CSV non vide de 2 Mo au plus.")}
+        raise ShowPage(session_page(request, who, ctx, training, problems=problems, status=422))
+    try:
+        report = csv_import.import_sheet(ctx, training, content)
+    except csv_import.CsvRejected as rejected:
+        errors = [
+            {"line": p.line, "column": p.column or "", "message": line_message(p, language)}
+            for p in sorted(rejected.report.problems, key=lambda p: p.line)
+        ]
+        raise ShowPage(session_page(request, who, ctx, training, csv_errors=errors, status=422)) from None
+    except FabriqueError as exc:
+        problems = problems_of(request, exc)
+        raise ShowPage(session_page(request, who, ctx, training, problems=problems, status=422)) from None
+    done = tr(
+        request,
+        "%(people)s personne(s) importée(s), %(marks)s présence(s) enregistrée(s).",
+        people=report.imported,
+        marks=report.attendance_marks,
+    )
+    return session_page(request, who, ctx, training, done=done)
+
+
+@router.post("/formations/{session_id}/presences")
+async def mark_attendance(request: Request, session_id: str, who: CheckedDep, ctx: ContextDep) -> Response:
+    training = _session(ctx, who, session_id, write=True)
+    form = await request.form()
+    checked = {str(v) for v in form.getlist("present")}
+    enrolments = TrainingSessions(ctx.session).enrolments(training.id)
+    marks = [
+        Mark(email=e.email, half_day_id=h.id, present=f"{e.id}:{h.id}" in checked)
+        for e in enrolments
+        for h in training.half_days
+    ]
+    if marks:
+        try:
+            sessions.mark_attendance(ctx, training, AttendanceMarks(marks=marks))
+        except (ValidationError, FabriqueError) as exc:
+            raise ShowPage(
+                session_page(request, who, ctx, training, problems=problems_of(request, exc), status=422)
+            ) from None
+    return RedirectResponse(f"/console/formations/{training.id}?fait=presences#presences", status_code=303)
+
+
+@router.post("/formations/{session_id}/cloturer")
+def close_session(request: Request, session_id: str, who: CheckedDep, ctx: ContextDep) -> Response:
+    training = _session(ctx, who, session_id, write=True)
+    try:
+        result = closing.close(ctx, training.id)
+    except FabriqueError as exc:
+        raise ShowPage(
+            session_page(request, who, ctx, training, problems=problems_of(request, exc), status=409)
+        ) from None
+    return session_page(request, who, ctx, result.session, closed=result)

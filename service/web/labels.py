@@ -1,0 +1,29 @@
+"""Words for values stored as codes, marked for the catalogue (``N_``) and translated when shown."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    return message
+
+
+SESSION_STATES = {
+    "planned": N_("prévue"),
+    "held": N_("tenue"),
+    "closing": N_("clôture en cours"),
+    "closed": N_("clôturée"),
+    "cancelled": N_("annulée"),
+}
+ORIGINS = {
+    "session": N_("participation à une formation"),
+    "trainer": N_("animation de formations"),
+    "pathway": N_("parcours"),
+    "direct": N_("attribution directe"),
+}
+DOWNLOADS = (
+    N_("Image du badge (Open Badges 3.0)"),
+    N_("Image du badge (Open Badges 2.0)"),
+    N_("Credential Open Badges 3.0"),
+    N_("Credential Open Badges 3.0 (VC-JWT)"),
+    N_("Assertion Open Badges 2.0"),
+)

@@ -1,0 +1,238 @@
+"""Public pages for people: the language switch, the accessibility statement, the verification
+page for employers, and the earner's private page (reached through the link in their email)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from service.api.deps import ContextDep, ServicesDep
+from service.api.verify import MAX_UPLOAD, _email, _out
+from service.domain import earner_links
+from service.errors import FabriqueError, NotFound
+from service.usecases import earners
+from service.usecases.documents import local_fetch
+from service.verification.service import verify_any
+from service.web.badge_view import view
+from service.web.i18n import LANGUAGE_COOKIE
+from service.web.labels import N_
+from service.web.render import language_of, page, tr
+
+router = APIRouter(include_in_schema=False)
+MAX_PASTED = 1024 * 1024
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+def _local_path(value: str | None) -> str:
+    """Where to go back after switching language: a path on this site, never another host."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return value
+
+
+@router.get("/langue")
+def choose_language(choix: str = "fr", retour: str | None = None) -> Response:
+    language = "en" if choix == "en" else "fr"
+    response = RedirectResponse(_local_path(retour), status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE, language, max_age=365 * 86400, httponly=True, samesite="lax", path="/"
+    )
+    return response
+
+
+@router.get("/accessibilite")
+def accessibility(request: Request) -> Response:
+    return page(request, "accessibility.html", json_url=None)
+
+
+@router.get("/verifier")
+async def verify_page(
+    request: Request, ctx: ContextDep, services: ServicesDep, lien: str | None = None
+) -> Response:
+    if lien and lien.strip():
+        return await _verify(request, ctx, services, lien.strip()[:MAX_PASTED], None, lien, "")
+    return page(request, "verify.html", json_url=None)
+
+
+@router.post("/verifier")
+async def verify_submit(
+    request: Request,
+    ctx: ContextDep,
+    services: ServicesDep,
+    input: Annotated[str, Form(max_length=MAX_PASTED)] = "",
+    expected_email: Annotated[str, Form(max_length=320)] = "",
+    file: UploadFile | None = None,
+) -> Response:
+    subject: str | bytes = input.strip()
+    if file is not None and file.filename:
+        content = await file.read(MAX_UPLOAD + 1)
+        if len(content) > MAX_UPLOAD:
+            return _verify_error(request, tr(request, "Le fichier dépasse 4 Mo."), input, expected_email)
+        if content:
+            subject = content
+    if not subject:
+        message = tr(request, "Donnez un lien, collez un badge ou choisissez un fichier.")
+        return _verify_error(request, message, input, expected_email)
+    try:
+        email = _email(expected_email.strip() or None)
+    except FabriqueError:
+        message = tr(request, "L'adresse électronique attendue n'est pas valide.")
+        return _verify_error(request, message, input, expected_email)
+    return await _verify(request, ctx, services, subject, email, input, expected_email)
+
+
+async def _verify(
+    request: Request,
+    ctx: ContextDep,
+    services: ServicesDep,
+    subject: str | bytes,
+    email: str | None,
+    shown_input: str,
+    shown_email: str,
+) -> Response:
+    fetch = local_fetch(ctx, services.signed_lists, fallback=services.fetcher)
+    result = await run_in_threadpool(
+        verify_any, subject, fetch=fetch, now=ctx.clock.now(), expected_email=email
+    )
+    return page(
+        request,
+        "verify.html",
+        json_url=None,
+        result=_out(result, language_of(request)),
+        given=shown_input,
+        email=shown_email,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _verify_error(request: Request, message: str, shown_input: str, shown_email: str) -> Response:
+    return page(
+        request,
+        "verify.html",
+        status_code=422,
+        json_url=None,
+        error=message,
+        given=shown_input,
+        email=shown_email,
+    )
+
+
+# The earner's private page. The token in the address is the earner's key: no cookie, so there
+# is nothing for another site to ride on (CSRF); the page sends no Referer and is never cached.
+
+
+def _award_id(services: ServicesDep, token: str) -> str:
+    award_id = earner_links.award_of(services.secret, token)
+    if award_id is None:
+        raise NotFound("earner-link-invalid")
+    return award_id
+
+
+def _earner_page(
+    request: Request, ctx: ContextDep, token: str, award_id: str, done: str | None = None
+) -> Response:
+    award = earners.get(ctx, award_id)
+    if award.erased_at is not None:
+        return page(request, "earner_erased.html", json_url=None, erased_at=award.erased_at, headers=PRIVATE)
+    return page(
+        request,
+        "earner.html",
+        json_url=None,
+        v=view(award, ctx.urls, ctx.clock.now()),
+        base=f"/mon-badge/{quote(token)}",
+        done=done,
+        headers=PRIVATE,
+    )
+
+
+DONE = {
+    "publiee": N_("Votre page est publique."),
+    "masquee": N_("Votre page est de nouveau privée."),
+}
+
+
+@router.get("/mon-badge/{token}")
+def earner_page(
+    request: Request, token: str, ctx: ContextDep, services: ServicesDep, fait: str | None = None
+) -> Response:
+    done = tr(request, DONE[fait]) if fait in DONE else None
+    return _earner_page(request, ctx, token, _award_id(services, token), done)
+
+
+def _back(token: str, done: str) -> Response:
+    """Post/redirect/get: reloading the page does not send the form again."""
+    return RedirectResponse(f"/mon-badge/{quote(token)}?fait={done}", status_code=303, headers=PRIVATE)
+
+
+@router.post("/mon-badge/{token}/publier")
+def earner_publish(
+    token: str,
+    ctx: ContextDep,
+    services: ServicesDep,
+    show_name: Annotated[str | None, Form(max_length=8)] = None,
+) -> Response:
+    award_id = _award_id(services, token)
+    earners.publish(ctx, award_id, show_name=show_name == "1")
+    return _back(token, "publiee")
+
+
+@router.post("/mon-badge/{token}/masquer")
+def earner_hide(token: str, ctx: ContextDep, services: ServicesDep) -> Response:
+    earners.hide(ctx, _award_id(services, token))
+    return _back(token, "masquee")
+
+
+@router.get("/mon-badge/{token}/archive.zip")
+def earner_archive(token: str, ctx: ContextDep, services: ServicesDep) -> Response:
+    award = earners.get(ctx, _award_id(services, token))
+    content = earners.export(ctx, award)
+    headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="badge-{award.id}.zip"'}
+    return Response(content, media_type="application/zip", headers=headers)
+
+
+@router.get("/mon-badge/{token}/effacer")
+def earner_erase_page(request: Request, token: str, ctx: ContextDep, services: ServicesDep) -> Response:
+    award = earners.get(ctx, _award_id(services, token))
+    if award.erased_at is not None:
+        return _earner_page(request, ctx, token, award.id)
+    return page(
+        request,
+        "earner_erase.html",
+        json_url=None,
+        v=view(award, ctx.urls, ctx.clock.now()),
+        base=f"/mon-badge/{quote(token)}",
+        headers=PRIVATE,
+    )
+
+
+@router.post("/mon-badge/{token}/effacer")
+def earner_erase(
+    request: Request,
+    token: str,
+    ctx: ContextDep,
+    services: ServicesDep,
+    confirm: Annotated[str | None, Form(max_length=8)] = None,
+) -> Response:
+    award_id = _award_id(services, token)
+    award = earners.get(ctx, award_id)
+    if award.erased_at is None and confirm != "1":
+        return page(
+            request,
+            "earner_erase.html",
+            status_code=422,
+            json_url=None,
+            v=view(award, ctx.urls, ctx.clock.now()),
+            base=f"/mon-badge/{quote(token)}",
+            error=tr(request, "Cochez la case pour confirmer l'effacement."),
+            headers=PRIVATE,
+        )
+    if award.erased_at is None:
+        earners.erase(ctx, award_id)
+    return RedirectResponse(f"/mon-badge/{quote(token)}", status_code=303, headers=PRIVATE)

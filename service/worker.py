@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from service.api.deps import Services
 from service.errors import FabriqueError
 from service.ids import new_id
+from service.domain import earner_links
 from service.mail.compose import Announcement, compose
 from service.mail.smtp import PermanentFailure, Sender
 from service.persistence.repositories import Awards
@@ -126,4 +127,5 @@ def _announcement(services: Services, ctx: Context, claim: outbox.Claim) -> Anno
         badge_name=award.badge_class.name,
         issuer_name=award.badge_class.issuer.name,
         badge_url=services.urls.award(award.id),
+        private_url=f"{services.urls.base}/mon-badge/{earner_links.token_for(services.secret, award.id)}",
     )

@@ -34,7 +34,8 @@ class Announcement:
     language: str
     badge_name: str
     issuer_name: str
-    badge_url: str
+    badge_url: str  # the public page, once the earner publishes it
+    private_url: str  # the earner's own page: publish, hide, download, erase
 
 
 def language_of(tag: str) -> str:
@@ -49,6 +50,7 @@ def compose(announcement: Announcement, sender: str, host: str) -> EmailMessage:
         "badge": announcement.badge_name,
         "issuer": announcement.issuer_name,
         "url": announcement.badge_url,
+        "private_url": announcement.private_url,
     }
     badge, issuer = _one_line(announcement.badge_name), _one_line(announcement.issuer_name)
     message = EmailMessage()

@@ -1,0 +1,206 @@
+"""The badge page an earner shares: private until published, then everything a reader needs, in
+French or English, escaped, with a LinkedIn link, a QR code and share cards; JSON for machines."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import timedelta
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+from fastapi.testclient import TestClient
+
+from service.clock import FixedClock
+from service.web.headers import PAGE_CSP
+from tests.api.conftest import World
+from tests.conftest import PUBLIC_URL
+from tests.factories import auth, create_badge_class, earner_link, issue_award, publish
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def page(client: TestClient, award_id: str, **headers: str) -> str:
+    response = client.get(f"/awards/{award_id}", headers={**BROWSER, **headers})
+    assert response.status_code == 200, response.status_code
+    assert response.headers["content-type"].startswith("text/html")
+    return response.text
+
+
+def meta(html: str, key: str) -> str:
+    found = re.search(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', html)
+    assert found, key
+    return unescape(found.group(1))
+
+
+def test_a_new_badge_page_is_private_but_its_json_stays_public(client: TestClient, world: World) -> None:
+    response = client.get(f"/awards/{world.award_id}", headers=BROWSER)
+    assert response.status_code == 404
+    assert "Cette page de badge n'est pas publique" in unescape(response.text)
+    assert '<meta name="robots" content="noindex">' in response.text
+    assert "Camille" not in response.text
+    # Verifiers still read the hosted assertion: privacy is about the page, not the proof.
+    hosted = client.get(f"/awards/{world.award_id}", headers={"Accept": "application/ld+json"})
+    assert hosted.status_code == 200
+    assert hosted.json()["type"] == "Assertion"
+    assert hosted.headers["content-type"].startswith("application/ld+json")
+
+
+def test_a_published_page_shows_the_badge_and_its_downloads(client: TestClient, world: World) -> None:
+    publish(client, world.award_id)
+    html = page(client, world.award_id)
+    for text in ("Badge valide", "Émis par", "Critères", "Date d'émission", "22 novembre 2026"):
+        assert text in unescape(html), text
+    assert "Camille" not in html  # the earner did not ask for their name to be shown
+    image = re.search(r'<img src="([^"]+/image)" alt="([^"]+)"', html)
+    assert image and unescape(image.group(2)).startswith("Badge « ")
+    downloads = re.findall(r'<a href="([^"]+)" download>', html)
+    assert len(downloads) == 5
+    expected_types = ["image/png", "image/png", "application/json", "application/jwt", "application/json"]
+    for url, media_type in zip(downloads, expected_types, strict=True):
+        got = client.get(unescape(url).removeprefix(PUBLIC_URL))
+        assert got.status_code == 200, url
+        assert got.headers["content-type"].startswith(media_type), (url, got.headers["content-type"])
+    qr = client.get(f"/awards/{world.award_id}/qr.svg")
+    assert qr.headers["content-type"] == "image/svg+xml"
+    assert b"<svg" in qr.content
+    assert b"<script" not in qr.content
+
+
+def test_the_earner_may_show_their_name(client: TestClient, world: World) -> None:
+    publish(client, world.award_id, show_name=True)
+    assert "Attribué à Camille Durand" in page(client, world.award_id)
+
+
+def test_share_cards_and_linkedin_link(client: TestClient, world: World) -> None:
+    publish(client, world.award_id)
+    html = page(client, world.award_id)
+    assert meta(html, "og:url") == f"{PUBLIC_URL}/awards/{world.award_id}"
+    assert meta(html, "og:image").endswith("/image")
+    assert meta(html, "twitter:card") == "summary"
+    assert meta(html, "og:title")
+    link = re.search(r'href="(https://www\.linkedin\.com/profile/add\?[^"]+)"', html)
+    assert link
+    query = parse_qs(urlsplit(unescape(link.group(1))).query)
+    issuer = client.get(f"/issuers/{world.issuer_id}").json()
+    assert query["startTask"] == ["CERTIFICATION_NAME"]
+    assert query["name"] == [meta(html, "og:title")]
+    assert query["organizationName"] == [issuer["name"]]
+    assert (query["issueYear"], query["issueMonth"]) == (["2026"], ["11"])
+    assert query["certUrl"] == [f"{PUBLIC_URL}/awards/{world.award_id}"]
+    assert query["certId"] == [world.award_id]
+
+
+def test_same_url_gives_json_ld_to_machines(client: TestClient, world: World) -> None:
+    publish(client, world.award_id)
+    for accept in ("application/ld+json", "application/json", "*/*", None):
+        headers = {"Accept": accept} if accept else {}
+        response = client.get(f"/awards/{world.award_id}", headers=headers)
+        assert response.headers["content-type"].startswith("application/"), accept
+        assert response.json()["id"] == f"{PUBLIC_URL}/awards/{world.award_id}"
+    assert "Accept" in client.get(f"/awards/{world.award_id}", headers=BROWSER).headers["vary"]
+
+
+def test_revoked_and_expired_pages_say_so(client: TestClient, world: World, clock: FixedClock) -> None:
+    publish(client, world.award_id)
+    client.post(
+        f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "Erreur de saisie"}, headers=auth(world.coordinator)
+    )
+    html = unescape(page(client, world.award_id))
+    assert "Badge révoqué" in html
+    assert "motif : Erreur de saisie" in html
+    assert " download>" not in html  # nothing to download once revoked
+    expiring = issue_award(client, world.coordinator, world.badge_class_id, expires_at="2026-12-01T00:00:00Z")
+    publish(client, expiring["id"])
+    clock.advance(timedelta(days=30))
+    assert "Badge expiré le 1 décembre 2026" in unescape(page(client, expiring["id"]))
+
+
+def test_english_from_the_browser_or_the_readers_choice(client: TestClient, world: World) -> None:
+    publish(client, world.award_id)
+    english = page(client, world.award_id, **{"Accept-Language": "en-GB,en;q=0.9,fr;q=0.5"})
+    assert '<html lang="en">' in english
+    assert "Valid badge" in english
+    assert "22 November 2026" in english
+    # The reader's explicit choice beats the browser's.
+    switched = client.get(
+        f"/langue?choix=fr&retour=/awards/{world.award_id}", headers=BROWSER, follow_redirects=False
+    )
+    assert switched.status_code == 303
+    assert switched.headers["location"] == f"/awards/{world.award_id}"
+    french = page(client, world.award_id, **{"Accept-Language": "en"})
+    assert '<html lang="fr">' in french
+    assert "Badge valide" in french
+    client.cookies.clear()
+
+
+def test_the_language_switch_only_goes_back_to_this_site(client: TestClient) -> None:
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
+        response = client.get("/langue", params={"choix": "en", "retour": target}, follow_redirects=False)
+        assert response.headers["location"] == "/", target
+    client.cookies.clear()
+
+
+def test_user_text_is_escaped_everywhere_on_the_page(client: TestClient, world: World) -> None:
+    payload = "<script>alert('x')</script>"
+    evil = create_badge_class(client, world.coordinator, world.issuer_id, name=payload, description=payload)
+    award = issue_award(client, world.coordinator, evil["id"], recipient_name=payload, narrative=payload)
+    publish(client, award["id"], show_name=True)
+    html = page(client, award["id"])
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+    # Nor in the earner's page, the meta tags or the LinkedIn link.
+    private = client.get(earner_link(client, award["id"]), headers=BROWSER).text
+    assert "<script>alert" not in private
+
+
+def test_pages_carry_security_headers(client: TestClient, world: World) -> None:
+    publish(client, world.award_id)
+    response = client.get(f"/awards/{world.award_id}", headers=BROWSER)
+    csp = response.headers["content-security-policy"]
+    assert csp == PAGE_CSP
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["strict-transport-security"] == "max-age=31536000"  # the tests' URL is https
+    assert "<script>" not in response.text  # no inline script: only /static/fabrique.js
+    image = client.get(f"/awards/{world.award_id}/qr.svg")
+    assert "sandbox" in image.headers["content-security-policy"]
+
+
+def test_no_hsts_over_plain_http(tmp_path, database) -> None:  # type: ignore[no-untyped-def]
+    from service.app import create_app
+    from service.settings import Environment, Settings
+
+    settings = Settings(
+        environment=Environment.TEST,
+        public_url="http://localhost:8000",
+        keys_dir=tmp_path / "keys",
+        data_dir=tmp_path,
+        database_url=str(database.engine.url.render_as_string(hide_password=False)),
+    )
+    with TestClient(create_app(settings, database=database), base_url="http://localhost:8000") as plain:
+        response = plain.get("/", headers=BROWSER)
+    assert response.status_code == 200
+    assert "strict-transport-security" not in response.headers
+
+
+def test_an_erased_badge_keeps_its_address_and_says_revoked(client: TestClient, world: World) -> None:
+    archive = client.get(f"{earner_link(client, world.award_id)}/archive.zip")
+    assert zipfile.ZipFile(io.BytesIO(archive.content)).testzip() is None
+    client.post(f"{earner_link(client, world.award_id)}/effacer", data={"confirm": "1"})
+    hosted = client.get(f"/awards/{world.award_id}", headers={"Accept": "application/json"})
+    assert hosted.status_code == 410
+    assert hosted.json() == {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": f"{PUBLIC_URL}/awards/{world.award_id}",
+        "revoked": True,
+        "revocationReason": "erased at the earner's request",
+    }
+    for path in ("signed", "credential", "credential.jwt", "image", "assertion.json"):
+        assert client.get(f"/awards/{world.award_id}/{path}").status_code == 410, path
+    assert client.get(f"/awards/{world.award_id}", headers=BROWSER).status_code == 404

@@ -14,9 +14,9 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from service.api.deps import Services
+from service.domain import earner_links
 from service.errors import FabriqueError
 from service.ids import new_id
-from service.domain import earner_links
 from service.mail.compose import Announcement, compose
 from service.mail.smtp import PermanentFailure, Sender
 from service.persistence.repositories import Awards

@@ -181,3 +181,48 @@ def publish(client: TestClient, award_id: str, *, show_name: bool = False) -> No
     data = {"show_name": "1"} if show_name else {}
     response = client.post(f"{earner_link(client, award_id)}/publier", data=data, follow_redirects=False)
     assert response.status_code == 303, response.text
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_account(
+    database: Database, role: Role, issuer_ids: list[str] | None = None, *, email: str = "coord@example.fr"
+) -> str:
+    """A console account; returns its email (the password is PASSWORD)."""
+    from service.usecases import accounts
+
+    with database.transaction() as session:
+        accounts.create(
+            session,
+            SystemClock(),
+            email=email,
+            name="Alex Coordination",
+            password=PASSWORD,
+            role=role,
+            issuer_ids=issuer_ids or [],
+        )
+    return email
+
+
+def form_value(html: str, name: str) -> str:
+    import re
+
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, name
+    return found.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> Any:
+    """Sign in through the console's form; returns the response to the form."""
+    form = client.get("/console/connexion")
+    token = form_value(form.text, "form_token")
+    return client.post(
+        "/console/connexion",
+        data={"email": email, "password": password, "form_token": token, "suite": "/console"},
+        follow_redirects=False,
+    )
+
+
+def console_csrf(client: TestClient) -> str:
+    return form_value(client.get("/console").text, "csrf")

@@ -54,7 +54,8 @@ def test_a_published_page_shows_the_badge_and_its_downloads(client: TestClient, 
         assert text in unescape(html), text
     assert "Camille" not in html  # the earner did not ask for their name to be shown
     image = re.search(r'<img src="([^"]+/image)" alt="([^"]+)"', html)
-    assert image and unescape(image.group(2)).startswith("Badge « ")
+    assert image
+    assert unescape(image.group(2)).startswith("Badge « ")
     downloads = re.findall(r'<a href="([^"]+)" download>', html)
     assert len(downloads) == 5
     expected_types = ["image/png", "image/png", "application/json", "application/jwt", "application/json"]
@@ -105,7 +106,9 @@ def test_same_url_gives_json_ld_to_machines(client: TestClient, world: World) ->
 def test_revoked_and_expired_pages_say_so(client: TestClient, world: World, clock: FixedClock) -> None:
     publish(client, world.award_id)
     client.post(
-        f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "Erreur de saisie"}, headers=auth(world.coordinator)
+        f"/api/v1/awards/{world.award_id}/revoke",
+        json={"reason": "Erreur de saisie"},
+        headers=auth(world.coordinator),
     )
     html = unescape(page(client, world.award_id))
     assert "Badge révoqué" in html

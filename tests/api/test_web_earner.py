@@ -40,7 +40,9 @@ def test_only_a_genuine_link_opens_the_page(client: TestClient, world: World) ->
         assert client.post(f"{url}/effacer", data={"confirm": "1"}, headers=BROWSER).status_code == 404
     with services_of(client.app).database.transaction(write=False) as session:  # type: ignore[arg-type]
         award = session.get(Award, world.award_id)
-        assert award is not None and award.published_at is None and award.erased_at is None
+        assert award is not None
+        assert award.published_at is None
+        assert award.erased_at is None
 
 
 def test_the_private_page_is_never_cached_nor_referred(client: TestClient, world: World) -> None:
@@ -113,11 +115,20 @@ def test_erasure_revokes_and_deletes_personal_data(client: TestClient, app: Fast
     with services_of(app).database.transaction(write=False) as session:
         row = session.get(Award, award["id"])
         assert row is not None
-        assert (row.recipient_email, row.recipient_name, row.credential, row.credential_jwt) == ("", None, None, None)
-        assert row.revoked_at is not None and row.erased_at is not None
+        assert (row.recipient_email, row.recipient_name, row.credential, row.credential_jwt) == (
+            "",
+            None,
+            None,
+            None,
+        )
+        assert row.revoked_at is not None
+        assert row.erased_at is not None
         origin = session.get(AwardOrigin, award["id"])
-        assert origin is not None and origin.recipient == f"erased:{award['id']}"
-        emails = set(session.scalars(select(Enrolment.email).where(Enrolment.session_id == cycle.session["id"])))
+        assert origin is not None
+        assert origin.recipient == f"erased:{award['id']}"
+        emails = set(
+            session.scalars(select(Enrolment.email).where(Enrolment.session_id == cycle.session["id"]))
+        )
         assert award["recipient_email"] not in emails
         assert any(email.startswith("erased+") for email in emails)
         assert session.scalars(select(OutboxMessage).where(OutboxMessage.award_id == award["id"])).all() == []

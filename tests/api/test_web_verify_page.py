@@ -15,7 +15,9 @@ from tests.factories import auth
 BROWSER = {"Accept": "text/html"}
 
 
-def submit(client: TestClient, *, text: str = "", email: str = "", file: bytes | None = None, lang: str = "fr"):  # type: ignore[no-untyped-def]
+def submit(
+    client: TestClient, *, text: str = "", email: str = "", file: bytes | None = None, lang: str = "fr"
+):  # type: ignore[no-untyped-def]
     files = {"file": ("badge.png", file, "image/png")} if file is not None else None
     data = {"input": text, "expected_email": email}
     return client.post("/verifier", data=data, files=files, headers={**BROWSER, "Accept-Language": lang})
@@ -36,7 +38,8 @@ def test_a_baked_image_with_the_right_email_is_valid(client: TestClient, world: 
     html = unescape(response.text)
     assert 'class="status status-valid"' in html
     assert "Badge valide" in html
-    assert "<details>" in html and "Détail des vérifications" in html
+    assert "<details>" in html
+    assert "Détail des vérifications" in html
     assert "intégré dans une image png" in html
 
 
@@ -49,7 +52,9 @@ def test_a_link_pasted_and_a_link_given_in_the_address(client: TestClient, world
 
 def test_pasted_json_of_a_revoked_badge_is_not_valid(client: TestClient, world: World) -> None:
     credential = client.get(f"/awards/{world.award_id}/credential").json()
-    client.post(f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "Fraude"}, headers=auth(world.coordinator))
+    client.post(
+        f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "Fraude"}, headers=auth(world.coordinator)
+    )
     html = unescape(submit(client, text=json.dumps(credential)).text)
     assert 'class="status status-invalid"' in html
     assert "Badge non valide" in html

@@ -1,0 +1,214 @@
+"""The console's work, through its forms: a badge with its image, a session, the spreadsheet,
+attendance, closing; awards searched, revoked, emailed again; reports with charts and tables.
+Every refused form says why and writes nothing."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from service.domain.access import Role
+from service.persistence.database import Database
+from service.persistence.tables import Award, BadgeClass
+from service.persistence.training_tables import OutboxMessage, TrainingSession
+from tests.api.conftest import World
+from tests.factories import SVG, console_csrf, make_account, png_bytes, row_counts, sign_in
+
+
+def signed_in(client: TestClient, database: Database, world: World) -> str:
+    sign_in(client, make_account(database, Role.COORDINATOR, [world.issuer_id]))
+    return console_csrf(client)
+
+
+def new_badge(client: TestClient, world: World, csrf: str, image: tuple[str, bytes, str], **fields: str):  # type: ignore[no-untyped-def]
+    data = {
+        "csrf": csrf,
+        "name": "Accueil des publics",
+        "description": "Accueillir sans juger.",
+        "criteria_narrative": "Avoir suivi les deux demi-journées.",
+        **fields,
+    }
+    return client.post(
+        f"/console/emetteurs/{world.issuer_id}/badges/nouveau",
+        data=data,
+        files={"image": image},
+        follow_redirects=False,
+    )
+
+
+def test_a_badge_class_with_its_image(client: TestClient, database: Database, world: World) -> None:
+    csrf = signed_in(client, database, world)
+    form = client.get(f"/console/emetteurs/{world.issuer_id}/badges/nouveau").text
+    assert 'data-preview="image-preview"' in form  # the preview, a progressive enhancement
+    created = new_badge(client, world, csrf, ("badge.svg", SVG, "image/svg+xml"), tags="accueil, culture")
+    assert created.status_code == 303
+    badge_id = created.headers["location"].split("id=")[1]
+    with database.transaction(write=False) as session:
+        badge = session.get(BadgeClass, badge_id)
+        assert badge is not None
+        assert (badge.image_type, badge.tags) == ("image/svg+xml", ["accueil", "culture"])
+
+
+def test_a_bad_image_or_field_is_explained_and_nothing_is_written(
+    client: TestClient, database: Database, world: World
+) -> None:
+    csrf = signed_in(client, database, world)
+    before = row_counts(database)
+    cases = [
+        (
+            ("photo.jpg", b"\xff\xd8\xff\xe0 jpeg", "image/jpeg"),
+            {},
+            "Seules les images PNG et SVG sont acceptées.",
+        ),
+        (
+            ("badge.png", b"\x89PNG\r\n\x1a\n truncated", "image/png"),
+            {},
+            "Ce fichier PNG est corrompu ou tronqué.",
+        ),
+        (("evil.svg", b'<!DOCTYPE svg [<!ENTITY x "y">]><svg/>', "image/svg+xml"), {}, "SVG"),
+        (("big.png", png_bytes() + b"0" * (1024 * 1024), "image/png"), {}, "la limite est de"),
+        (("badge.png", png_bytes(), "image/png"), {"name": ""}, "name"),
+        (("badge.png", png_bytes(), "image/png"), {"criteria_url": "ftp://x"}, "criteria_url"),
+    ]
+    for image, fields, expected in cases:
+        refused = new_badge(client, world, csrf, image, **fields)
+        assert refused.status_code == 422, (image[0], fields)
+        assert expected in unescape(refused.text), (image[0], fields, expected)
+        assert 'role="alert"' in refused.text
+    assert row_counts(database) == before
+
+
+def test_a_session_from_creation_to_closing(client: TestClient, database: Database, world: World) -> None:
+    csrf = signed_in(client, database, world)
+    created = client.post(
+        f"/console/emetteurs/{world.issuer_id}/formations/nouvelle",
+        data={
+            "csrf": csrf,
+            "title": "Accueillir en illectronisme",
+            "themes": "accueil",
+            "format": "in_person",
+            "hd_date_0": "2026-11-20",
+            "hd_period_0": "matin",
+            "hd_date_1": "2026-11-20",
+            "hd_period_1": "apres-midi",
+            "tr_name_0": "Nadia Formatrice",
+            "tr_email_0": "nadia@example.fr",
+            "rule_badge": world.badge_class_id,
+            "rule_condition": "all",
+        },
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, unescape(created.text)
+    url = created.headers["location"]
+    session_id = url.rsplit("/", 1)[1]
+    page = client.get(url).text
+    assert "Nadia Formatrice" in page
+    # A spreadsheet with a bad line: every problem listed by line, nothing written.
+    bad = (
+        "Nom;Courriel;20/11/2026 matin;20/11/2026 après-midi\nDurand;pas-une-adresse;x;x\n;b@example.fr;x;\n"
+    )
+    refused = client.post(
+        f"{url}/import", data={"csrf": csrf}, files={"file": ("feuille.csv", bad.encode(), "text/csv")}
+    )
+    assert refused.status_code == 422
+    rows = re.findall(r'<tr><td class="number">(\d+)</td>', refused.text)
+    assert rows == ["2", "3"]
+    assert "Rien n'a été enregistré." in unescape(refused.text)
+    good = (
+        "Nom;Courriel;Structure;20/11/2026 matin;20/11/2026 après-midi\n"
+        "Camille Durand;camille@example.fr;CCAS;x;x\n"
+        "Samir Haddad;samir@example.fr;CAF;x;\n"
+    )
+    imported = client.post(
+        f"{url}/import",
+        data={"csrf": csrf},
+        files={"file": ("feuille.csv", good.encode("cp1252"), "text/csv")},
+    )
+    assert imported.status_code == 200
+    assert "2 personne(s) importée(s), 3 présence(s) enregistrée(s)." in unescape(imported.text)
+    # The attendance grid: tick Samir's afternoon too.
+    boxes = re.findall(r'<input type="checkbox" name="present" value="([^"]+)"[^>]*>', imported.text)
+    tags = re.findall(r'<input type="checkbox" name="present"[^>]*>', imported.text)
+    assert len(boxes) == 4
+    assert sum(" checked" in tag for tag in tags) == 3
+    ticked = boxes
+    marked = client.post(f"{url}/presences", data={"csrf": csrf, "present": ticked}, follow_redirects=False)
+    assert marked.status_code == 303
+    preview = client.get(url).text
+    assert preview.count(">obtenu<") == 2
+    closed = client.post(f"{url}/cloturer", data={"csrf": csrf})
+    assert closed.status_code == 200
+    assert "2 badges émis" in unescape(closed.text)
+    with database.transaction(write=False) as session:
+        training = session.get(TrainingSession, session_id)
+        assert training is not None
+        assert training.state == "closed"
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) >= 2
+    again = client.post(f"{url}/cloturer", data={"csrf": csrf})
+    assert again.status_code == 409
+    assert "est déjà clôturée : aucun badge n'a été émis une seconde fois" in unescape(again.text)
+
+
+def test_awards_search_revoke_and_resend(client: TestClient, database: Database, world: World) -> None:
+    csrf = signed_in(client, database, world)
+    listing = client.get(f"/console/emetteurs/{world.issuer_id}/attributions", params={"q": "camille"})
+    assert "Camille.Durand@example.fr" in listing.text
+    nobody = client.get(f"/console/emetteurs/{world.issuer_id}/attributions", params={"q": "%_"})
+    assert "0 attributions" in nobody.text  # LIKE wildcards typed are taken literally
+    refused = client.post(
+        f"/console/attributions/{world.award_id}/revoquer", data={"csrf": csrf, "reason": ""}
+    )
+    assert refused.status_code == 422
+    resent = client.post(
+        f"/console/attributions/{world.award_id}/renvoyer", data={"csrf": csrf}, follow_redirects=False
+    )
+    assert resent.status_code == 303
+    with database.transaction(write=False) as session:
+        assert session.scalar(select(func.count()).where(OutboxMessage.award_id == world.award_id)) == 1
+    revoked = client.post(
+        f"/console/attributions/{world.award_id}/revoquer", data={"csrf": csrf, "reason": "Doublon"}
+    )
+    assert revoked.status_code == 200
+    assert "Badge révoqué." in unescape(revoked.text)
+    with database.transaction(write=False) as session:
+        award = session.get(Award, world.award_id)
+        assert award is not None
+        assert award.revocation_reason == "Doublon"
+
+
+def test_reports_with_charts_and_the_same_numbers_as_tables(
+    client: TestClient, database: Database, world: World
+) -> None:
+    signed_in(client, database, world)
+    page = client.get(
+        f"/console/emetteurs/{world.issuer_id}/rapports", params={"du": "2026-01-01", "au": "2026-11-30"}
+    )
+    assert page.status_code == 200
+    html = unescape(page.text)
+    charts = re.findall(r'<img class="chart" src="([^"]+)" alt="([^"]+)"', html)
+    assert len(charts) >= 2
+    for src, alt in charts:
+        svg = client.get(src)
+        assert svg.headers["content-type"] == "image/svg+xml"
+        assert svg.content.startswith(b"<svg")
+        assert b"<script" not in svg.content
+        assert "tableau" in alt
+    assert "<caption>Badges émis par mois</caption>" in html
+    assert re.search(r"<td>novembre 2026</td><td class=\"number\">1</td>", html)
+    bad = client.get(f"/console/emetteurs/{world.issuer_id}/rapports", params={"du": "demain"})
+    assert bad.status_code == 422
+    assert "AAAA-MM-JJ" in unescape(bad.text)
+    csv = client.get(f"/console/emetteurs/{world.issuer_id}/rapports.csv")
+    assert csv.headers["content-type"].startswith("text/csv")
+
+
+def test_console_pages_escape_what_users_typed(client: TestClient, database: Database, world: World) -> None:
+    csrf = signed_in(client, database, world)
+    payload = "<img src=x onerror=alert(1)>"
+    new_badge(client, world, csrf, ("b.png", png_bytes(), "image/png"), name=payload)
+    page = client.get(f"/console/emetteurs/{world.issuer_id}").text
+    assert payload not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page

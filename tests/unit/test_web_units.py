@@ -1,0 +1,160 @@
+"""Pure pieces of the web layer: LinkedIn's link, earners' link tokens, sign-in rules, the
+language choice, locale formats, and the English catalogue being complete."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from service.domain import earner_links, signin
+from service.usecases import accounts
+from service.web.i18n import LOCALES, Formats, choose
+from service.web.linkedin import Certification, add_to_profile_url
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+def test_linkedin_link_carries_the_certification_fields() -> None:
+    url = add_to_profile_url(
+        Certification(
+            name="Accueil des publics & numérique",
+            organisation="Hub Occitanie",
+            issued_on=datetime(2026, 3, 5, tzinfo=UTC),
+            url="https://badges.example.fr/awards/abc",
+            credential_id="abc",
+            expires_at=datetime(2028, 3, 5, tzinfo=UTC),
+        )
+    )
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
+    assert parse_qs(parts.query) == {
+        "startTask": ["CERTIFICATION_NAME"],
+        "name": ["Accueil des publics & numérique"],
+        "organizationName": ["Hub Occitanie"],
+        "issueYear": ["2026"],
+        "issueMonth": ["3"],
+        "expirationYear": ["2028"],
+        "expirationMonth": ["3"],
+        "certUrl": ["https://badges.example.fr/awards/abc"],
+        "certId": ["abc"],
+    }
+
+
+def test_linkedin_prefers_the_organisation_id_when_known() -> None:
+    cert = Certification("B", "Hub", NOW, "https://x/awards/a", "a", organisation_id="1234")
+    query = parse_qs(urlsplit(add_to_profile_url(cert)).query)
+    assert query["organizationId"] == ["1234"]
+    assert "organizationName" not in query
+    assert "expirationYear" not in query
+
+
+def test_earner_links_are_bound_to_the_award_and_the_secret() -> None:
+    token = earner_links.token_for("secret-one", "award1")
+    assert earner_links.award_of("secret-one", token) == "award1"
+    assert earner_links.award_of("secret-two", token) is None
+    assert earner_links.award_of("secret-one", token.replace("award1", "award2")) is None
+    assert earner_links.award_of("secret-one", token[:-1]) is None
+    assert earner_links.award_of("secret-one", "award1") is None
+    assert earner_links.award_of("secret-one", "") is None
+
+
+def test_lockout_rules() -> None:
+    attempts = signin.Attempts(0, None)
+    for _ in range(signin.MAX_FAILURES - 1):
+        attempts = signin.after_failure(attempts, NOW)
+        assert not signin.is_locked(attempts, NOW)
+    attempts = signin.after_failure(attempts, NOW)
+    assert signin.is_locked(attempts, NOW)
+    assert signin.is_locked(attempts, NOW + signin.LOCK - timedelta(seconds=1))
+    assert not signin.is_locked(attempts, NOW + signin.LOCK)
+    assert attempts.failures == 0  # counting starts anew after the lock
+
+
+def test_session_lifetime_rules() -> None:
+    assert signin.session_alive(NOW, NOW, NOW + signin.IDLE - timedelta(seconds=1))
+    assert not signin.session_alive(NOW, NOW, NOW + signin.IDLE)
+    late = NOW + signin.ABSOLUTE - timedelta(minutes=1)
+    assert signin.session_alive(NOW, late, late)
+    assert not signin.session_alive(NOW, late, NOW + signin.ABSOLUTE)
+
+
+def test_unknown_accounts_cost_one_argon2_verification_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What makes the answer time the same: a refusal for an unknown account verifies a decoy
+    hash with the same parameters as a real one."""
+    decoy = accounts._decoy_hash()
+    real = accounts.hasher().hash("a real password")
+    assert decoy.split("$")[:4] == real.split("$")[:4]  # argon2id, same version, memory, time, lanes
+    calls: list[str] = []
+    original = accounts._verify
+    monkeypatch.setattr(accounts, "_verify", lambda stored, pw: calls.append(stored) or original(stored, pw))
+
+    class NoAccount:
+        def scalar(self, _query: object) -> None:
+            return None
+
+    class Clock:
+        def now(self) -> datetime:
+            return NOW
+
+    assert accounts.authenticate(NoAccount(), Clock(), "nobody@example.fr", "guess") is None  # type: ignore[arg-type]
+    assert calls == [decoy]
+
+
+@pytest.mark.parametrize(
+    ("cookie", "header", "expected"),
+    [
+        (None, None, "fr"),
+        (None, "en-GB,en;q=0.9", "en"),
+        (None, "de-DE,de;q=0.9", "fr"),
+        (None, "fr;q=0.4,en;q=0.8", "en"),
+        ("fr", "en", "fr"),
+        ("en", "fr", "en"),
+        ("xx", "en", "en"),
+    ],
+)
+def test_language_choice(cookie: str | None, header: str | None, expected: str) -> None:
+    assert choose(cookie, header) == expected
+
+
+def test_dates_and_numbers_per_locale() -> None:
+    moment = datetime(2026, 1, 5, 23, 30, tzinfo=UTC)  # already 6 January in Paris
+    assert Formats("fr").date(moment) == "6 janvier 2026"
+    assert Formats("en").date(moment) == "6 January 2026"
+    assert Formats("fr").number(1234.5) == "1\u202f234,5"
+    assert Formats("en").number(1234.5) == "1,234.5"
+    assert Formats("fr").text_date("2026-11-22T10:00:00Z") == "22 novembre 2026"
+    assert Formats("en").text_date("not a date") == "not a date"
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)s", text))
+
+
+def test_the_english_catalogue_translates_every_message_of_the_pages() -> None:
+    web = LOCALES.parent
+    extracted: dict[str, str] = {}
+    method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
+    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2,)}
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        web, method_map, options, keywords=keywords
+    ):
+        key = message[0] if isinstance(message, tuple) else message
+        extracted[key] = key
+    with (LOCALES / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        catalog = read_po(source)
+    translated = {m.id[0] if isinstance(m.id, tuple) else m.id: m for m in catalog if m.id}
+    missing = sorted(set(extracted) - set(translated))
+    assert missing == [], f"messages without English: {missing} (run pybabel extract, then fill en.po)"
+    assert len(extracted) > 250
+    for key, message in translated.items():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"empty translation: {key!r}"
+        assert not message.fuzzy, key
+        for string in strings:
+            assert _placeholders(string) == _placeholders(key), key

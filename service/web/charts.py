@@ -52,6 +52,9 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[int], *, horiz
     if horizontal:
         shown.reverse()  # pygal draws the first value at the bottom
     chart.x_labels = [label for label, _ in shown]
+    top = max((value for _, value in shown), default=0)
+    step = max(1, -(-top // 8))  # whole numbers of badges and people: integer ticks only
+    chart.y_labels = list(range(0, top + step + 1, step))
     chart.add(title, [value for _, value in shown])
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     return svg.encode()

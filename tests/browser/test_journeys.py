@@ -1,0 +1,219 @@
+"""The three journeys in a real browser: a coordinator runs a session to its badges, an earner
+publishes and downloads theirs from the emailed link, an employer verifies the downloaded image;
+a revoked badge then says so. axe-core checks every page on the way, in French and English.
+Screenshots of each page are saved under test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from service.domain.access import Role
+from service.persistence.database import Database
+from service.worker import drain_once
+from tests.api.test_sessions import sender, services_of
+from tests.browser.conftest import Site, screenshot, serious_violations
+from tests.factories import PASSWORD, create_badge_class, create_issuer, make_account, make_token
+from tests.smtp_server import smtp_server
+
+pytestmark = pytest.mark.browser
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def check_accessibility(page: Page, name: str, found: dict[str, list[dict[str, object]]]) -> None:
+    screenshot(page, name)
+    violations = serious_violations(page)
+    if violations:
+        found[name] = violations
+
+
+def test_from_session_to_verified_badge(page: Page, site: Site, database: Database, tmp_path: Path) -> None:
+    admin = make_token(database, Role.ADMIN)
+    issuer = create_issuer(site.client, admin, name="Hub numérique d'Occitanie")
+    coordinator = make_token(database, Role.COORDINATOR, [issuer["id"]])
+    badge = create_badge_class(
+        site.client, coordinator, issuer["id"], name="Accueillir les publics éloignés du numérique"
+    )
+    email = make_account(database, Role.COORDINATOR, [issuer["id"]], email="coordination@hub.example.fr")
+    problems: dict[str, list[dict[str, object]]] = {}
+    day = datetime.now(PARIS).date() - timedelta(days=1)
+
+    # A coordinator signs in.
+    page.goto(f"{site.url}/console")
+    expect(page).to_have_url(re.compile(r"/console/connexion"))
+    check_accessibility(page, "01-connexion", problems)
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+    check_accessibility(page, "02-tableau-de-bord", problems)
+
+    # Creates a session held yesterday, with a rule for the badge.
+    page.get_by_role("link", name="Hub numérique d'Occitanie").click()
+    check_accessibility(page, "03-emetteur", problems)
+    page.get_by_role("link", name="Nouvelle formation").click()
+    page.get_by_label("Intitulé").fill("Accueillir en illectronisme")
+    page.locator("#hd_date_0").fill(day.isoformat())
+    page.locator("#hd_period_0").select_option("matin")
+    page.locator("#hd_date_1").fill(day.isoformat())
+    page.locator("#hd_period_1").select_option("apres-midi")
+    page.get_by_label("Pair formateur 1 : nom").fill("Nadia Benali")
+    page.get_by_label("Pair formateur 1 : adresse électronique").fill("nadia.benali@hub.example.fr")
+    page.locator("#rule_badge").select_option(badge["id"])
+    check_accessibility(page, "04-nouvelle-formation", problems)
+    page.get_by_role("button", name="Créer la formation").click()
+    expect(page.get_by_role("heading", name="Accueillir en illectronisme")).to_be_visible()
+
+    # Uploads the attendance sheet: Camille came all day, Samir only in the morning.
+    sheet = tmp_path / "emargement.csv"
+    date_fr = day.strftime("%d/%m/%Y")
+    sheet.write_text(
+        f"Nom;Courriel;Structure;{date_fr} matin;{date_fr} après-midi\n"
+        "Camille Durand;camille.durand@mairie.example.fr;Mairie;oui;oui\n"
+        "Samir Haddad;samir.haddad@caf.example.fr;CAF;oui;non\n",
+        encoding="cp1252",
+    )
+    page.get_by_label("Importer la feuille d'inscription ou d'émargement (CSV)").set_input_files(sheet)
+    page.get_by_role("button", name="Importer", exact=True).click()
+    expect(page.get_by_text("2 personne(s) importée(s), 3 présence(s) enregistrée(s).")).to_be_visible()
+
+    # Marks Samir present in the afternoon too, on the attendance grid.
+    samir_afternoon = page.get_by_role("checkbox", name=re.compile(r"Samir Haddad présent·e le .* 13:30"))
+    expect(samir_afternoon).not_to_be_checked()
+    samir_afternoon.check()
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    expect(page.get_by_text("Présences enregistrées.")).to_be_visible()
+    expect(page.get_by_role("cell", name="obtenu", exact=True)).to_have_count(2)
+    check_accessibility(page, "05-formation-presences", problems)
+
+    # Closes it: badges are issued, emails queued.
+    page.get_by_role("button", name="Clôturer la formation et émettre les badges").click()
+    expect(page.get_by_text("2 badges émis")).to_be_visible()
+    screenshot(page, "06-formation-cloturee")
+
+    # The worker sends the emails to a real SMTP server; the earner's link is in hers.
+    with smtp_server() as (inbox, port):
+        drained = drain_once(services_of(site.app), sender(port), "browser-test")
+    assert drained.sent == 2
+    mail = next(m for m in inbox.messages if "camille.durand" in str(m["To"]))
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    link = re.search(r"http://127\.0\.0\.1:\d+/mon-badge/\S+", text)
+    assert link, text
+
+    # The earner opens it, publishes the page with her name, downloads the baked PNG.
+    page.goto(link.group(0))
+    expect(page.get_by_text("Cette page est votre espace privé pour ce badge.")).to_be_visible()
+    check_accessibility(page, "07-mon-badge", problems)
+    page.get_by_label(re.compile("Afficher mon nom")).check()
+    page.get_by_role("button", name="Rendre ma page publique").click()
+    expect(page.get_by_text("Votre page est publique.", exact=True)).to_be_visible()
+    public_url = page.get_by_role("link", name=re.compile(r"127\.0\.0\.1.*awards")).first.get_attribute(
+        "href"
+    )
+    assert public_url
+    page.goto(public_url)
+    expect(page.get_by_text("Attribué à Camille Durand")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Badge valide")
+    expect(
+        page.get_by_role("img", name="Badge « Accueillir les publics éloignés du numérique »")
+    ).to_be_visible()
+    check_accessibility(page, "08-page-du-badge", problems)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Image du badge (Open Badges 3.0)").click()
+    baked = tmp_path / "badge.png"
+    download.value.save_as(baked)
+    assert baked.read_bytes().startswith(b"\x89PNG")
+
+    # An employer drops that image on the verification page.
+    page.goto(f"{site.url}/verifier")
+    check_accessibility(page, "09-verifier", problems)
+    page.get_by_label("Ou l'image du badge, ou son fichier").set_input_files(baked)
+    page.get_by_label("Adresse électronique attendue (facultatif)").fill("camille.durand@mairie.example.fr")
+    page.get_by_role("button", name="Vérifier", exact=True).click()
+    verdict = page.locator(".status")
+    expect(verdict).to_contain_text("Badge valide")
+    expect(verdict).to_contain_text("valide")
+    page.get_by_text("Détail des vérifications").click()
+    check_accessibility(page, "10-verifier-resultat", problems)
+
+    # The coordinator revokes it; the page and the verification say so.
+    page.goto(f"{site.url}/console/emetteurs/{issuer['id']}/attributions?q=camille")
+    check_accessibility(page, "11-attributions", problems)
+    page.get_by_label("Motif de révocation").fill("Attribué par erreur")
+    page.get_by_role("button", name="Révoquer").click()
+    expect(page.get_by_text("Badge révoqué.")).to_be_visible()
+    page.goto(public_url)
+    expect(page.get_by_role("status")).to_contain_text("Badge révoqué")
+    expect(page.get_by_role("status")).to_contain_text("révoqué")
+    screenshot(page, "12-page-du-badge-revoque")
+    page.goto(f"{site.url}/verifier")
+    page.get_by_label("Ou l'image du badge, ou son fichier").set_input_files(baked)
+    page.get_by_role("button", name="Vérifier", exact=True).click()
+    expect(page.locator(".status")).to_contain_text("Badge non valide")
+    screenshot(page, "13-verifier-revoque")
+
+    page.goto(f"{site.url}/console/emetteurs/{issuer['id']}/rapports")
+    expect(page.get_by_role("table", name="Badges émis par mois")).to_be_visible()
+    check_accessibility(page, "14-rapports", problems)
+    page.goto(f"{site.url}/accessibilite")
+    check_accessibility(page, "15-accessibilite", problems)
+
+    # The same pages in English, chosen with the language switch.
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    for name, path in [
+        ("en-01-badge-page", public_url.removeprefix(site.url)),
+        ("en-02-verify", "/verifier"),
+        ("en-03-dashboard", "/console"),
+        ("en-04-issuer", f"/console/emetteurs/{issuer['id']}"),
+        ("en-05-awards", f"/console/emetteurs/{issuer['id']}/attributions"),
+        ("en-06-reports", f"/console/emetteurs/{issuer['id']}/rapports"),
+        ("en-07-my-badge", link.group(0).removeprefix(site.url)),
+    ]:
+        page.goto(f"{site.url}{path}")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        check_accessibility(page, name, problems)
+    assert problems == {}, problems
+
+
+def test_the_verification_form_works_without_javascript(
+    browser: Browser, site: Site, database: Database
+) -> None:
+    admin = make_token(database, Role.ADMIN)
+    issuer = create_issuer(site.client, admin)
+    coordinator = make_token(database, Role.COORDINATOR, [issuer["id"]])
+    badge = create_badge_class(site.client, coordinator, issuer["id"])
+    award = site.client.post(
+        f"/api/v1/badge-classes/{badge['id']}/awards",
+        json={"recipient_email": "lea@example.fr"},
+        headers={"Authorization": f"Bearer {coordinator}"},
+    ).json()
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{site.url}/verifier")
+    page.get_by_label("Lien ou contenu du badge").fill(f"{site.url}/awards/{award['id']}")
+    page.get_by_role("button", name="Vérifier", exact=True).click()
+    expect(page.locator(".status")).to_contain_text("Badge valide")
+    # The skip link is the first thing the keyboard reaches, and it leads to the content.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+    context.close()
+
+
+def test_the_accessibility_check_does_find_problems(page: Page, site: Site) -> None:
+    """The axe check above would be worthless if it could not fail: on a page built to break the
+    rules, it reports them."""
+    page.goto(f"{site.url}/accessibilite")
+    page.evaluate(
+        "() => { const img = document.createElement('img'); img.src = '/static/none.png';"
+        " document.querySelector('main').appendChild(img);"
+        " const p = document.createElement('p'); p.textContent = 'pâle'; p.style.color = '#eeeeee';"
+        " document.querySelector('main').appendChild(p); }"
+    )
+    found = {v["id"] for v in serious_violations(page)}
+    assert {"image-alt", "color-contrast"} <= found

@@ -1,0 +1,67 @@
+"""Every page route that writes is guarded: console forms need a session and its CSRF token,
+earners' actions a genuine link, the sign-in form its token. A new write route that fits none of
+these fails here until someone decides how it is protected."""
+
+from __future__ import annotations
+
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from service.app import PAGE_ROUTERS
+from service.domain.access import Role
+from service.persistence.database import Database
+from service.persistence.tables import Award
+from tests.api.conftest import World
+from tests.factories import make_account, sign_in
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Anyone may post these: verifying is a computation that writes nothing (tested on the page too).
+PUBLIC = {("POST", "/verifier")}
+SIGN_IN = {("POST", "/console/connexion")}
+
+
+def page_writes() -> list[tuple[str, str]]:
+    found = []
+    for router in PAGE_ROUTERS:
+        for route in router.routes:
+            assert isinstance(route, APIRoute)
+            found.extend((method, route.path) for method in route.methods & WRITE_METHODS)
+    return sorted(found)
+
+
+def fill(path: str, world: World) -> str:
+    values = {
+        "issuer_id": world.issuer_id,
+        "session_id": world.session_id,
+        "award_id": world.award_id,
+        "token": f"{world.award_id}.{'A' * 32}",  # a forged earner link
+    }
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", value)
+    assert "{" not in path, f"teach this test the path parameter in {path}"
+    return path
+
+
+def test_every_page_write_is_guarded(client: TestClient, database: Database, world: World) -> None:
+    writes = page_writes()
+    assert len(writes) >= 12
+    console = [(m, p) for m, p in writes if p.startswith("/console/") and (m, p) not in SIGN_IN]
+    earner = [(m, p) for m, p in writes if p.startswith("/mon-badge/")]
+    assert set(writes) == set(console) | set(earner) | PUBLIC | SIGN_IN, "an unclassified write route"
+    for method, path in earner:
+        response = client.request(method, fill(path, world), data={"confirm": "1", "show_name": "1"})
+        assert response.status_code == 404, (method, path)
+    for method, path in SIGN_IN:
+        assert client.request(method, path, data={"email": "a@b.fr", "password": "x" * 12}).status_code == 403
+    for method, path in console:  # no session: to the sign-in page
+        response = client.request(method, fill(path, world), follow_redirects=False)
+        assert response.status_code == 303, (method, path)
+        assert response.headers["location"].startswith("/console/connexion")
+    sign_in(client, make_account(database, Role.ADMIN))
+    for method, path in console:  # a session, but no CSRF token
+        response = client.request(method, fill(path, world), data={"reason": "x"})
+        assert response.status_code == 403, (method, path)
+    with database.transaction(write=False) as session:  # and none of them changed anything
+        award = session.get(Award, world.award_id)
+        assert award is not None
+        assert (award.revoked_at, award.published_at, award.erased_at) == (None, None, None)

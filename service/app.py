@@ -27,7 +27,7 @@ from service.persistence.database import Database
 from service.settings import Settings, resolve_secret
 from service.signing.keystore import KeyStore
 from service.verification.fetcher import FetchPolicy, GuardedFetcher
-from service.web import console, console_auth, console_awards, console_sessions, pages
+from service.web import console, console_auth, console_awards, console_sessions, log_redaction, pages
 from service.web.headers import SecurityHeaders
 from service.web.render import STATIC
 
@@ -104,6 +104,7 @@ def create_app(
     app.state.services = services
     problems.install(app)
     console_auth.install(app)
+    log_redaction.install()
     api = APIRouter(prefix=API_PREFIX, responses=problems.API_RESPONSES)
     for router in API_ROUTERS:
         api.include_router(router)

@@ -158,3 +158,22 @@ def test_the_english_catalogue_translates_every_message_of_the_pages() -> None:
         assert not message.fuzzy, key
         for string in strings:
             assert _placeholders(string) == _placeholders(key), key
+
+
+def test_access_logs_never_show_an_earners_link() -> None:
+    import logging
+
+    from service.web.log_redaction import RedactEarnerLinks
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "POST", "/mon-badge/abc.SECRETMAC/publier?x=1", "1.1", 303),
+        None,
+    )
+    assert RedactEarnerLinks().filter(record)
+    assert "SECRETMAC" not in record.getMessage()
+    assert "/mon-badge/[redacted]/publier?x=1" in record.getMessage()

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from service.api.access import ReadableIssuer
 from service.api.deps import ContextDep
@@ -23,6 +23,12 @@ class LineOut(BaseModel):
     label: str
     awarded: int
     revoked: int
+
+
+class CountOut(BaseModel):
+    key: str
+    label: str
+    value: int
 
 
 class ReportOut(BaseModel):
@@ -40,6 +46,8 @@ class ReportOut(BaseModel):
     by_badge_class: list[LineOut]
     by_theme: list[LineOut]
     sessions_by_theme: dict[str, int]
+    by_month: dict[str, int] = Field(description="badges issued per month (YYYY-MM, French time)")
+    peers_by_trainer: list[CountOut] = Field(description="people present in each peer trainer's sessions")
 
 
 @router.get(

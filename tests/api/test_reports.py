@@ -38,6 +38,11 @@ def test_a_report_counts_sessions_hours_peers_trainers_and_badges(client: TestCl
     assert by_class["Participant·e à un cycle"]["awarded"] == 3
     assert sum(line["revoked"] for line in figures["by_badge_class"]) == 1
     assert figures["sessions_by_theme"] == {"aide_aux_demarches_administratives": 1, "culture_numerique": 1}
+    assert figures["by_month"] == {"2026-11": 5}
+    # The four peers present in the one session; the trainer does not count as their own peer.
+    assert figures["peers_by_trainer"] == [
+        {"key": "alex.martin@coop.example.org", "label": "Alex Martin", "value": 4}
+    ]
 
     as_csv = client.get(
         f"/api/v1/issuers/{world.issuer_id}/report",

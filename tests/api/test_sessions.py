@@ -3,6 +3,7 @@ delivered to a real SMTP server on loopback."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from service.api.deps import Services
 from service.clock import FixedClock
+from service.domain import earner_links
 from service.mail.smtp import SmtpSender
 from service.persistence.database import Database
 from service.settings import SmtpSecurity
@@ -156,7 +158,15 @@ def test_a_session_from_attendance_to_badges_and_emails(
     text_en = english.get_body(("plain",)).get_content()
     assert text_en.index("Hello Jo Smith") < text_en.index("Bonjour Jo Smith")
     html = french.get_body(("html",)).get_content()
-    assert f'href="https://badges.example.test/awards/{award_id}"' in html
+    # The button leads to the earner's private page, whose link opens it; the public address is text.
+    private = re.search(r'href="https://badges\.example\.test(/mon-badge/[^"]+)"', html)
+    assert private
+    assert private.group(1) in text_fr
+    assert (
+        earner_links.award_of(services_of(app).secret, private.group(1).removeprefix("/mon-badge/"))
+        == award_id
+    )
+    assert client.get(private.group(1), headers={"Accept": "text/html"}).status_code == 200
 
 
 def test_closing_twice_issues_nothing_twice(client: TestClient, world: World, database: Database) -> None:

@@ -39,6 +39,11 @@ def _json(request: Request, document: dict[str, Any], *, cache: str, status_code
     )
 
 
+def _page_wanted(request: Request) -> bool:
+    """A browser gets the page, unless the link asked for the document itself (``?format=json``)."""
+    return request.query_params.get("format") != "json" and wants_html(request.headers.get("accept"))
+
+
 def _active_rsa_kid(ctx: Context, issuer_id: str) -> str | None:
     key = SigningKeys(ctx.session).active(issuer_id, Algorithm.RS256.value)
     return key.kid if key else None
@@ -47,7 +52,7 @@ def _active_rsa_kid(ctx: Context, issuer_id: str) -> str | None:
 @router.get("/issuers/{issuer_id}", summary="Issuer profile (OB 2.0 Issuer)")
 def issuer_document(issuer_id: str, request: Request, ctx: ContextDep) -> Response:
     issuer = issuers.get(ctx, issuer_id)
-    if wants_html(request.headers.get("accept")):
+    if _page_wanted(request):
         return page(
             request,
             "issuer.html",
@@ -68,7 +73,7 @@ def revocation_list(issuer_id: str, request: Request, ctx: ContextDep) -> Respon
 @router.get("/badges/{badge_class_id}", summary="Badge class (OB 2.0 BadgeClass)")
 def badge_class_document(badge_class_id: str, request: Request, ctx: ContextDep) -> Response:
     badge = badge_classes.get(ctx, badge_class_id)
-    if wants_html(request.headers.get("accept")):
+    if _page_wanted(request):
         return page(
             request,
             "badge_class.html",
@@ -114,7 +119,7 @@ def _not_erased(award: Award) -> Award:
 )
 def award_document(award_id: str, request: Request, ctx: ContextDep) -> Response:
     award = awards.get(ctx, award_id)
-    if wants_html(request.headers.get("accept")):
+    if _page_wanted(request):
         if award.published_at is None or award.erased_at is not None:
             private = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
             return page(request, "badge_private.html", status_code=404, json_url=None, headers=private)

@@ -207,3 +207,13 @@ def test_an_erased_badge_keeps_its_address_and_says_revoked(client: TestClient, 
     for path in ("signed", "credential", "credential.jwt", "image", "assertion.json"):
         assert client.get(f"/awards/{world.award_id}/{path}").status_code == 410, path
     assert client.get(f"/awards/{world.award_id}", headers=BROWSER).status_code == 404
+
+
+def test_the_pages_footer_link_gives_the_document_to_a_browser(client: TestClient, world: World) -> None:
+    publish(client, world.award_id)
+    html = page(client, world.award_id)
+    link = re.search(r'<a href="([^"]+)" type="application/ld\+json">', html)
+    assert link
+    document = client.get(unescape(link.group(1)).removeprefix(PUBLIC_URL), headers=BROWSER)
+    assert document.headers["content-type"].startswith("application/json")
+    assert document.json()["id"] == f"{PUBLIC_URL}/awards/{world.award_id}"

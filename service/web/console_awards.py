@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from service.api.deps import ContextDep
-from service.errors import FabriqueError, InvalidInput
+from service.domain.reports import Report
+from service.errors import FabriqueError, InvalidInput, NotFound
 from service.persistence.repositories import Awards
 from service.persistence.training_tables import OutboxMessage
 from service.usecases import awards, issuers, outbox, reports
@@ -22,6 +23,7 @@ from service.web.console import console_page
 from service.web.console_auth import CheckedDep, ShowPage, SignedIn, SignedInDep, require_read, require_write
 from service.web.forms import problems_of
 from service.web.i18n import Formats
+from service.web.labels import N_
 from service.web.render import language_of, tr
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -190,6 +192,31 @@ def _months(counts: dict[str, int], start: date, end: date) -> list[tuple[date, 
     return out
 
 
+def _series(
+    found: Report, kind: str, fmt: Formats, start: date, end: date
+) -> tuple[str, list[str], list[int]]:
+    """(title, labels, values) of one chart; the month chart is vertical, the others horizontal."""
+    if kind == "mois":
+        months = _months(found.by_month, start, end)
+        return N_("Badges émis par mois"), [fmt.month(m) for m, _ in months], [v for _, v in months]
+    if kind == "badges":
+        return (
+            N_("Badges émis par badge"),
+            [x.label for x in found.by_badge_class],
+            [x.awarded for x in found.by_badge_class],
+        )
+    if kind == "themes":
+        return (
+            N_("Badges émis par thème"),
+            [x.label for x in found.by_theme],
+            [x.awarded for x in found.by_theme],
+        )
+    if kind == "formateurs":
+        counts = found.peers_by_trainer
+        return N_("Pairs formés par formateur"), [c.label for c in counts], [c.value for c in counts]
+    raise NotFound("route-not-found")
+
+
 @router.get("/emetteurs/{issuer_id}/rapports/{kind}.svg")
 def report_chart(
     request: Request,
@@ -204,40 +231,8 @@ def report_chart(
     require_read(who, issuer.id)
     start, end = _period(du, au, ctx.clock.now().date())
     found = reports.report(ctx, issuer, start, end)
-    fmt = Formats(language_of(request))
-    if kind == "mois":
-        months = _months(found.by_month, start, end)
-        svg = charts.bar_chart(
-            tr(request, "Badges émis par mois"),
-            [fmt.month(m) for m, _ in months],
-            [v for _, v in months],
-        )
-    elif kind == "badges":
-        lines = found.by_badge_class
-        svg = charts.bar_chart(
-            tr(request, "Badges émis par badge"),
-            [x.label for x in lines],
-            [x.awarded for x in lines],
-            horizontal=True,
-        )
-    elif kind == "themes":
-        lines = found.by_theme
-        svg = charts.bar_chart(
-            tr(request, "Badges émis par thème"),
-            [x.label for x in lines],
-            [x.awarded for x in lines],
-            horizontal=True,
-        )
-    elif kind == "formateurs":
-        counts = found.peers_by_trainer
-        svg = charts.bar_chart(
-            tr(request, "Pairs formés par formateur"),
-            [c.label for c in counts],
-            [c.value for c in counts],
-            horizontal=True,
-        )
-    else:
-        raise ShowPage(Response(status_code=404))
+    title, labels, values = _series(found, kind, Formats(language_of(request)), start, end)
+    svg = charts.bar_chart(tr(request, title), labels, values, horizontal=kind != "mois")
     headers = {
         "Cache-Control": "private, no-store",
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",

@@ -201,6 +201,7 @@ def test_reports_with_charts_and_the_same_numbers_as_tables(
     bad = client.get(f"/console/emetteurs/{world.issuer_id}/rapports", params={"du": "demain"})
     assert bad.status_code == 422
     assert "AAAA-MM-JJ" in unescape(bad.text)
+    assert client.get(f"/console/emetteurs/{world.issuer_id}/rapports/inconnu.svg").status_code == 404
     csv = client.get(f"/console/emetteurs/{world.issuer_id}/rapports.csv")
     assert csv.headers["content-type"].startswith("text/csv")
 

@@ -88,7 +88,7 @@ async def verify(request: Request, ctx: ContextDep, services: ServicesDep) -> Ve
     result = await run_in_threadpool(
         verify_any, given, fetch=fetch, now=ctx.clock.now(), expected_email=email
     )  # canonicalization is CPU work: off the event loop
-    return _out(result, negotiate(request.headers.get("accept-language")))
+    return verification_out(result, negotiate(request.headers.get("accept-language")))
 
 
 async def _read(request: Request) -> tuple[str | bytes, str | None]:
@@ -110,7 +110,7 @@ async def _read(request: Request) -> tuple[str | bytes, str | None]:
 async def _read_form(form: FormData) -> tuple[str | bytes, str | None]:
     upload = form.get("file")
     raw_email = form.get("expected_email")
-    email = _email(raw_email if isinstance(raw_email, str) and raw_email else None)
+    email = parse_expected_email(raw_email if isinstance(raw_email, str) and raw_email else None)
     if upload is not None and not isinstance(upload, str):
         content = await upload.read(MAX_UPLOAD + 1)
         if len(content) > MAX_UPLOAD:
@@ -122,7 +122,7 @@ async def _read_form(form: FormData) -> tuple[str | bytes, str | None]:
     raise InvalidInput("verify-nothing-given", field="file")
 
 
-def _email(value: str | None) -> str | None:
+def parse_expected_email(value: str | None) -> str | None:
     if value is None:
         return None
     try:
@@ -131,7 +131,7 @@ def _email(value: str | None) -> str | None:
         raise InvalidInput("verify-bad-email", field="expected_email") from exc
 
 
-def _out(result: Verification, language: str) -> VerificationOut:
+def verification_out(result: Verification, language: str) -> VerificationOut:
     index = 0 if language == "fr" else 1
     return VerificationOut(
         verdict=result.verdict,

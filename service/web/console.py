@@ -15,7 +15,6 @@ from service.api.deps import ContextDep, ServicesDep, SessionDep
 from service.errors import FabriqueError, Forbidden, InvalidInput
 from service.persistence.repositories import BadgeClasses, Issuers
 from service.persistence.training_repositories import TrainingSessions
-from service.persistence.training_tables import TrainingSession
 from service.usecases import accounts, badge_classes, issuers
 from service.usecases.commands import BadgeClassCreate, IssuerCreate
 from service.web import console_auth
@@ -29,14 +28,18 @@ MAX_IMAGE_UPLOAD = 1024 * 1024  # refused before decoding; the configured image 
 
 
 def console_page(
-    request: Request, template: str, who: console_auth.SignedIn | None, **context: object
+    request: Request,
+    template: str,
+    who: console_auth.SignedIn | None,
+    *,
+    status_code: int = 200,
+    **context: object,
 ) -> Response:
-    status = context.pop("status_code", 200)
-    assert isinstance(status, int)  # noqa: S101 - set by the callers below
+    """A console page: never cached, with the signed-in account and its CSRF token for forms."""
     return page(
         request,
         template,
-        status_code=status,
+        status_code=status_code,
         json_url=None,
         who=who,
         csrf=who.csrf_token if who else None,
@@ -238,8 +241,3 @@ async def _image(upload: UploadFile | None) -> tuple[bytes, str]:
     if declared not in ("image/png", "image/svg+xml"):
         raise InvalidInput("image-unsupported-type", field="image")
     return content, declared
-
-
-def readable_session(who: console_auth.SignedIn, training: TrainingSession) -> TrainingSession:
-    require_read(who, training.issuer_id)
-    return training

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from service.api.deps import ContextDep, ServicesDep
-from service.api.verify import MAX_UPLOAD, _email, _out
+from service.api.verify import MAX_UPLOAD, parse_expected_email, verification_out
 from service.domain import earner_links
 from service.errors import FabriqueError, NotFound
 from service.usecases import earners
@@ -81,7 +81,7 @@ async def verify_submit(
         message = tr(request, "Donnez un lien, collez un badge ou choisissez un fichier.")
         return _verify_error(request, message, input, expected_email)
     try:
-        email = _email(expected_email.strip() or None)
+        email = parse_expected_email(expected_email.strip() or None)
     except FabriqueError:
         message = tr(request, "L'adresse électronique attendue n'est pas valide.")
         return _verify_error(request, message, input, expected_email)
@@ -105,7 +105,7 @@ async def _verify(
         request,
         "verify.html",
         json_url=None,
-        result=_out(result, language_of(request)),
+        result=verification_out(result, language_of(request)),
         given=shown_input,
         email=shown_email,
         headers={"Cache-Control": "no-store"},

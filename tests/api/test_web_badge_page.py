@@ -217,3 +217,16 @@ def test_the_pages_footer_link_gives_the_document_to_a_browser(client: TestClien
     document = client.get(unescape(link.group(1)).removeprefix(PUBLIC_URL), headers=BROWSER)
     assert document.headers["content-type"].startswith("application/json")
     assert document.json()["id"] == f"{PUBLIC_URL}/awards/{world.award_id}"
+
+
+def test_badge_text_keeps_its_own_language_on_an_english_page(client: TestClient, world: World) -> None:
+    """WCAG 3.1.2: the badge's French name and description are marked French on an English page."""
+    publish(client, world.award_id)
+    html = page(client, world.award_id, **{"Accept-Language": "en"})
+    assert '<html lang="en">' in html
+    assert re.search(r'<h1 lang="fr">[^<]+</h1>', html)
+    # A revoked badge offers no LinkedIn button on the earner's page.
+    client.post(
+        f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "x"}, headers=auth(world.coordinator)
+    )
+    assert "linkedin.com" not in client.get(earner_link(client, world.award_id), headers=BROWSER).text

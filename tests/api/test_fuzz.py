@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from service.persistence.database import Database
 from tests.api.conftest import World
 from tests.api.test_authorisation import fill, routes
-from tests.factories import auth, badge_class_body, issuer_body, row_counts
+from tests.factories import auth, badge_class_body, form_value, issuer_body, row_counts
 
 json_values = st.recursive(
     st.none()
@@ -112,3 +112,43 @@ def test_verify_never_fails_on_junk_files(client: TestClient, content: bytes) ->
     response = client.post("/verify", files={"file": ("badge", content)})
     assert response.status_code == 200, response.text
     assert response.json()["verdict"] in {"invalid", "cannot-tell"}
+
+
+@SETTINGS
+@given(
+    given_text=st.text(max_size=200),
+    email=st.text(max_size=40),
+    content=st.none() | st.binary(max_size=200).map(lambda b: b"\x89PNG\r\n\x1a\n" + b),
+)
+def test_the_verification_page_never_fails_on_junk(
+    client: TestClient, given_text: str, email: str, content: bytes | None
+) -> None:
+    files = {"file": ("badge.png", content, "image/png")} if content is not None else None
+    response = client.post(
+        "/verifier",
+        data={"input": given_text, "expected_email": email},
+        files=files,
+        headers={"Accept": "text/html"},
+    )
+    assert response.status_code in {200, 422}, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Badge valide" not in response.text
+
+
+@SETTINGS
+@given(
+    email=st.text(max_size=60),
+    password=st.text(max_size=300),
+    suite=st.text(max_size=80),
+)
+def test_the_sign_in_form_never_fails_on_junk(
+    client: TestClient, email: str, password: str, suite: str
+) -> None:
+    """With a genuine form token, so that the junk reaches the account lookup and argon2."""
+    token = form_value(client.get("/console/connexion").text, "form_token")
+    response = client.post(
+        "/console/connexion",
+        data={"email": email, "password": password, "form_token": token, "suite": suite},
+        follow_redirects=False,
+    )
+    assert response.status_code == 401, response.text

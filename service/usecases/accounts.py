@@ -89,9 +89,10 @@ def authenticate(session: Session, clock: Clock, email: str, password: str) -> C
     refusal looks the same and takes one argon2 verification, whether the account exists or not."""
     now = clock.now()
     address = normalise_email(email)[:320]
+    # A NUL cannot be in a stored address (and PostgreSQL refuses it in a query): unknown account.
     account = (
         session.scalar(select(ConsoleAccount).where(ConsoleAccount.email == address).with_for_update())
-        if address
+        if address and "\x00" not in address
         else None
     )
     usable = account is not None and account.disabled_at is None and len(password) <= MAX_PASSWORD

@@ -55,7 +55,8 @@ def test_every_refusal_reads_the_same(client: TestClient, database: Database, wo
     email = make_account(database, Role.COORDINATOR, [world.issuer_id])
     wrong = sign_in(client, email, "not the password")
     unknown = sign_in(client, "nobody@example.fr", PASSWORD)
-    for response in (wrong, unknown):
+    nul = sign_in(client, "co\x00ord@example.fr", PASSWORD)  # PostgreSQL refuses NUL in a query
+    for response in (wrong, unknown, nul):
         assert response.status_code == 401
         assert REFUSED in unescape(response.text)
         assert (

@@ -69,7 +69,14 @@ def _new_form(
     )
 
 
+class _BadDate(ValueError):
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
 def _half_days(values: dict[str, Any]) -> list[dict[str, str]]:
+    """The form's rows (a date and morning or afternoon) as the half-days a session command takes."""
     out = []
     for row in range(HALF_DAY_ROWS):
         day, period = text(values.get(f"hd_date_{row}")), values.get(f"hd_period_{row}", "matin")
@@ -77,8 +84,8 @@ def _half_days(values: dict[str, Any]) -> list[dict[str, str]]:
             continue
         try:
             parsed = date.fromisoformat(day)
-        except ValueError as exc:
-            raise ValueError(f"hd_date_{row}") from exc
+        except ValueError:
+            raise _BadDate(f"hd_date_{row}") from None
         start, end = PERIODS.get(str(period), PERIODS["matin"])
         out.append(
             {
@@ -97,9 +104,9 @@ async def session_create(request: Request, issuer_id: str, who: CheckedDep, ctx:
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
     try:
         half_days = _half_days(values)
-    except ValueError as exc:
+    except _BadDate as bad:
         message = tr(request, "Date invalide (format attendu : AAAA-MM-JJ).")
-        raise ShowPage(_new_form(request, who, ctx, issuer.id, values, {str(exc): message}, 422)) from None
+        raise ShowPage(_new_form(request, who, ctx, issuer.id, values, {bad.field: message}, 422)) from None
     trainers = [
         {"name": values.get(f"tr_name_{row}", ""), "email": values.get(f"tr_email_{row}", "")}
         for row in range(TRAINER_ROWS)

@@ -152,6 +152,26 @@ def test_a_session_from_creation_to_closing(client: TestClient, database: Databa
     assert "est déjà clôturée : aucun badge n'a été émis une seconde fois" in unescape(again.text)
 
 
+def test_a_bad_session_form_is_explained_and_nothing_is_written(
+    client: TestClient, database: Database, world: World
+) -> None:
+    csrf = signed_in(client, database, world)
+    before = row_counts(database)
+    url = f"/console/emetteurs/{world.issuer_id}/formations/nouvelle"
+    cases = [
+        ({"title": "Atelier", "hd_date_0": "2026-02-30"}, "Date invalide (format attendu : AAAA-MM-JJ)."),
+        ({"title": "", "hd_date_0": "2026-11-20"}, "title"),
+        ({"title": "Atelier", "tr_name_0": "Nadia", "tr_email_0": "pas-une-adresse"}, "trainers"),
+        ({"title": "Atelier", "capacity": "-3"}, "capacity"),
+    ]
+    for fields, expected in cases:
+        refused = client.post(url, data={"csrf": csrf, **fields})
+        assert refused.status_code == 422, fields
+        assert expected in unescape(refused.text), fields
+        assert 'value="Atelier"' in refused.text or not fields["title"]  # what was typed is kept
+    assert row_counts(database) == before
+
+
 def test_awards_search_revoke_and_resend(client: TestClient, database: Database, world: World) -> None:
     csrf = signed_in(client, database, world)
     listing = client.get(f"/console/emetteurs/{world.issuer_id}/attributions", params={"q": "camille"})

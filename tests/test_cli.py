@@ -13,14 +13,20 @@ from fastapi.testclient import TestClient
 from service.persistence import migrate
 from service.persistence.database import Database
 from service.usecases import tokens
-from tests.factories import auth, create_issuer
+from tests.factories import auth, create_issuer, sign_in
 
 FABRIQUE = shutil.which("fabrique", path=str(Path(sys.executable).parent)) or "fabrique"
 
 
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [FABRIQUE, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=60, check=False
+        [FABRIQUE, *args],
+        env={**os.environ, **env},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -111,3 +117,46 @@ def test_production_refuses_to_start_with_placeholder_secret(database_url: str, 
     result = run("serve", env=env)
     assert result.returncode == 2
     assert "FABRIQUE_SECRET_KEY" in result.stderr
+
+
+def test_accounts_are_created_and_their_password_changed_from_the_command_line(
+    database_url: str, tmp_path: Path, client: TestClient
+) -> None:
+    env = cli_env(database_url, tmp_path)
+    email = "Coordination@Hub.example.fr"
+    created = run(
+        "accounts",
+        "create",
+        "--email",
+        email,
+        "--role",
+        "admin",
+        "--password-stdin",
+        env=env,
+        stdin="a long enough secret\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "a long enough secret" not in created.stdout + created.stderr
+    again = run(
+        "accounts",
+        "create",
+        "--email",
+        email.lower(),
+        "--role",
+        "admin",
+        "--password-stdin",
+        env=env,
+        stdin="another long secret\n",
+    )
+    assert (again.returncode, "account-exists" in again.stderr) == (1, True)
+    short = run("accounts", "create", "--email", "b@example.fr", "--password-stdin", env=env, stdin="short\n")
+    assert (short.returncode, "password-length" in short.stderr) == (1, True)
+    assert sign_in(client, email, "a long enough secret").status_code == 303
+    assert client.get("/console").status_code == 200
+    changed = run(
+        "accounts", "password", "--email", email, "--password-stdin", env=env, stdin="a new long secret\n"
+    )
+    assert changed.returncode == 0, changed.stderr
+    assert client.get("/console", follow_redirects=False).status_code == 303  # its sessions were closed
+    assert sign_in(client, email, "a long enough secret").status_code == 401
+    assert sign_in(client, email, "a new long secret").status_code == 303

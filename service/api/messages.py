@@ -217,6 +217,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "La date d'expiration doit suivre la date d'émission.",
         "The expiry date must follow the issue date.",
     ),
+    "image-format-unavailable": (
+        "Format indisponible",
+        "Format unavailable",
+        "L'image de ce badge est en SVG : elle ne peut pas être fournie en PNG.",
+        "This badge's image is SVG: it cannot be given as PNG.",
+    ),
     "image-missing": (
         "Image manquante",
         "Image missing",

@@ -168,11 +168,15 @@ def signed_award(award_id: str, ctx: ContextDep) -> Response:
     summary="The badge image with the award baked in (PNG or SVG, as the badge class's image)",
 )
 def baked_award_image(
-    award_id: str, ctx: ContextDep, standard: baked.Standard = baked.Standard.OB3
+    award_id: str,
+    ctx: ContextDep,
+    standard: baked.Standard = baked.Standard.OB3,
+    format: baked.ImageFormat | None = None,
 ) -> Response:
-    """``standard=ob3`` (default) bakes the OB 3.0 credential, ``ob2`` the signed OB 2.0 assertion."""
+    """``standard=ob3`` (default) bakes the OB 3.0 credential, ``ob2`` the signed OB 2.0 assertion;
+    ``format=svg`` gives a PNG badge as SVG too."""
     award = _not_erased(awards.get(ctx, award_id))
-    content, media_type = baked.baked_image(award, standard)
+    content, media_type = baked.baked_image(award, standard, format)
     extension = "png" if media_type == "image/png" else "svg"
     headers = {
         "Content-Disposition": f'attachment; filename="badge-{award.id}-{standard.value}.{extension}"',

@@ -3,11 +3,13 @@ OB 2.0 (the signed assertion), in the badge class's own format (PNG or SVG)."""
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 from enum import StrEnum
 
 from service.baking import png, svg
-from service.errors import Gone
+from service.errors import Gone, InvalidInput
 from service.persistence.tables import Award
 from service.usecases import credentials
 
@@ -17,8 +19,29 @@ class Standard(StrEnum):
     OB2 = "ob2"
 
 
-def baked_image(award: Award, standard: Standard) -> tuple[bytes, str]:
-    """(content, media type). A revoked award is not handed out baked."""
+class ImageFormat(StrEnum):
+    PNG = "png"
+    SVG = "svg"
+
+
+def svg_around_png(content: bytes) -> bytes:
+    """An SVG showing a PNG badge image (embedded as data), so that a PNG badge can also be
+    handed out baked as SVG. The PNG was checked at upload; its size is in its IHDR chunk."""
+    width, height = struct.unpack(">II", content[16:24])
+    data = base64.b64encode(content).decode("ascii")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><image width="{width}" height="{height}" '
+        f'href="data:image/png;base64,{data}"/></svg>'
+    ).encode("ascii")
+
+
+def baked_image(
+    award: Award, standard: Standard, image_format: ImageFormat | None = None
+) -> tuple[bytes, str]:
+    """(content, media type), in the badge class's own format unless asked otherwise: a PNG
+    badge can be had as SVG too (not the reverse: that would need a rasteriser). A revoked award
+    is not handed out baked."""
     if award.revoked_at is not None:
         raise Gone("award-revoked", id=award.id)
     badge_class = award.badge_class
@@ -26,8 +49,13 @@ def baked_image(award: Award, standard: Standard) -> tuple[bytes, str]:
         text = json.dumps(credentials.signed_credential(award), ensure_ascii=False, separators=(",", ":"))
     else:
         text = award.signed_assertion
-    if badge_class.image_type == "image/png":
+    source = badge_class.image
+    if badge_class.image_type == "image/png" and image_format is ImageFormat.SVG:
+        source = svg_around_png(source)
+    elif badge_class.image_type == "image/svg+xml" and image_format is ImageFormat.PNG:
+        raise InvalidInput("image-format-unavailable", field="format")
+    elif badge_class.image_type == "image/png":
         keyword = png.OB3_KEYWORD if standard is Standard.OB3 else png.OB2_KEYWORD
         return png.bake(badge_class.image, text, keyword), "image/png"
     element = "credential" if standard is Standard.OB3 else "assertion"
-    return svg.bake(badge_class.image, text, element), "image/svg+xml"
+    return svg.bake(source, text, element), "image/svg+xml"

@@ -60,6 +60,11 @@ def view(award: Award, urls: PublicUrls, now: datetime) -> BadgeView:
         downloads = [
             Download("Image du badge (Open Badges 3.0)", f"{page_url}/image?standard=ob3", image_ext),
             Download("Image du badge (Open Badges 2.0)", f"{page_url}/image?standard=ob2", image_ext),
+            *(
+                [Download("Image du badge en SVG (Open Badges 3.0)", f"{page_url}/image?format=svg", "SVG")]
+                if image_ext == "PNG"
+                else []
+            ),
             Download("Credential Open Badges 3.0", f"{urls.credential(award.id)}?download=1", "JSON-LD"),
             Download("Credential Open Badges 3.0 (VC-JWT)", urls.credential_jwt(award.id), "JWT"),
             Download("Assertion Open Badges 2.0", f"{page_url}/assertion.json", "JSON"),

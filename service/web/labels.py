@@ -23,6 +23,7 @@ ORIGINS = {
 DOWNLOADS = (
     N_("Image du badge (Open Badges 3.0)"),
     N_("Image du badge (Open Badges 2.0)"),
+    N_("Image du badge en SVG (Open Badges 3.0)"),
     N_("Credential Open Badges 3.0"),
     N_("Credential Open Badges 3.0 (VC-JWT)"),
     N_("Assertion Open Badges 2.0"),

@@ -16,7 +16,7 @@ from service.clock import FixedClock
 from service.web.headers import PAGE_CSP
 from tests.api.conftest import World
 from tests.conftest import PUBLIC_URL
-from tests.factories import auth, create_badge_class, earner_link, issue_award, publish
+from tests.factories import SVG, auth, create_badge_class, data_uri, earner_link, issue_award, publish
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -57,8 +57,15 @@ def test_a_published_page_shows_the_badge_and_its_downloads(client: TestClient, 
     assert image
     assert unescape(image.group(2)).startswith("Badge « ")
     downloads = re.findall(r'<a href="([^"]+)" download>', html)
-    assert len(downloads) == 5
-    expected_types = ["image/png", "image/png", "application/json", "application/jwt", "application/json"]
+    assert len(downloads) == 6
+    expected_types = [
+        "image/png",
+        "image/png",
+        "image/svg+xml",  # the PNG badge offered as SVG as well
+        "application/json",
+        "application/jwt",
+        "application/json",
+    ]
     for url, media_type in zip(downloads, expected_types, strict=True):
         got = client.get(unescape(url).removeprefix(PUBLIC_URL))
         assert got.status_code == 200, url
@@ -230,3 +237,18 @@ def test_badge_text_keeps_its_own_language_on_an_english_page(client: TestClient
         f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "x"}, headers=auth(world.coordinator)
     )
     assert "linkedin.com" not in client.get(earner_link(client, world.award_id), headers=BROWSER).text
+
+
+def test_a_png_badge_baked_as_svg_verifies(client: TestClient, world: World) -> None:
+    baked = client.get(f"/awards/{world.award_id}/image", params={"format": "svg"})
+    assert baked.headers["content-type"] == "image/svg+xml"
+    assert b"data:image/png;base64," in baked.content
+    report = client.post("/verify", files={"file": ("badge.svg", baked.content)}).json()
+    assert (report["verdict"], report["baked_in"]) == ("valid", "svg")
+    svg_badge = create_badge_class(
+        client, world.coordinator, world.issuer_id, image=data_uri(SVG, "image/svg+xml")
+    )
+    svg_award = issue_award(client, world.coordinator, svg_badge["id"])
+    refused = client.get(f"/awards/{svg_award['id']}/image", params={"format": "png"})
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "image-format-unavailable"

@@ -99,7 +99,10 @@ def _same_origin(request: Request, services: ServicesDep) -> None:
         return  # older browsers and non-browser clients send none; the token still applies
     ours = urlsplit(services.settings.public_url)
     theirs = urlsplit(origin)
-    if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
+    # Ours: the public address, or the host this request was sent to (the service reached
+    # directly, e.g. http://127.0.0.1:8000 while the public URL says localhost).
+    allowed = {(ours.scheme, ours.netloc), (request.url.scheme, request.headers.get("host", ""))}
+    if (theirs.scheme, theirs.netloc) not in allowed:
         raise CsrfRefused()
 
 

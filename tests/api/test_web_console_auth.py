@@ -109,8 +109,24 @@ def test_console_forms_refuse_a_missing_wrong_or_replayed_csrf_token(
         "/console/emetteurs/nouveau", data={**body, "csrf": csrf}, headers={"Origin": "https://evil.example"}
     )
     assert foreign.status_code == 403
-    created = client.post("/console/emetteurs/nouveau", data={**body, "csrf": csrf}, follow_redirects=False)
+    # The browser's Origin is the host it sent the form to: accepted (here, the public address).
+    created = client.post(
+        "/console/emetteurs/nouveau",
+        data={**body, "csrf": csrf},
+        headers={"Origin": "https://badges.example.test"},
+        follow_redirects=False,
+    )
     assert created.status_code == 303
+    # Reached directly by another name than the public URL (127.0.0.1 for localhost): its own
+    # host is its origin; a different port is another origin.
+    direct = {"Host": "127.0.0.1:8000", "Origin": "https://127.0.0.1:8000"}
+    other_port = {"Host": "127.0.0.1:8000", "Origin": "https://127.0.0.1:9999"}
+    body2 = {**body, "name": "Hub bis", "csrf": csrf}
+    assert client.post("/console/emetteurs/nouveau", data=body2, headers=other_port).status_code == 403
+    direct_post = client.post(
+        "/console/emetteurs/nouveau", data=body2, headers=direct, follow_redirects=False
+    )
+    assert direct_post.status_code == 303
     # Signed out, the old token is worth nothing: the session it belonged to is gone.
     client.post("/console/deconnexion", data={"csrf": csrf})
     sign_in(client, email)

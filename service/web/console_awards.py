@@ -217,6 +217,16 @@ def _series(
     raise NotFound("route-not-found")
 
 
+def _report(
+    ctx: ContextDep, who: SignedIn, issuer_id: str, du: str | None, au: str | None
+) -> tuple[date, date, Report]:
+    """The report a chart or the CSV is drawn from, for an issuer the account may read."""
+    issuer = issuers.get(ctx, issuer_id)
+    require_read(who, issuer.id)
+    start, end = _period(du, au, ctx.clock.now().date())
+    return start, end, reports.report(ctx, issuer, start, end)
+
+
 @router.get("/emetteurs/{issuer_id}/rapports/{kind}.svg")
 def report_chart(
     request: Request,
@@ -227,10 +237,7 @@ def report_chart(
     du: str | None = None,
     au: str | None = None,
 ) -> Response:
-    issuer = issuers.get(ctx, issuer_id)
-    require_read(who, issuer.id)
-    start, end = _period(du, au, ctx.clock.now().date())
-    found = reports.report(ctx, issuer, start, end)
+    start, end, found = _report(ctx, who, issuer_id, du, au)
     title, labels, values = _series(found, kind, Formats(language_of(request)), start, end)
     svg = charts.bar_chart(tr(request, title), labels, values, horizontal=kind != "mois")
     headers = {
@@ -249,10 +256,7 @@ def report_csv(
     du: str | None = None,
     au: str | None = None,
 ) -> Response:
-    issuer = issuers.get(ctx, issuer_id)
-    require_read(who, issuer.id)
-    start, end = _period(du, au, ctx.clock.now().date())
-    found = reports.report(ctx, issuer, start, end)
+    start, end, found = _report(ctx, who, issuer_id, du, au)
     content = reports.as_csv(found, language_of(request))
     headers = {
         "Content-Disposition": f'attachment; filename="rapport-{start.isoformat()}-{end.isoformat()}.csv"',

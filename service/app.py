@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from service import __version__
 from service.api import (
+    operations,
     problems,
     public,
     v1_awards,
@@ -22,6 +23,8 @@ from service.api import (
 from service.api.deps import Services
 from service.api.limits import BodySizeLimit
 from service.clock import Clock, SystemClock
+from service.observability.metrics import Metrics
+from service.observability.requests import RequestContext
 from service.openbadges.urls import PublicUrls
 from service.persistence.database import Database
 from service.settings import Settings, resolve_secret
@@ -39,7 +42,7 @@ API_ROUTERS = (
     v1_sessions.router,
     v1_reports.router,
 )
-PUBLIC_ROUTERS = (public.router, verify.router)
+PUBLIC_ROUTERS = (public.router, verify.router, operations.router)
 PAGE_ROUTERS = (pages.router, console.router, console_sessions.router, console_awards.router)
 
 DESCRIPTION = """
@@ -114,4 +117,6 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders, https=settings.public_url.startswith("https://"))
+    app.state.metrics = Metrics(services.database)
+    app.add_middleware(RequestContext, metrics=app.state.metrics)  # outermost: sees every answer
     return app

@@ -15,6 +15,7 @@ from service.api.deps import Services
 from service.app import build_services, create_app
 from service.domain.access import Role
 from service.errors import FabriqueError
+from service.observability.logs import configure as configure_logs
 from service.persistence import migrate
 from service.persistence.repositories import ApiTokens, Issuers, SigningKeys
 from service.settings import Settings
@@ -70,12 +71,13 @@ def serve(
         typer.echo(f"{created} signing key(s) generated under {settings.keys_dir}/")
     services.database.dispose()
     typer.echo(f"Fabrique à badges on http://{host}:{port} (public URL {settings.public_url})")
+    configure_logs(settings.log_format)
+    # The app writes its own access lines (request id, route template, no query string).
+    options = {"host": host, "port": port, "proxy_headers": True, "access_log": False, "log_config": None}
     if workers > 1:
-        uvicorn.run(
-            "service.cli:asgi", host=host, port=port, workers=workers, factory=True, proxy_headers=True
-        )
+        uvicorn.run("service.cli:asgi", workers=workers, factory=True, **options)  # type: ignore[arg-type]
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
 
 
 @app.command()
@@ -96,7 +98,7 @@ def worker(
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logs(settings.log_format)
     services = build_services(settings)
     if once:
         name = worker_name()
@@ -228,7 +230,9 @@ def verify(
 
 def asgi() -> object:
     """Application factory for process managers (``uvicorn --factory service.cli:asgi``)."""
-    return create_app(Settings())
+    settings = Settings()
+    configure_logs(settings.log_format)  # each worker process configures its own logging
+    return create_app(settings)
 
 
 @db_app.command("upgrade")

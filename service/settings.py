@@ -6,7 +6,7 @@ import ipaddress
 import secrets
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     verify_allow_http: bool = False
     verify_ca_bundle: str | None = None
     verify_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # Operations: log lines as JSON objects or text; who may read /metrics (loopback without it).
+    log_format: Literal["text", "json"] = "text"
+    metrics_token: SecretStr | None = None
 
     @field_validator("public_url")
     @classmethod

@@ -55,6 +55,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Cette ressource n'existe pas.",
         "This resource does not exist.",
     ),
+    "metrics-forbidden": (
+        "Accès refusé",
+        "Forbidden",
+        "Les métriques ne sont servies qu'en local, ou avec le jeton FABRIQUE_METRICS_TOKEN.",
+        "Metrics are served on loopback only, or with the FABRIQUE_METRICS_TOKEN token.",
+    ),
     "password-length": (
         "Mot de passe refusé",
         "Password refused",

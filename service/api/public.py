@@ -293,8 +293,3 @@ def jwks(ctx: ContextDep) -> Response:
 @router.get("/", include_in_schema=False)
 def home(request: Request) -> Response:
     return page(request, "home.html", json_url=None)
-
-
-@router.get("/healthz", include_in_schema=False)
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}

@@ -1,0 +1,246 @@
+"""RDFC-1.0 canonical N-Quads of JSON-LD documents, without redoing the JSON-LD work for every
+document of the same shape.
+
+Two credentials of one badge class differ only in string values: ids, dates, hashes, texts. The
+expensive part of canonicalization is JSON-LD expansion (processing the contexts and their
+type-scoped contexts), and it depends on the keys, the types, the contexts and on which *kind*
+of string each value is, not on the strings themselves. So:
+
+1. The document's **shape** is computed: its structure, with every string value replaced by a
+   *slot* of one of two kinds, ``IRI`` (an absolute IRI with a scheme from ``IRI_SCHEMES`` and no
+   character that N-Quads would escape) or ``TEXT`` (anything else). Contexts, ``type`` values
+   and keywords' values are part of the shape, never slots.
+2. For a new shape, a sentinel document (each slot holding a unique sentinel of its kind) is
+   turned into N-Quads by pyld once. A ``TEXT`` sentinel must come out only as the lexical form of
+   a literal; otherwise (an ``@id`` or ``@vocab`` position, where the string itself decides the
+   result) that slot's value joins the shape and the template is built again.
+3. For each document of a known shape, the template is filled with the real values (escaped as
+   pyld would) and canonicalized by oxigraph's RDFC-1.0 (Rust), then sorted.
+
+Why the result equals the full algorithm: an absolute IRI whose scheme is not a term of any
+context expands to itself in every position, and a literal position turns any string into a
+literal of the same datatype and language, so the sentinel and the real value produce the same
+quads up to the value. ``tests/unit/test_rdfc_shapes.py`` checks this against pyld on generated
+credentials, and that no context we carry defines a term named like one of ``IRI_SCHEMES``; the
+interoperability tests verify documents signed this way with the Digital Bazaar and DCC verifiers.
+
+Strings holding a control character other than LF and CR are left to the full algorithm: the
+N-Quads writers in use disagree on how to escape them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph
+
+Json = Any
+ToNquads = Callable[[dict[str, Any]], str]
+
+IRI_SCHEMES = ("https", "http", "urn", "did", "data", "mailto")
+_IRI = re.compile(r"(?:" + "|".join(IRI_SCHEMES) + r"):[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*\Z")
+# Characters every N-Quads writer in use escapes the same way (or not at all).
+_AWKWARD = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
+# Sentinels carry a random mark of this process, so no value can pass for one.
+_MARK = secrets.token_hex(8)
+_TEXT_SENTINEL = "fabrique slot " + _MARK + " {} end"
+_IRI_SENTINEL = "urn:fabrique-slot:" + _MARK + ":{}:end"
+_SENTINEL = re.compile(f"fabrique slot {_MARK} (\\d+) end|urn:fabrique-slot:{_MARK}:(\\d+):end")
+_FIXED_KEYS = frozenset({"@context", "type", "@type"})
+
+IRI, TEXT = "i", "t"
+
+
+def _keeps_value(key: str) -> bool:
+    """Values under contexts, types and keywords decide the expansion: never slots."""
+    return key in _FIXED_KEYS or key.startswith("@")
+
+
+class Unsupported(ValueError):
+    """A document this module leaves to the full algorithm."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """N-Quads lines cut at the slots: text, then (slot, in_literal) pairs, alternating."""
+
+    parts: tuple[str, ...]
+    slots: tuple[tuple[int, bool], ...]
+
+    def fill(self, values: list[str]) -> str:
+        out = [self.parts[0]]
+        for (slot, in_literal), part in zip(self.slots, self.parts[1:], strict=True):
+            value = values[slot]
+            out.append(_escape(value) if in_literal else value)
+            out.append(part)
+        return "".join(out)
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace('"', '\\"')
+
+
+def shape_of(document: dict[str, Any]) -> tuple[Json, list[str], list[str]]:
+    """(shape, slot values, slot kinds) of a document; raises Unsupported for awkward strings."""
+    values: list[str] = []
+    kinds: list[str] = []
+
+    def walk(node: Json, fixed: bool) -> Json:
+        if isinstance(node, dict):
+            return (
+                "{",
+                tuple((k, walk(v, fixed or _keeps_value(k))) for k, v in sorted(node.items())),
+            )
+        if isinstance(node, list):
+            return ("[", tuple(walk(v, fixed) for v in node))
+        if isinstance(node, str):
+            if fixed:
+                return ("s", node)
+            if _AWKWARD.search(node):
+                raise Unsupported("a string holds a control character")
+            kind = IRI if _IRI.match(node) else TEXT
+            values.append(node)
+            kinds.append(kind)
+            return kind
+        if node is None or isinstance(node, bool | int | float):
+            return (type(node).__name__, node)
+        raise Unsupported(f"not JSON: {type(node).__name__}")
+
+    if not isinstance(document, dict):
+        raise Unsupported("not a JSON object")
+    return walk(document, False), values, kinds
+
+
+def _sentinel_document(document: Json, fixed: frozenset[int], counter: list[int]) -> Json:
+    """The document with every slot not in ``fixed`` holding its sentinel (same walk order)."""
+
+    def walk(node: Json, is_fixed: bool) -> Json:
+        if isinstance(node, dict):
+            return {k: walk(v, is_fixed or _keeps_value(k)) for k, v in sorted(node.items())}
+        if isinstance(node, list):
+            return [walk(v, is_fixed) for v in node]
+        if isinstance(node, str) and _MARK in node:
+            raise Unsupported("a value holds the sentinel mark")
+        if isinstance(node, str) and not is_fixed:
+            slot = counter[0]
+            counter[0] += 1
+            if slot in fixed:
+                return node
+            return (_IRI_SENTINEL if _IRI.match(node) else _TEXT_SENTINEL).format(slot)
+        return node
+
+    return walk(document, False)
+
+
+def _template(nquads: str, kinds: list[str], fixed: frozenset[int]) -> _Template | set[int]:
+    """Cut the sentinel document's N-Quads at its sentinels. A TEXT sentinel found anywhere but
+    as a whole literal makes its slot fixed: returned as the set of slots to fix."""
+    parts: list[str] = []
+    slots: list[tuple[int, bool]] = []
+    misplaced: set[int] = set()
+    position = 0
+    seen: set[int] = set()
+    for match in _SENTINEL.finditer(nquads):
+        slot = int(match.group(1) or match.group(2))
+        before, after = nquads[match.start() - 1 : match.start()], nquads[match.end() : match.end() + 1]
+        in_literal = before == '"' and after == '"'
+        in_iri = before == "<" and after == ">"
+        if slot in fixed or slot >= len(kinds):
+            raise Unsupported("a sentinel collides with a value")
+        if kinds[slot] == TEXT and not in_literal:
+            misplaced.add(slot)
+            continue
+        if not (in_literal or in_iri):
+            raise Unsupported("a sentinel landed inside a larger term")
+        parts.append(nquads[position : match.start()])
+        slots.append((slot, in_literal))
+        if in_literal:
+            seen.add(slot)
+        position = match.end()
+    # A TEXT slot that never came out as a literal was dropped or consumed: its value decides.
+    misplaced |= {i for i, kind in enumerate(kinds) if kind == TEXT and i not in fixed and i not in seen}
+    if misplaced:
+        return misplaced
+    parts.append(nquads[position:])
+    return _Template(tuple(parts), tuple(slots))
+
+
+class _Lru:
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+class ShapeCanonicalizer:
+    """RDFC-1.0 N-Quads by template per shape. ``to_nquads`` is the full JSON-LD to N-Quads step
+    (pyld's toRdf, safe mode, local contexts); it runs once per shape."""
+
+    def __init__(self, to_nquads: ToNquads, shapes: int = 256) -> None:
+        self._to_nquads = to_nquads
+        self._fixed = _Lru(shapes)  # shape -> slots whose value belongs to the shape
+        self._templates = _Lru(shapes * 4)  # (shape, fixed values) -> template
+
+    def canonicalize(self, document: dict[str, Any]) -> str:
+        shape, values, kinds = shape_of(document)
+        shape_key = json.dumps(shape, ensure_ascii=False, separators=(",", ":"))
+        fixed: frozenset[int] | None = self._fixed.get(shape_key)
+        template: _Template | None = None
+        if fixed is not None:
+            template = self._templates.get((shape_key, tuple(values[i] for i in sorted(fixed))))
+        if template is None:
+            fixed, template = self._build(document, kinds, fixed or frozenset())
+            self._fixed.put(shape_key, fixed)
+            self._templates.put((shape_key, tuple(values[i] for i in sorted(fixed))), template)
+        return canonical_nquads(template.fill(values))
+
+    def _build(
+        self, document: dict[str, Any], kinds: list[str], fixed: frozenset[int]
+    ) -> tuple[frozenset[int], _Template]:
+        for _ in range(3):
+            sentinel = _sentinel_document(document, fixed, [0])
+            try:
+                nquads = self._to_nquads(sentinel)
+            except Exception as exc:  # pyld refused the sentinel: fix every TEXT slot, once
+                if fixed >= {i for i, k in enumerate(kinds) if k == TEXT}:
+                    raise Unsupported("the sentinel document does not expand") from exc
+                fixed = fixed | {i for i, k in enumerate(kinds) if k == TEXT}
+                continue
+            result = _template(nquads, kinds, fixed)
+            if isinstance(result, _Template):
+                return fixed, result
+            fixed = fixed | result
+        raise Unsupported("no stable template for this shape")
+
+
+def canonical_nquads(nquads: str) -> str:
+    """RDFC-1.0 (oxigraph) of an N-Quads dataset, as sorted canonical N-Quads lines."""
+    try:
+        dataset = pyoxigraph.Dataset(pyoxigraph.parse(nquads, pyoxigraph.RdfFormat.N_QUADS))
+    except (SyntaxError, ValueError) as exc:
+        raise Unsupported("oxigraph does not read these N-Quads") from exc
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    written = pyoxigraph.serialize(dataset, format=pyoxigraph.RdfFormat.N_QUADS) or b""
+    lines = written.decode("utf-8").splitlines()
+    return "".join(line + "\n" for line in sorted(lines))

@@ -30,7 +30,9 @@ from issuance import BADGE, ISSUER  # the same issuer and badge as the issuance 
 
 from service.app import create_app
 from service.usecases import awards, badge_classes, baked, issuers
+from service.signing.did_web import did_to_url
 from service.usecases.commands import AwardCreate
+from service.usecases.context import Context
 from service.usecases.documents import local_fetch
 from service.verification.fetcher import FetchPolicy, GuardedFetcher
 from service.verification.ob2 import Fetched
@@ -100,6 +102,7 @@ def main() -> None:
     per_form = {
         name: rate(lambda given=given: check(given), 20, args.rounds) for name, given in forms.items()
     }
+    digital_bazaar = _against_digital_bazaar(bench, context(session), issuer, badge, fetch, now, args.rounds)
     session.close()
     validator = _against_the_validator(bench, forms, args.validator_venv)
     result = {
@@ -117,12 +120,68 @@ def main() -> None:
             for name, value in per_form.items()
         },
         "ob2_over_http_same_server": validator,
+        "ob3_data_integrity_vs_digital_bazaar": digital_bazaar,
     }
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"verification-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
     print(f"\nwritten to {out}")
+
+
+NODE_DIR = Path(__file__).parents[1] / "tests" / "interop" / "node"
+
+
+def _against_digital_bazaar(
+    bench: Bench, ctx: Context, issuer: Any, badge: Any, fetch: Any, now: datetime, rounds: int
+) -> dict[str, Any]:
+    """Our verifier and Digital Bazaar's (@digitalbazaar/vc, eddsa-rdfc-2022, status list) on the
+    same 100 distinct credentials, proof and status both checked, documents from memory for both."""
+    if not (NODE_DIR / "node_modules" / "@digitalbazaar" / "vc").exists():
+        return {"skipped": "run npm ci in tests/interop/node"}
+    issued = [
+        awards.issue(ctx, badge, AwardCreate(recipient_email=f"pair{i}@example.fr")).credential
+        for i in range(100)
+    ]
+    ctx.session.flush()
+    credentials = [c for c in issued if c is not None]
+    now = datetime.now(UTC)  # after the issue: validFrom is this very second
+    did = credentials[0]["issuer"]["id"]
+    status_url = credentials[0]["credentialStatus"]["statusListCredential"]
+    documents = {did: fetch(did_to_url(did)).document, status_url: fetch(status_url).document}
+
+    def ours() -> None:
+        for credential in credentials:
+            outcome = verify_any(json.dumps(credential), fetch=fetch, now=now)
+            if outcome.verdict is not Verdict.VALID:
+                raise SystemExit(f"our verifier refused our credential: {outcome}")
+
+    ours_per_s = rate(ours, 1, rounds) * len(credentials)
+    theirs = []
+    for _ in range(rounds):
+        done = subprocess.run(
+            ["node", "verify_di.mjs"],  # noqa: S607 - Node from PATH, our own script
+            input=json.dumps(
+                {"credentials": credentials, "documents": documents, "now": now.isoformat(), "timing": True}
+            ),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+            cwd=NODE_DIR,
+        )
+        verdicts = json.loads(done.stdout)
+        if not all(v["verified"] and not any(s["set"] for s in v["statuses"]) for v in verdicts):
+            raise SystemExit(f"Digital Bazaar refused our credential: {verdicts[0]}")
+        timing = json.loads(done.stderr.strip().splitlines()[-1])
+        theirs.append(timing["count"] / (timing["elapsed_ms"] / 1000))
+    theirs_per_s = statistics.median(theirs)
+    return {
+        "credentials": len(credentials),
+        "ours_per_s": round(ours_per_s, 1),
+        "digital_bazaar_per_s": round(theirs_per_s, 1),
+        "ours_over_theirs": round(ours_per_s / theirs_per_s, 2),
+    }
 
 
 def _against_the_validator(bench: Bench, forms: dict[str, str | bytes], venv: str) -> dict[str, Any]:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import secrets
-import uuid
 import json
 import platform
+import secrets
 import statistics
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,8 +27,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from harness import bench_services  # bench/harness.py
 
-from service.persistence.repositories import SigningKeys
 from service.openbadges.schema import schema_errors
+from service.persistence.repositories import SigningKeys
 from service.signing import vc_jwt
 from service.signing.data_integrity import add_proof, canonicalize, canonicalize_reference
 from service.signing.did_web import issuer_did, verification_method_id

@@ -29,8 +29,8 @@ from harness import Bench, bench_services  # bench/harness.py
 from issuance import BADGE, ISSUER  # the same issuer and badge as the issuance benchmark
 
 from service.app import create_app
-from service.usecases import awards, badge_classes, baked, issuers
 from service.signing.did_web import did_to_url
+from service.usecases import awards, badge_classes, baked, issuers
 from service.usecases.commands import AwardCreate
 from service.usecases.context import Context
 from service.usecases.documents import local_fetch

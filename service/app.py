@@ -20,8 +20,10 @@ from service.api import (
     v1_sessions,
     verify,
 )
+from service.api.admission import Admission
 from service.api.deps import Services
 from service.api.limits import BodySizeLimit
+from service.api.rate_limits import SIGNIN, VERIFY, RateLimits
 from service.clock import Clock, SystemClock
 from service.observability.metrics import Metrics
 from service.observability.requests import RequestContext
@@ -67,6 +69,11 @@ def build_services(
         keys=KeyStore(settings.keys_dir, passphrase),
         urls=PublicUrls(settings.public_url),
         secret=resolve_secret(settings),
+        rate_limits=RateLimits(
+            settings.redis_url or "memory://",
+            {SIGNIN: settings.rate_limit_signin, VERIFY: settings.rate_limit_verify},
+            enabled=settings.rate_limits_enabled,
+        ),
         fetcher=GuardedFetcher(
             FetchPolicy(
                 timeout=settings.verify_timeout_seconds,
@@ -115,6 +122,7 @@ def create_app(
     for router in (*PUBLIC_ROUTERS, *PAGE_ROUTERS):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(Admission, limit=settings.max_concurrent_requests)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders, https=settings.public_url.startswith("https://"))
     app.state.metrics = Metrics(services.database)

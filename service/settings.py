@@ -62,6 +62,14 @@ class Settings(BaseSettings):
     verify_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # Operations: log lines as JSON objects or text; who may read /metrics (loopback without it).
     log_format: Literal["text", "json"] = "text"
+    # Requests inside the application at once (the rest wait without a thread): below the
+    # database pool (pool_size + max_overflow = 15) and AnyIO's 40 worker threads.
+    # Per client address, in the limits library's notation; shared across processes via Redis.
+    redis_url: str | None = None
+    rate_limits_enabled: bool = True
+    rate_limit_signin: str = "10/minute"
+    rate_limit_verify: str = "30/minute"
+    max_concurrent_requests: int = Field(default=12, ge=1, le=35)
     metrics_token: SecretStr | None = None
 
     @field_validator("public_url")

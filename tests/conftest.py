@@ -85,6 +85,9 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         keys_dir=tmp_path / "keys",
         database_url=database_url,
         secret_key=secrets.token_urlsafe(32),
+        # Tests send many requests from one address; tests/api/test_rate_limits.py sets real ones.
+        rate_limit_signin="100000/minute",
+        rate_limit_verify="100000/minute",
     )
 
 

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from service.api.rate_limits import RateLimits
 from service.clock import Clock
 from service.domain.access import Principal, Role
 from service.errors import Forbidden, Unauthenticated
@@ -36,6 +37,7 @@ class Services:
     fetcher: GuardedFetcher = field(default_factory=GuardedFetcher)  # other issuers' documents
     # The instance secret: signs earners' links and the console's sign-in form tokens.
     secret: str = field(default="", repr=False)
+    rate_limits: RateLimits = field(default_factory=lambda: RateLimits("memory://", {}, enabled=False))
 
 
 def services(request: Request) -> Services:
@@ -59,6 +61,15 @@ def _session(request: Request, services: ServicesDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(_session, scope="function")]
 
 
+def _read_session(services: ServicesDep) -> Iterator[Session]:
+    """For a POST that only reads (verification): no write lock, so it never waits on writers."""
+    with services.database.transaction(write=False) as session:
+        yield session
+
+
+ReadSessionDep = Annotated[Session, Depends(_read_session, scope="function")]
+
+
 def _context(services: ServicesDep, session: SessionDep) -> Context:
     return Context(
         session=session,
@@ -70,6 +81,13 @@ def _context(services: ServicesDep, session: SessionDep) -> Context:
 
 
 ContextDep = Annotated[Context, Depends(_context)]
+
+
+def _read_context(services: ServicesDep, session: ReadSessionDep) -> Context:
+    return _context(services, session)
+
+
+ReadContextDep = Annotated[Context, Depends(_read_context)]
 _bearer = HTTPBearer(auto_error=False, description="API token from `fabrique tokens create`")
 
 

@@ -284,6 +284,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Un jeton administrateur vaut pour tous les émetteurs : n'indiquez pas --issuer.",
         "An admin token covers every issuer: do not give --issuer.",
     ),
+    "too-many-requests": (
+        "Trop de demandes",
+        "Too many requests",
+        "Trop de demandes depuis votre adresse : réessayez dans {retry_after} secondes.",
+        "Too many requests from your address: try again in {retry_after} seconds.",
+    ),
     "payload-too-large": (
         "Requête trop volumineuse",
         "Request too large",

@@ -173,6 +173,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(FabriqueError)
     async def _domain(request: Request, exc: FabriqueError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.status == 429:
+            headers = {"Retry-After": str(exc.params.get("retry_after", 60))}
         field = exc.params.get("field")
         extra = None
         if field:

@@ -17,8 +17,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from service.api.check_reasons import in_french
-from service.api.deps import ContextDep, ServicesDep
+from service.api.deps import ReadContextDep, ServicesDep
 from service.api.i18n import negotiate
+from service.api.rate_limits import VERIFY
 from service.errors import InvalidInput, PayloadTooLarge
 from service.usecases.documents import local_fetch
 from service.verification.service import Verdict, Verification, verify_any
@@ -82,7 +83,8 @@ class VerifyIn(BaseModel):
     summary="Verify a badge: URL, JSON, JWS/JWT or baked image (multipart `file`)",
     response_model=VerificationOut,
 )
-async def verify(request: Request, ctx: ContextDep, services: ServicesDep) -> VerificationOut:
+async def verify(request: Request, ctx: ReadContextDep, services: ServicesDep) -> VerificationOut:
+    services.rate_limits.check(VERIFY, request)
     given, email = await _read(request)
     fetch = local_fetch(ctx, services.signed_lists, fallback=services.fetcher)
     result = await run_in_threadpool(

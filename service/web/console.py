@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from service.api.deps import ContextDep, ServicesDep, SessionDep
+from service.api.rate_limits import SIGNIN, client_address
 from service.errors import FabriqueError, Forbidden, InvalidInput
 from service.persistence.repositories import BadgeClasses, Issuers
 from service.persistence.training_repositories import TrainingSessions
@@ -84,6 +85,16 @@ def signin(
     if not console_auth.check_signin_form(request, services, form_token):
         message = tr(request, "Ce formulaire a expiré : recommencez.")
         return _signin_form(request, services, suite, error=message, status=403)
+    wait = services.rate_limits.wait(SIGNIN, client_address(request))
+    if wait is not None:  # before any password is checked: guessing from one address is slowed
+        message = tr(
+            request,
+            "Trop de tentatives de connexion depuis votre adresse. Réessayez dans %(secondes)s secondes.",
+            secondes=wait,
+        )
+        refused = _signin_form(request, services, suite, error=message, status=429)
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     account = accounts.authenticate(session, services.clock, email, password)
     if account is None:
         # The same words whether the account is unknown, locked or the password wrong.

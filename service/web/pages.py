@@ -10,7 +10,8 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from service.api.deps import ContextDep, ServicesDep
+from service.api.deps import ContextDep, ReadContextDep, ServicesDep
+from service.api.rate_limits import VERIFY, RateLimited
 from service.api.verify import MAX_UPLOAD, parse_expected_email, verification_out
 from service.domain import earner_links
 from service.errors import FabriqueError, NotFound
@@ -47,6 +48,23 @@ def choose_language(choix: str = "fr", retour: str | None = None) -> Response:
     return response
 
 
+def too_many(request: Request, retry_after: int) -> Response:
+    """The page a client gets past a rate limit: 429, when to come back, in words."""
+    return page(
+        request,
+        "error.html",
+        status_code=429,
+        headers={"Retry-After": str(retry_after)},
+        json_url=None,
+        title=tr(request, "Trop de demandes"),
+        detail=tr(
+            request,
+            "Trop de demandes depuis votre adresse en peu de temps. Réessayez dans %(secondes)s secondes.",
+            secondes=retry_after,
+        ),
+    )
+
+
 @router.get("/accessibilite")
 def accessibility(request: Request) -> Response:
     return page(request, "accessibility.html", json_url=None)
@@ -64,7 +82,7 @@ async def verify_page(
 @router.post("/verifier")
 async def verify_submit(
     request: Request,
-    ctx: ContextDep,
+    ctx: ReadContextDep,
     services: ServicesDep,
     input: Annotated[str, Form(max_length=MAX_PASTED)] = "",
     expected_email: Annotated[str, Form(max_length=320)] = "",
@@ -97,6 +115,10 @@ async def _verify(
     shown_input: str,
     shown_email: str,
 ) -> Response:
+    try:
+        services.rate_limits.check(VERIFY, request)
+    except RateLimited as exc:
+        return too_many(request, int(exc.params["retry_after"]))
     fetch = local_fetch(ctx, services.signed_lists, fallback=services.fetcher)
     result = await run_in_threadpool(
         verify_any, subject, fetch=fetch, now=ctx.clock.now(), expected_email=email

@@ -112,3 +112,33 @@ def test_concurrent_closings_issue_each_badge_once(app: FastAPI, world: World, d
     assert len(origins) == 4  # three participants and the trainer
     assert all(count == 1 for *_, count in origins)
     assert emails == 4
+
+
+def test_a_burst_larger_than_the_connection_pool_is_served_not_deadlocked(app: FastAPI, world: World) -> None:
+    """64 verifications and 64 issues at once: more than the 15 database connections and the 40
+    worker threads. Before admission control, every thread blocked waiting for a connection (or
+    SQLite's write lock) while the requests holding them waited for a thread."""
+    with serve(app) as base, httpx.Client(base_url=base, timeout=120) as http:
+        credential = http.get(f"/awards/{world.award_id}/credential").json()
+
+        def verify(_: int) -> httpx.Response:
+            return http.post("/verify", json={"credential": credential})
+
+        def issue(i: int) -> httpx.Response:
+            return http.post(
+                f"/api/v1/badge-classes/{world.badge_class_id}/awards",
+                json={"recipient_email": f"rafale{i}@example.fr"},
+                headers=auth(world.coordinator),
+            )
+
+        with ThreadPoolExecutor(max_workers=128) as pool:
+            verified = pool.map(verify, range(64))
+            issued = pool.map(issue, range(64))
+            verified_list, issued_list = list(verified), list(issued)
+        assert {r.status_code for r in verified_list} == {200}
+        assert {r.json()["verdict"] for r in verified_list} == {"valid"}
+        assert {r.status_code for r in issued_list} == {201}, {r.text[:200] for r in issued_list}
+        ids = {r.json()["id"] for r in issued_list}
+        assert len(ids) == 64
+        for award_id in ids:
+            assert http.get(f"/api/v1/awards/{award_id}", headers=auth(world.coordinator)).status_code == 200

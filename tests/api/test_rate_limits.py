@@ -1,0 +1,122 @@
+"""Rate limits on sign-in and public verification: what a client past the limit gets, and that
+two processes sharing Redis share the count (two app instances here, each with its own limiter)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+import pytest
+import redis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from service.api.rate_limits import VERIFY, RateLimits
+from service.app import create_app
+from service.clock import FixedClock
+from service.domain.access import Role
+from service.persistence.database import Database
+from service.settings import Settings
+from tests.api.conftest import World
+from tests.conftest import PUBLIC_URL
+from tests.factories import make_account, sign_in
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def limited_app(settings: Settings, clock: FixedClock, database: Database, **limits: object) -> FastAPI:
+    return create_app(settings.model_copy(update=limits), clock=clock, database=database)
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A Redis database to ourselves: a fresh logical db number would collide across runs, so the
+    keys are removed after (the limits library prefixes them with LIMITS)."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is expected at 127.0.0.1:6379 (the machine's service)")
+    yield REDIS_URL
+    for key in client.scan_iter("LIMITS*fabrique*"):
+        client.delete(key)
+
+
+def test_verification_past_the_limit_is_a_429_problem_with_retry_after(
+    settings: Settings, clock: FixedClock, database: Database, world: World, client: TestClient
+) -> None:
+    credential = client.get(f"/awards/{world.award_id}/credential").json()
+    app = limited_app(settings, clock, database, rate_limit_verify="3/minute")
+    with TestClient(app, base_url=PUBLIC_URL) as limited:
+        codes = [limited.post("/verify", json={"credential": credential}).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        refused = limited.post("/verify", json={"credential": credential}, headers={"Accept-Language": "fr"})
+        assert refused.status_code == 429
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert refused.json()["title"] == "Trop de demandes"
+        # The page shares the count and says it in words.
+        page = limited.post("/verifier", data={"input": "x"})
+        assert page.status_code == 429
+        assert "Réessayez dans" in page.text
+        assert page.headers["retry-after"]
+
+
+def test_sign_in_past_the_limit_is_refused_before_the_password_is_checked(
+    settings: Settings, clock: FixedClock, database: Database
+) -> None:
+    email = make_account(database, Role.COORDINATOR)
+    app = limited_app(settings, clock, database, rate_limit_signin="2/minute")
+    with TestClient(app, base_url=PUBLIC_URL) as limited:
+        assert sign_in(limited, email, "faux").status_code == 401
+        assert sign_in(limited, email, "faux").status_code == 401
+        # The right password, but over the limit: not even checked, no session opened.
+        refused = sign_in(limited, email)
+        assert refused.status_code == 429
+        assert "Trop de tentatives de connexion" in refused.text
+        assert "__Host-fabrique_console" not in refused.headers.get("set-cookie", "")
+        assert "fabrique_console=" not in refused.headers.get("set-cookie", "")
+
+
+def test_two_processes_sharing_redis_share_the_count(
+    settings: Settings,
+    clock: FixedClock,
+    database: Database,
+    world: World,
+    client: TestClient,
+    redis_url: str,
+) -> None:
+    credential = client.get(f"/awards/{world.award_id}/credential").json()
+    # A fresh address per run: the count lives in Redis beyond this test.
+    address = f"203.0.113.{secrets.randbelow(250) + 1}"
+    shared = {"redis_url": redis_url, "rate_limit_verify": "4/minute"}
+    first = limited_app(settings, clock, database, **shared)
+    second = limited_app(settings, clock, database, **shared)
+    with (
+        TestClient(first, base_url=PUBLIC_URL, client=(address, 1)) as one,
+        TestClient(second, base_url=PUBLIC_URL, client=(address, 2)) as two,
+    ):
+        codes = [
+            client_.post("/verify", json={"credential": credential}).status_code
+            for client_ in (one, two, one, two, one, two)
+        ]
+    assert codes == [200, 200, 200, 200, 429, 429]
+
+
+def test_memory_limits_are_per_process(
+    settings: Settings, clock: FixedClock, database: Database, world: World, client: TestClient
+) -> None:
+    credential = client.get(f"/awards/{world.award_id}/credential").json()
+    first = limited_app(settings, clock, database, rate_limit_verify="1/minute")
+    second = limited_app(settings, clock, database, rate_limit_verify="1/minute")
+    with TestClient(first, base_url=PUBLIC_URL) as one, TestClient(second, base_url=PUBLIC_URL) as two:
+        assert one.post("/verify", json={"credential": credential}).status_code == 200
+        assert two.post("/verify", json={"credential": credential}).status_code == 200
+        assert one.post("/verify", json={"credential": credential}).status_code == 429
+
+
+def test_an_unreachable_redis_lets_requests_through_and_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    limits = RateLimits("redis://127.0.0.1:1/0", {VERIFY: "1/minute"})
+    assert limits.wait(VERIFY, "198.51.100.7") is None
+    assert limits.wait(VERIFY, "198.51.100.7") is None
+    assert "rate limit storage unavailable" in caplog.text

@@ -99,6 +99,12 @@ TRAINING_MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "La fin de la période est avant son début.",
         "The period ends before it starts.",
     ),
+    "period-out-of-range": (
+        "Période hors limites",
+        "Period out of range",
+        "Une période doit tenir entre les années {first} et {last}.",
+        "A period must lie between the years {first} and {last}.",
+    ),
     "period-too-long": (
         "Période trop longue",
         "Period too long",

@@ -16,10 +16,15 @@ from service.usecases.context import Context
 
 LOCAL = ZoneInfo("Europe/Paris")  # periods are French calendar days
 MAX_DAYS = 3660
+FIRST_YEAR, LAST_YEAR = 2000, 2200
 
 
 def report(ctx: Context, issuer: Issuer, start: date, end: date) -> Report:
     """Sessions whose first half-day falls in [start, end], awards issued in it (both days included)."""
+    for day, field in ((start, "start"), (end, "end")):
+        # Far dates overflow the time zone arithmetic (year 1 minus an hour) and mean nothing here.
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise InvalidInput("period-out-of-range", field=field, first=FIRST_YEAR, last=LAST_YEAR)
     if end < start:
         raise InvalidInput("period-reversed", field="end")
     if (end - start).days > MAX_DAYS:

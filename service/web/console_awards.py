@@ -133,6 +133,8 @@ def _period(du: str | None, au: str | None, today: date) -> tuple[date, date]:
             return date.fromisoformat(du), end
     except ValueError:
         raise InvalidInput("period-invalid-date", field="du") from None
+    if not reports.FIRST_YEAR <= end.year <= reports.LAST_YEAR:
+        raise InvalidInput("period-out-of-range", first=reports.FIRST_YEAR, last=reports.LAST_YEAR)
     start = end.replace(day=1)
     for _ in range(11):
         start = (start - timedelta(days=1)).replace(day=1)

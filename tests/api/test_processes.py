@@ -64,24 +64,27 @@ def wait_healthy(base: str) -> None:
     raise AssertionError(f"{base} did not start")
 
 
-def prepared_session(client: TestClient, world: World, badge_class_id: str, tag: str) -> str:
+def prepared_session(
+    client: TestClient, world: World, badge_class_id: str, tag: str, people: int = PEOPLE
+) -> str:
+    """A session held in the past, ``people`` enrolled and present at every half-day."""
     session = create_session(
         client,
         world.coordinator,
         world.issuer_id,
         rules=[{"badge_class_id": badge_class_id, "min_hours": 3, "all_half_days": True}],
-        capacity=PEOPLE,
+        capacity=people,
     )
-    people = [
+    enrolments = [
         {"name": f"Pair {tag}{i}", "email": f"pair{tag}{i}@exemple.fr", "structure": "CCAS", "language": "fr"}
-        for i in range(PEOPLE)
+        for i in range(people)
     ]
     token = auth(world.coordinator)
     enrolled = client.post(
-        f"/api/v1/sessions/{session['id']}/enrolments", json={"enrolments": people}, headers=token
+        f"/api/v1/sessions/{session['id']}/enrolments", json={"enrolments": enrolments}, headers=token
     )
     assert enrolled.status_code == 200, enrolled.text
-    marks = [{"email": p["email"], "half_day_id": h["id"]} for p in people for h in session["half_days"]]
+    marks = [{"email": p["email"], "half_day_id": h["id"]} for p in enrolments for h in session["half_days"]]
     marked = client.post(f"/api/v1/sessions/{session['id']}/attendance", json={"marks": marks}, headers=token)
     assert marked.status_code == 200, marked.text
     return str(session["id"])

@@ -119,14 +119,96 @@ def worker(
 
 
 @app.command("import")
-def import_csv(
-    file: Annotated[typer.FileBinaryRead, typer.Argument(help="CSV export (; or ,, UTF-8 or Windows-1252)")],
-    session: Annotated[str, typer.Option("--session", help="session id")],
+def import_command(
+    file: Annotated[
+        typer.FileBinaryRead,
+        typer.Argument(help="a spreadsheet export (with --session), or an instance archive (without)"),
+    ],
+    session: Annotated[str | None, typer.Option("--session", help="session id (spreadsheet import)")] = None,
     accept_valid_rows: Annotated[
         bool, typer.Option(help="write the valid rows even when others have problems")
     ] = False,
+    passphrase_stdin: Annotated[
+        bool, typer.Option(help="read the archive's passphrase from standard input")
+    ] = False,
 ) -> None:
-    """Import a session's enrolments and attendance from a spreadsheet export."""
+    """Import a session's enrolments and attendance from a spreadsheet (--session), or a whole
+    instance from `fabrique export`'s archive into an empty database."""
+    if session is None:
+        _import_instance(file, passphrase_stdin)
+        return
+    _import_sheet(file, session, accept_valid_rows)
+
+
+@app.command("export")
+def export_command(
+    file: Annotated[typer.FileBinaryWrite, typer.Argument(help="the archive to write (.zip)")],
+    passphrase_stdin: Annotated[bool, typer.Option(help="read the passphrase from standard input")] = False,
+) -> None:
+    """Write the whole instance (every table, the private keys and the instance secret, sealed
+    with a passphrase) to one archive, for `fabrique import` on another host or database."""
+    from service.persistence.archive import ArchiveError, export_instance
+    from service.settings import resolve_secret
+
+    settings = _settings()
+    passphrase = _passphrase(passphrase_stdin, confirm=True)
+    services = build_services(settings)
+    try:
+        summary = export_instance(
+            services.database,
+            services.keys,
+            resolve_secret(settings),
+            passphrase,
+            file,
+            migrate.head_revision(),
+        )
+    except ArchiveError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    rows = sum(summary.tables.values())
+    typer.echo(f"{rows} row(s) in {len(summary.tables)} tables, {summary.keys} private key(s) sealed")
+    if summary.keys_missing:
+        typer.echo(f"key files missing (withdrawn keys?): {', '.join(summary.keys_missing)}", err=True)
+
+
+def _passphrase(from_stdin: bool, *, confirm: bool) -> str:
+    """From --passphrase-stdin (first line), or asked at the terminal; never from the command line."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Phrase de passe / passphrase", hide_input=True, confirmation_prompt=confirm))
+
+
+def _import_instance(file: typer.FileBinaryRead, passphrase_stdin: bool) -> None:
+    from service.persistence.archive import ArchiveError, import_instance
+    from service.settings import INSTANCE_SECRET_FILE
+
+    settings = _settings()
+    passphrase = _passphrase(passphrase_stdin, confirm=False)
+    migrate.upgrade(settings.effective_database_url)
+    services = build_services(settings)
+    try:
+        summary = import_instance(
+            services.database,
+            services.keys,
+            file,
+            passphrase,
+            migrate.head_revision(),
+            settings.keys_dir / INSTANCE_SECRET_FILE,
+        )
+    except ArchiveError as exc:
+        typer.echo(f"{exc} — nothing was imported", err=True)
+        raise typer.Exit(1) from None
+    rows = sum(summary.tables.values())
+    typer.echo(f"{rows} row(s) in {len(summary.tables)} tables and {summary.keys} private key(s) imported")
+    if settings.secret_key is not None:
+        typer.echo(
+            "FABRIQUE_SECRET_KEY is set: it wins over the imported instance secret, so earners' "
+            "links made before the export open only if it is the same secret",
+            err=True,
+        )
+
+
+def _import_sheet(file: typer.FileBinaryRead, session: str, accept_valid_rows: bool) -> None:
     from service.api.csv_messages import line_message
     from service.domain.enrolment_csv import parse
     from service.usecases import csv_import, sessions

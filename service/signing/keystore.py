@@ -65,20 +65,27 @@ class KeyStore:
         return self.directory / issuer_id / f"{kid}.pem"
 
     def save(self, issuer_id: str, key: GeneratedKey) -> Path:
-        path = self.path_for(issuer_id, key.kid)
+        return self.write_existing(issuer_id, key.kid, key.private_key)
+
+    def write_existing(self, issuer_id: str, kid: str, private_key: object) -> Path:
+        """Write a private key (new, or from an instance archive), encrypted with this store's
+        passphrase when it has one; never over an existing file."""
+        if not isinstance(private_key, rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey):
+            raise KeyFileMissing(f"key {kid} is of an unsupported type")
+        path = self.path_for(issuer_id, kid)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         encryption: serialization.KeySerializationEncryption = (
             serialization.BestAvailableEncryption(self._passphrase)
             if self._passphrase
             else serialization.NoEncryption()
         )
-        pem = key.private_key.private_bytes(
+        pem = private_key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
         )
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(pem)
-        self._cache[key.kid] = key.private_key
+        self._cache[kid] = private_key
         return path
 
     def load(self, issuer_id: str, kid: str) -> PrivateKey:

@@ -1,0 +1,212 @@
+"""`fabrique export` then `fabrique import` into an empty database and an empty keys folder: the
+second instance serves the same documents, opens the same earners' links, accepts the same
+tokens and accounts, and signs with the same keys (both databases)."""
+
+from __future__ import annotations
+
+import secrets
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url, text
+
+from service.app import create_app
+from service.clock import FixedClock
+from service.domain.access import Role
+from service.persistence import migrate
+from service.persistence.database import Database
+from service.settings import Environment, Settings
+from tests.api.conftest import World
+from tests.api.test_outbox import closed_session
+from tests.conftest import PUBLIC_URL
+from tests.factories import auth, earner_link, issue_award, make_account, publish, row_counts, sign_in
+from tests.test_cli import cli_env, run
+
+PASSPHRASE = "une phrase de passe assez longue"
+
+
+@pytest.fixture
+def second_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the same kind as the test run's, for the import."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'second.db'}"
+        return
+    base = make_url(database_url)
+    name = f"fabrique_import_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def exported(
+    client: TestClient,
+    world: World,
+    database: Database,
+    database_url: str,
+    settings: Settings,
+    tmp_path: Path,
+) -> tuple[Path, dict[str, str]]:
+    """An instance with a published award, a closed session and its emails, a console account."""
+    publish(client, world.award_id, show_name=True)
+    closed_session(client, world)
+    make_account(database, Role.ADMIN, email="coord@exemple.fr")
+    archive = tmp_path / "instance.zip"
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    env = {**cli_env(database_url, tmp_path), "FABRIQUE_SECRET_KEY": secret}
+    done = run("export", str(archive), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "private key(s) sealed" in done.stdout
+    return archive, {"secret": secret}
+
+
+def target_env(url: str, tmp_path: Path) -> dict[str, str]:
+    return {**cli_env(url, tmp_path / "target"), "FABRIQUE_SECRET_KEY": ""}
+
+
+@contextmanager
+def target_app(url: str, tmp_path: Path, clock: FixedClock) -> Iterator[TestClient]:
+    settings = Settings(
+        environment=Environment.TEST,
+        public_url=PUBLIC_URL,
+        data_dir=tmp_path / "target" / "var",
+        keys_dir=tmp_path / "target" / "keys",
+        database_url=url,
+    )
+    database = Database.from_url(url)
+    try:
+        with TestClient(create_app(settings, clock=clock, database=database), base_url=PUBLIC_URL) as moved:
+            yield moved
+    finally:
+        database.dispose()
+
+
+def test_an_instance_moves_whole_to_an_empty_database(
+    client: TestClient,
+    world: World,
+    database: Database,
+    exported: tuple[Path, dict[str, str]],
+    second_database_url: str,
+    tmp_path: Path,
+    clock: FixedClock,
+) -> None:
+    archive, _ = exported
+    env = {k: v for k, v in target_env(second_database_url, tmp_path).items() if v}
+    done = run("import", str(archive), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n")
+    assert done.returncode == 0, done.stderr
+    target = Database.from_url(second_database_url)
+    try:
+        assert row_counts(target) == row_counts(database)
+    finally:
+        target.dispose()
+    with target_app(second_database_url, tmp_path, clock) as moved:
+        for path in (
+            f"/awards/{world.award_id}/credential",
+            f"/awards/{world.award_id}/credential.jwt",
+            f"/awards/{world.award_id}/signed",
+            f"/issuers/{world.issuer_id}/did.json",
+            f"/issuers/{world.issuer_id}/jwks.json",
+        ):
+            assert moved.get(path).content == client.get(path).content, path
+        credential = moved.get(f"/awards/{world.award_id}/credential").json()
+        assert moved.post("/verify", json={"credential": credential}).json()["verdict"] == "valid"
+        # The earner's emailed link, the API token and the console password still work.
+        assert moved.get(earner_link(client, world.award_id)).status_code == 200
+        assert moved.get("/api/v1/issuers", headers=auth(world.admin)).status_code == 200
+        assert sign_in(moved, "coord@exemple.fr").status_code == 303
+        # The imported private keys sign: a new award, verified.
+        fresh = issue_award(
+            moved, world.coordinator, world.badge_class_id, recipient_email="nouveau@exemple.fr"
+        )
+        new_credential = moved.get(f"/awards/{fresh['id']}/credential").json()
+        assert moved.post("/verify", json={"credential": new_credential}).json()["verdict"] == "valid"
+        # A status list signed again by the moved instance still verifies in the old one's copy.
+        assert (
+            moved.post(
+                f"/api/v1/awards/{fresh['id']}/revoke",
+                json={"reason": "essai"},
+                headers=auth(world.coordinator),
+            ).status_code
+            == 200
+        )
+        assert moved.post("/verify", json={"credential": new_credential}).json()["verdict"] == "invalid"
+
+
+def test_the_archive_holds_no_secret_in_clear(exported: tuple[Path, dict[str, str]]) -> None:
+    archive, known = exported
+    with zipfile.ZipFile(archive) as opened:
+        for name in opened.namelist():
+            content = opened.read(name)
+            assert b"PRIVATE KEY" not in content, name
+            assert known["secret"].encode() not in content, name
+
+
+def test_a_wrong_passphrase_a_full_database_and_a_foreign_file_import_nothing(
+    exported: tuple[Path, dict[str, str]],
+    second_database_url: str,
+    tmp_path: Path,
+    database_url: str,
+    database: Database,
+) -> None:
+    archive, _ = exported
+    env = {k: v for k, v in target_env(second_database_url, tmp_path).items() if v}
+    wrong = run("import", str(archive), "--passphrase-stdin", env=env, stdin="pas la bonne phrase\n")
+    assert wrong.returncode == 1
+    assert "wrong passphrase" in wrong.stderr
+    migrate.upgrade(second_database_url)
+    target = Database.from_url(second_database_url)
+    try:
+        assert set(row_counts(target).values()) == {0}
+        assert not (tmp_path / "target" / "keys").exists() or not any(
+            (tmp_path / "target" / "keys").rglob("*.pem")
+        )
+        foreign = tmp_path / "foreign.zip"
+        with zipfile.ZipFile(foreign, "w") as bogus:
+            bogus.writestr("manifest.json", '{"format": "autre"}')
+        refused = run("import", str(foreign), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n")
+        assert refused.returncode == 1
+        assert "not a Fabrique à badges instance archive" in refused.stderr
+        (tmp_path / "junk.zip").write_bytes(b"not a zip")
+        junk = run(
+            "import", str(tmp_path / "junk.zip"), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n"
+        )
+        assert junk.returncode == 1
+        # Into the source database, which holds data: refused, nothing doubled.
+        before = row_counts(database)
+        full = run(
+            "import",
+            str(archive),
+            "--passphrase-stdin",
+            env={**cli_env(database_url, tmp_path / "full")},
+            stdin=PASSPHRASE + "\n",
+        )
+        assert full.returncode == 1
+        assert "already holds data" in full.stderr
+        assert row_counts(database) == before
+        assert set(row_counts(target).values()) == {0}
+    finally:
+        target.dispose()
+
+
+def test_a_short_passphrase_is_refused(
+    client: TestClient, world: World, database_url: str, tmp_path: Path
+) -> None:
+    done = run(
+        "export",
+        str(tmp_path / "x.zip"),
+        "--passphrase-stdin",
+        env=cli_env(database_url, tmp_path),
+        stdin="court\n",
+    )
+    assert done.returncode == 1
+    assert "at least 12 characters" in done.stderr

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from service.api.document_cache import DocumentCache
 from service.api.rate_limits import RateLimits
 from service.clock import Clock
 from service.domain.access import Principal, Role
@@ -34,13 +35,16 @@ class Services:
     keys: KeyStore
     urls: PublicUrls
     signed_lists: SignedListCache = field(default_factory=SignedListCache)
+    documents: DocumentCache = field(default_factory=DocumentCache)
     fetcher: GuardedFetcher = field(default_factory=GuardedFetcher)  # other issuers' documents
     # The instance secret: signs earners' links and the console's sign-in form tokens.
     secret: str = field(default="", repr=False)
     rate_limits: RateLimits = field(default_factory=lambda: RateLimits("memory://", {}, enabled=False))
 
 
-def services(request: Request) -> Services:
+# Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in the
+# thread pool, a hop per dependency per request that the public documents' rate paid for.
+async def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
 
@@ -70,7 +74,7 @@ def _read_session(services: ServicesDep) -> Iterator[Session]:
 ReadSessionDep = Annotated[Session, Depends(_read_session, scope="function")]
 
 
-def _context(services: ServicesDep, session: SessionDep) -> Context:
+def new_context(services: Services, session: Session) -> Context:
     return Context(
         session=session,
         clock=services.clock,
@@ -80,11 +84,15 @@ def _context(services: ServicesDep, session: SessionDep) -> Context:
     )
 
 
+async def _context(services: ServicesDep, session: SessionDep) -> Context:
+    return new_context(services, session)
+
+
 ContextDep = Annotated[Context, Depends(_context)]
 
 
-def _read_context(services: ServicesDep, session: ReadSessionDep) -> Context:
-    return _context(services, session)
+async def _read_context(services: ServicesDep, session: ReadSessionDep) -> Context:
+    return new_context(services, session)
 
 
 ReadContextDep = Annotated[Context, Depends(_read_context)]

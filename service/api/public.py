@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
-from service.api.deps import ContextDep, ServicesDep
+from service.api.deps import ContextDep, Services, ServicesDep, new_context
 from service.api.negotiation import json_media_type, wants_html
 from service.errors import Gone, NotFound
 from service.openbadges import ob2, ob3
@@ -117,9 +120,58 @@ def _not_erased(award: Award) -> Award:
     "/awards/{award_id}",
     summary="Hosted assertion (OB 2.0), 410 Gone once revoked; the badge page for browsers",
 )
-def award_document(award_id: str, request: Request, ctx: ContextDep) -> Response:
-    award = awards.get(ctx, award_id)
+async def award_document(award_id: str, request: Request, services: ServicesDep) -> Response:
+    """The assertion's state (revoked, erased) is read on every request, so a revocation shows at
+    once; the assertion itself, which never changes, comes from the document cache."""
     if _page_wanted(request):
+        return await run_in_threadpool(_award_page, services, request, award_id)
+    media_type = json_media_type(request.headers.get("accept"))
+    headers = {"Cache-Control": NO_STORE, "Vary": "Accept", **_CORS}
+    state = await run_in_threadpool(_award_state, services, award_id)
+    if state is None:
+        raise NotFound("award-not-found", id=award_id)
+    if state != "valid":
+        gone, status_code = await run_in_threadpool(_withdrawn_assertion, services, award_id)
+        return Response(gone, status_code=status_code, media_type=media_type, headers=headers)
+    body = services.documents.get("assertion", award_id)
+    if body is None:
+        body = await run_in_threadpool(_assertion_bytes, services, award_id)
+        services.documents.put("assertion", award_id, body)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _award_state(services: Services, award_id: str) -> str | None:
+    """valid, revoked or erased (None: no such award), in one small query."""
+    with services.database.engine.connect() as connection:
+        row = connection.execute(
+            select(Award.revoked_at, Award.erased_at).where(Award.id == award_id)
+        ).first()
+    if row is None:
+        return None
+    return "erased" if row.erased_at is not None else "revoked" if row.revoked_at is not None else "valid"
+
+
+def _assertion_bytes(services: Services, award_id: str) -> bytes:
+    with services.database.transaction(write=False) as session:
+        ctx = new_context(services, session)
+        return json_bytes(ob2.assertion(awards.get(ctx, award_id), ctx.urls))
+
+
+def _withdrawn_assertion(services: Services, award_id: str) -> tuple[bytes, int]:
+    with services.database.transaction(write=False) as session:
+        ctx = new_context(services, session)
+        award = awards.get(ctx, award_id)
+        if award.erased_at is not None:
+            return json_bytes(ob2.erased_assertion(award.id, ctx.urls)), 410
+        if award.revoked_at is not None:
+            return json_bytes(ob2.revoked_assertion(award, ctx.urls)), 410
+        return json_bytes(ob2.assertion(award, ctx.urls)), 200  # un-revoked meanwhile: never, but honest
+
+
+def _award_page(services: Services, request: Request, award_id: str) -> Response:
+    with services.database.transaction(write=False) as session:
+        ctx = new_context(services, session)
+        award = awards.get(ctx, award_id)
         if award.published_at is None or award.erased_at is not None:
             private = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
             return page(request, "badge_private.html", status_code=404, json_url=None, headers=private)
@@ -130,11 +182,6 @@ def award_document(award_id: str, request: Request, ctx: ContextDep) -> Response
             json_url=ctx.urls.award(award.id),
             headers={"Cache-Control": NO_STORE},
         )
-    if award.erased_at is not None:
-        return _json(request, ob2.erased_assertion(award.id, ctx.urls), cache=NO_STORE, status_code=410)
-    if award.revoked_at is not None:
-        return _json(request, ob2.revoked_assertion(award, ctx.urls), cache=NO_STORE, status_code=410)
-    return _json(request, ob2.assertion(award, ctx.urls), cache=NO_STORE)
 
 
 @router.get("/awards/{award_id}/assertion.json", summary="Hosted assertion (OB 2.0) as a file to keep")
@@ -215,13 +262,30 @@ def achievement_document(badge_class_id: str, request: Request, ctx: ContextDep)
 @router.get(
     "/awards/{award_id}/credential", summary="OB 3.0 AchievementCredential (Data Integrity eddsa-rdfc-2022)"
 )
-def credential_document(award_id: str, request: Request, ctx: ContextDep, download: bool = False) -> Response:
-    """``?download=1`` hands the earner a file to keep or import into a wallet."""
-    award = _not_erased(awards.get(ctx, award_id))
-    response = _json(request, credentials.signed_credential(award), cache=LONG)
+async def credential_document(
+    award_id: str, request: Request, services: ServicesDep, download: bool = False
+) -> Response:
+    """``?download=1`` hands the earner a file to keep or import into a wallet. Served from the
+    process's document cache when there (see ``document_cache``)."""
+    body = services.documents.get("credential", award_id)
+    if body is None:
+        body = await run_in_threadpool(_credential_bytes, services, award_id)
+        services.documents.put("credential", award_id, body)
+    headers = {"Cache-Control": LONG, "Vary": "Accept", **_CORS}
     if download:
-        response.headers["Content-Disposition"] = f'attachment; filename="badge-{award.id}.json"'
-    return response
+        headers["Content-Disposition"] = f'attachment; filename="badge-{award_id}.json"'
+    return Response(body, media_type=json_media_type(request.headers.get("accept")), headers=headers)
+
+
+def _credential_bytes(services: Services, award_id: str) -> bytes:
+    with services.database.transaction(write=False) as session:
+        award = _not_erased(awards.get(new_context(services, session), award_id))
+        return json_bytes(credentials.signed_credential(award))
+
+
+def json_bytes(document: Any) -> bytes:
+    """The bytes JSONResponse would send."""
+    return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 @router.get("/awards/{award_id}/credential.jwt", summary="OB 3.0 credential as a VC-JWT (RS256, or EdDSA)")

@@ -257,4 +257,5 @@ def earner_erase(
         )
     if award.erased_at is None:
         earners.erase(ctx, award_id)
+        services.documents.forget(award_id)
     return RedirectResponse(f"/mon-badge/{quote(token)}", status_code=303, headers=PRIVATE)

@@ -60,7 +60,7 @@ def verify_any(
     given: str | bytes, *, fetch: Fetch, now: datetime, expected_email: str | None = None
 ) -> Verification:
     try:
-        return _verify_any(given, fetch, now, expected_email)
+        return _verify_any(given, _once_per_url(fetch), now, expected_email)
     except (
         BakingError,
         ValueError,
@@ -73,6 +73,19 @@ def verify_any(
         report = Report()
         report.failed("format", f"unreadable input: {type(exc).__name__}: {exc}")
         return Verification(Verdict.INVALID, Form.UNKNOWN, report)
+
+
+def _once_per_url(fetch: Fetch) -> Fetch:
+    """One verification asks for the same document more than once (the issuer's DID document,
+    for the credential's proof and again for its status list's): fetch each URL once."""
+    seen: dict[str, Fetched] = {}
+
+    def memo(url: str) -> Fetched:
+        if url not in seen:
+            seen[url] = fetch(url)
+        return seen[url]
+
+    return memo
 
 
 def _verify_any(given: str | bytes, fetch: Fetch, now: datetime, expected_email: str | None) -> Verification:

@@ -29,17 +29,19 @@ def limited_app(settings: Settings, clock: FixedClock, database: Database, **lim
 
 
 @pytest.fixture
-def redis_url() -> Iterator[str]:
-    """A Redis database to ourselves: a fresh logical db number would collide across runs, so the
-    keys are removed after (the limits library prefixes them with LIMITS)."""
+def redis_address() -> Iterator[str]:
+    """A client address of our own in the machine's Redis (other runs share it: CI runs SQLite
+    and PostgreSQL side by side), whose counters are removed after."""
     client = redis.Redis.from_url(REDIS_URL)
     try:
         client.ping()
     except redis.ConnectionError:
         pytest.fail("Redis is expected at 127.0.0.1:6379 (the machine's service)")
-    yield REDIS_URL
-    for key in client.scan_iter("LIMITS*fabrique*"):
+    address = f"203.0.113.{secrets.randbelow(250) + 1}-{secrets.token_hex(4)}"
+    yield address
+    for key in client.scan_iter(f"*{address}*"):
         client.delete(key)
+    client.close()
 
 
 def test_verification_past_the_limit_is_a_429_problem_with_retry_after(
@@ -84,12 +86,11 @@ def test_two_processes_sharing_redis_share_the_count(
     database: Database,
     world: World,
     client: TestClient,
-    redis_url: str,
+    redis_address: str,
 ) -> None:
     credential = client.get(f"/awards/{world.award_id}/credential").json()
-    # A fresh address per run: the count lives in Redis beyond this test.
-    address = f"203.0.113.{secrets.randbelow(250) + 1}"
-    shared = {"redis_url": redis_url, "rate_limit_verify": "4/minute"}
+    address = redis_address
+    shared = {"redis_url": REDIS_URL, "rate_limit_verify": "4/minute"}
     first = limited_app(settings, clock, database, **shared)
     second = limited_app(settings, clock, database, **shared)
     with (

@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from service.api.deps import ContextDep, Services, ServicesDep, new_context
@@ -141,14 +140,8 @@ async def award_document(award_id: str, request: Request, services: ServicesDep)
 
 
 def _award_state(services: Services, award_id: str) -> str | None:
-    """valid, revoked or erased (None: no such award), in one small query."""
-    with services.database.engine.connect() as connection:
-        row = connection.execute(
-            select(Award.revoked_at, Award.erased_at).where(Award.id == award_id)
-        ).first()
-    if row is None:
-        return None
-    return "erased" if row.erased_at is not None else "revoked" if row.revoked_at is not None else "valid"
+    with services.database.transaction(write=False) as session:
+        return Awards(session).public_state(award_id)
 
 
 def _assertion_bytes(services: Services, award_id: str) -> bytes:

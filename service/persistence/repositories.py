@@ -104,6 +104,17 @@ class Awards:
     def get(self, award_id: str) -> Award | None:
         return self.session.get(Award, award_id) if is_id(award_id) else None
 
+    def public_state(self, award_id: str) -> str | None:
+        """valid, revoked or erased, reading two small columns only (None: no such award)."""
+        if not is_id(award_id):
+            return None
+        row = self.session.execute(
+            select(Award.revoked_at, Award.erased_at).where(Award.id == award_id)
+        ).first()
+        if row is None:
+            return None
+        return "erased" if row.erased_at is not None else "revoked" if row.revoked_at is not None else "valid"
+
     def get_for_update(self, award_id: str) -> Award | None:
         """Lock the row and reload it: an object already in the session would otherwise keep the
         values read before the lock was granted."""

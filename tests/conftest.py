@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,16 +39,22 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         migrate.upgrade(url)
         yield url
         return
+    with fresh_postgresql_database(server, "fabrique_test") as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@contextmanager
+def fresh_postgresql_database(server: str, prefix: str) -> Iterator[str]:
+    """A new, empty database on the server of ``server`` (a URL), dropped afterwards."""
     base = make_url(server)
-    name = f"fabrique_test_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
     # pre_ping: tests/api/test_faults.py restarts the server, which kills pooled connections.
     admin = create_engine(base, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
     try:
-        migrate.upgrade(url)
-        yield url
+        yield base.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

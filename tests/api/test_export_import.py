@@ -4,7 +4,6 @@ tokens and accounts, and signs with the same keys (both databases)."""
 
 from __future__ import annotations
 
-import secrets
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, text
 
 from service.app import create_app
 from service.clock import FixedClock
@@ -22,7 +20,7 @@ from service.persistence.database import Database
 from service.settings import Environment, Settings
 from tests.api.conftest import World
 from tests.api.test_outbox import closed_session
-from tests.conftest import PUBLIC_URL
+from tests.conftest import PUBLIC_URL, fresh_postgresql_database
 from tests.factories import auth, earner_link, issue_award, make_account, publish, row_counts, sign_in
 from tests.test_cli import cli_env, run
 
@@ -35,17 +33,8 @@ def second_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     if not database_url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'second.db'}"
         return
-    base = make_url(database_url)
-    name = f"fabrique_import_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgresql_database(database_url, "fabrique_import") as url:
+        yield url
 
 
 @pytest.fixture

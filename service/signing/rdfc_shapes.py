@@ -24,8 +24,8 @@ quads up to the value. ``tests/unit/test_rdfc_shapes.py`` checks this against py
 credentials, and that no context we carry defines a term named like one of ``IRI_SCHEMES``; the
 interoperability tests verify documents signed this way with the Digital Bazaar and DCC verifiers.
 
-Strings holding a control character other than LF and CR are left to the full algorithm: the
-N-Quads writers in use disagree on how to escape them.
+Strings holding a control character other than TAB, LF and CR are left to the full algorithm:
+the N-Quads writers in use disagree on how to escape them (the API refuses them in badge texts).
 """
 
 from __future__ import annotations
@@ -46,8 +46,10 @@ ToNquads = Callable[[dict[str, Any]], str]
 
 IRI_SCHEMES = ("https", "http", "urn", "did", "data", "mailto")
 _IRI = re.compile(r"(?:" + "|".join(IRI_SCHEMES) + r"):[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*\Z")
-# Characters every N-Quads writer in use escapes the same way (or not at all).
-_AWKWARD = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters the N-Quads writers in use escape differently: pyld leaves them raw, while
+# oxigraph and rdf-canonize (RDF 1.2 canonical form) write \b, \f or \uXXXX. TAB, LF and CR
+# are written \t, \n, \r by all three.
+_AWKWARD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Sentinels carry a random mark of this process, so no value can pass for one.
 _MARK = secrets.token_hex(8)
 _TEXT_SENTINEL = "fabrique slot " + _MARK + " {} end"
@@ -84,7 +86,13 @@ class _Template:
 
 
 def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace('"', '\\"')
+    return (
+        value.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace('"', '\\"')
+    )
 
 
 def shape_of(document: dict[str, Any]) -> tuple[Json, list[str], list[str]]:

@@ -89,9 +89,19 @@ def test_digital_bazaar_verifies_our_credentials(
             }
         ],
     )
-    credentials = [credential_of(client, world.award_id), credential_of(client, rich["id"])]
+    # Texts with what N-Quads escapes (TAB, line ends, quotes, backslash): canonicalized by our
+    # template path, they must hash as Digital Bazaar's rdf-canonize does.
+    escaped = issue_award(
+        client,
+        world.coordinator,
+        world.badge_class_id,
+        recipient_email="sacha@example.fr",
+        narrative='Colonne\tvaleur\r\nligne « citée » "entre guillemets" et C:\\chemin',
+        evidence=[{"narrative": "a\tb\nc \\ \"d\"", "name": "Preuve\t1"}],
+    )
+    credentials = [credential_of(client, i) for i in (world.award_id, rich["id"], escaped["id"])]
     results = node_verify(node_verifier, credentials, did_documents(client, world.issuer_id), client=client)
-    assert [r["verified"] for r in results] == [True, True], results
+    assert [r["verified"] for r in results] == [True, True, True], results
     assert all(r["statuses"] == [{"purpose": "revocation", "set": False, "verified": True}] for r in results)
 
 

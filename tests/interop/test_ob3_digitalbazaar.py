@@ -97,7 +97,7 @@ def test_digital_bazaar_verifies_our_credentials(
         world.badge_class_id,
         recipient_email="sacha@example.fr",
         narrative='Colonne\tvaleur\r\nligne « citée » "entre guillemets" et C:\\chemin',
-        evidence=[{"narrative": "a\tb\nc \\ \"d\"", "name": "Preuve\t1"}],
+        evidence=[{"narrative": 'a\tb\nc \\ "d"', "name": "Preuve\t1"}],
     )
     credentials = [credential_of(client, i) for i in (world.award_id, rich["id"], escaped["id"])]
     results = node_verify(node_verifier, credentials, did_documents(client, world.issuer_id), client=client)

@@ -20,6 +20,8 @@ from service.persistence.tables import (
 )
 from service.persistence.training_tables import SessionRule, TrainerRule, TrainingSession
 
+_ACTIVE_KEYS = "fabrique.active_keys"  # session.info: issuer id -> {algorithm: key}
+
 
 class Issuers:
     def __init__(self, session: Session) -> None:
@@ -191,9 +193,19 @@ class SigningKeys:
         return self.session.scalar(query)
 
     def active_by_algorithm(self, issuer_id: str) -> dict[str, SigningKey]:
-        """The issuer's current key of each algorithm, in one query."""
-        query = select(SigningKey).where(SigningKey.issuer_id == issuer_id, SigningKey.retired_at.is_(None))
-        return {key.algorithm: key for key in self.session.scalars(query)}
+        """The issuer's current key of each algorithm, in one query per transaction: a session
+        closing issues hundreds of awards with the same keys (``forget_active`` after a change)."""
+        memo: dict[str, dict[str, SigningKey]] = self.session.info.setdefault(_ACTIVE_KEYS, {})
+        found = memo.get(issuer_id)
+        if found is None:
+            query = select(SigningKey).where(
+                SigningKey.issuer_id == issuer_id, SigningKey.retired_at.is_(None)
+            )
+            found = memo[issuer_id] = {key.algorithm: key for key in self.session.scalars(query)}
+        return dict(found)
+
+    def forget_active(self, issuer_id: str) -> None:
+        self.session.info.get(_ACTIVE_KEYS, {}).pop(issuer_id, None)
 
     def for_issuer(
         self, issuer_id: str, algorithm: str | None = None, *, published_only: bool = False
@@ -212,6 +224,7 @@ class SigningKeys:
 
     def retire(self, key: SigningKey, at: datetime) -> None:
         key.retired_at = at
+        self.forget_active(key.issuer_id)
         self.session.flush()
 
 

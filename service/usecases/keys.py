@@ -30,6 +30,7 @@ def create_key(ctx: Context, issuer_id: str, algorithm: Algorithm) -> SigningKey
     )
     ctx.session.add(row)
     ctx.session.flush()
+    SigningKeys(ctx.session).forget_active(issuer_id)
     return row
 
 

@@ -26,12 +26,18 @@ from service.usecases.context import Context
 REVOCATION = "revocation"
 # A new list is opened at three quarters full, so random allocation stays cheap.
 FILL_LIMIT = status_bits.MIN_ENTRIES * 3 // 4
+_HELD_LISTS = "fabrique.status_lists_held"  # session.info: (issuer, purpose) -> locked list
 
 
 def allocate(ctx: Context, award: Award, purpose: str = REVOCATION) -> dict[str, Any]:
     """Give the award a place in the issuer's current list; return its credentialStatus entry."""
     repo = StatusLists(ctx.session)
-    status_list = repo.open_for_update(award.issuer_id, purpose, FILL_LIMIT)
+    # The list locked by this transaction's first allocation serves its next ones (a session
+    # closing allocates hundreds of places): one locking query per transaction, not per award.
+    held: dict[tuple[str, str], StatusList] = ctx.session.info.setdefault(_HELD_LISTS, {})
+    status_list = held.get((award.issuer_id, purpose))
+    if status_list is None or status_list.allocated >= FILL_LIMIT:
+        status_list = repo.open_for_update(award.issuer_id, purpose, FILL_LIMIT)
     if status_list is None:
         status_list = StatusList(
             id=new_id(),
@@ -43,11 +49,11 @@ def allocate(ctx: Context, award: Award, purpose: str = REVOCATION) -> dict[str,
         )
         ctx.session.add(status_list)
         ctx.session.flush()  # the entry below refers to it
+    held[(award.issuer_id, purpose)] = status_list
     list_id = status_list.id
     position = status_bits.random_index(status_list.size, lambda p: repo.is_taken(list_id, p))
     ctx.session.add(StatusEntry(list_id=status_list.id, position=position, award_id=award.id))
-    status_list.allocated += 1
-    ctx.session.flush()
+    status_list.allocated += 1  # flushed with the award, by the caller or the next query
     url = ctx.urls.status_list(status_list.id)
     return {
         "id": f"{url}#{position}",

@@ -27,10 +27,11 @@ from tests.test_cli import cli_env, run
 PASSPHRASE = "une phrase de passe assez longue"
 
 
-@pytest.fixture
-def second_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of the same kind as the test run's, for the import."""
-    if not database_url.startswith("postgresql"):
+@pytest.fixture(params=["same kind", "sqlite"])
+def second_database_url(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database for the import: of the run's kind, and SQLite (so the PostgreSQL run
+    also moves an instance from PostgreSQL to SQLite: the archive is database-neutral)."""
+    if request.param == "sqlite" or not database_url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'second.db'}"
         return
     with fresh_postgresql_database(database_url, "fabrique_import") as url:

@@ -9,6 +9,8 @@ tests/api/test_fuzz.py and test_schemathesis.py (generated junk on every route).
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import html
 import json
 import tempfile
@@ -75,9 +77,6 @@ def test_a_vc_jwt_signed_hs256_with_the_issuers_public_key_is_invalid(
 
 
 def _hs256(claims: dict[str, Any], secret: bytes, kid: str) -> str:
-    import hashlib
-    import hmac
-
     head = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
     body = b64url(json.dumps(claims).encode())
     signature = hmac.new(secret, f"{head}.{body}".encode(), hashlib.sha256).digest()
@@ -188,7 +187,7 @@ def test_xss_payloads_in_every_user_text_field_are_escaped_on_every_page(
         response = client.get(path, headers={"Accept": "text/html"})
         assert response.status_code == 200, (path, response.status_code)
         assert "<script>alert(1)</script>" not in response.text, path
-        assert "onerror=alert(2)" not in response.text.replace("onerror=alert(2)&gt;", ""), path
+        assert "<img src=x onerror=alert(2)>" not in response.text, path
     page = client.get(f"/awards/{award['id']}", headers={"Accept": "text/html"}).text
     assert html.escape("<script>alert(1)</script>", quote=False) in page or "&lt;script&gt;" in page
 

@@ -114,8 +114,12 @@ def export_instance(
     sealed_keys = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with database.transaction(write=False) as session:
+            # One snapshot for every table: PostgreSQL's REPEATABLE READ; on SQLite an explicit
+            # BEGIN (its driver opens none for reads, so each SELECT would see the latest commit).
             if database.engine.dialect.name == "postgresql":
                 session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+            elif database.engine.dialect.name == "sqlite":
+                session.connection().exec_driver_sql("BEGIN")
             for table in tables():
                 count = 0
                 with archive.open(f"tables/{table.name}.jsonl", "w") as member:

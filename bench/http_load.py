@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results"
 BARE_APP = """
 import sys
+from pathlib import Path
+
 import uvicorn
 from fastapi import FastAPI
 
@@ -42,8 +44,14 @@ def hello() -> dict[str, str]:
     return {"hello": "world"}
 
 
-options = {"proxy_headers": True, "access_log": False, "log_config": None}
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), **options)
+if __name__ == "__main__":
+    port, workers = int(sys.argv[1]), int(sys.argv[2])
+    options = {"proxy_headers": True, "access_log": False, "log_config": None}
+    if workers > 1:  # as fabrique serve does: an import string, one app per process
+        uvicorn.run("bare_app:app", host="127.0.0.1", port=port, workers=workers,
+                    app_dir=str(Path(__file__).parent), **options)
+    else:
+        uvicorn.run(app, host="127.0.0.1", port=port, **options)
 """
 
 
@@ -51,6 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=1, help="server processes, for both apps")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -70,7 +79,7 @@ def main() -> None:
     seeded = _seed(env)
     fabrique = str(Path(sys.executable).with_name("fabrique"))
     server = subprocess.Popen(  # noqa: S603 - our own CLI
-        [fabrique, "serve", "--port", str(port)],
+        [fabrique, "serve", "--port", str(port), "--workers", str(args.workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=(workdir / "server.log").open("w"),
@@ -78,7 +87,7 @@ def main() -> None:
     bare_script = workdir / "bare_app.py"
     bare_script.write_text(BARE_APP, encoding="utf-8")
     bare = subprocess.Popen(  # noqa: S603 - the reference app written just above
-        [sys.executable, str(bare_script), str(bare_port)],
+        [sys.executable, str(bare_script), str(bare_port), str(args.workers)],
         stdout=subprocess.DEVNULL,
         stderr=(workdir / "bare.log").open("w"),
     )
@@ -120,6 +129,7 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "cores": os.cpu_count()},
         "database": env["FABRIQUE_DATABASE_URL"].split(":", 1)[0],
         "load": f"wrk, 1 thread, {args.connections} connections, {args.seconds} s per endpoint, loopback",
+        "server_processes": args.workers,
         "endpoints": measured,
         "ratio_to_bare": {
             name: round(m["requests_per_s"] / reference, 2) for name, m in measured.items() if reference

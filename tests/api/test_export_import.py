@@ -4,6 +4,7 @@ tokens and accounts, and signs with the same keys (both databases)."""
 
 from __future__ import annotations
 
+import secrets
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,18 @@ from service.settings import Environment, Settings
 from tests.api.conftest import World
 from tests.api.test_outbox import closed_session
 from tests.conftest import PUBLIC_URL, fresh_postgresql_database
-from tests.factories import auth, earner_link, issue_award, make_account, publish, row_counts, sign_in
+from tests.factories import (
+    auth,
+    create_badge_class,
+    create_issuer,
+    earner_link,
+    issue_award,
+    make_account,
+    make_token,
+    publish,
+    row_counts,
+    sign_in,
+)
 from tests.test_cli import cli_env, run
 
 PASSPHRASE = "une phrase de passe assez longue"
@@ -60,7 +72,7 @@ def exported(
     return archive, {"secret": secret}
 
 
-def target_env(url: str, tmp_path: Path) -> dict[str, str]:
+def target_env_of(url: str, tmp_path: Path) -> dict[str, str]:
     return {**cli_env(url, tmp_path / "target"), "FABRIQUE_SECRET_KEY": ""}
 
 
@@ -91,7 +103,7 @@ def test_an_instance_moves_whole_to_an_empty_database(
     clock: FixedClock,
 ) -> None:
     archive, _ = exported
-    env = {k: v for k, v in target_env(second_database_url, tmp_path).items() if v}
+    env = {k: v for k, v in target_env_of(second_database_url, tmp_path).items() if v}
     done = run("import", str(archive), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n")
     assert done.returncode == 0, done.stderr
     target = Database.from_url(second_database_url)
@@ -149,7 +161,7 @@ def test_a_wrong_passphrase_a_full_database_and_a_foreign_file_import_nothing(
     database: Database,
 ) -> None:
     archive, _ = exported
-    env = {k: v for k, v in target_env(second_database_url, tmp_path).items() if v}
+    env = {k: v for k, v in target_env_of(second_database_url, tmp_path).items() if v}
     wrong = run("import", str(archive), "--passphrase-stdin", env=env, stdin="pas la bonne phrase\n")
     assert wrong.returncode == 1
     assert "wrong passphrase" in wrong.stderr
@@ -200,3 +212,68 @@ def test_a_short_passphrase_is_refused(
     )
     assert done.returncode == 1
     assert "at least 12 characters" in done.stderr
+
+
+@pytest.fixture
+def run_kind_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the run's kind: PostgreSQL in the PostgreSQL run."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'target.db'}"
+        return
+    with fresh_postgresql_database(database_url, "fabrique_from_sqlite") as url:
+        yield url
+
+
+def test_an_embedded_sqlite_instance_moves_to_the_runs_database(
+    run_kind_database_url: str, tmp_path: Path, clock: FixedClock
+) -> None:
+    """The usual move: from the quick start's SQLite to production's PostgreSQL."""
+    source_url = f"sqlite:///{tmp_path / 'embedded.db'}"
+    migrate.upgrade(source_url)
+    secret = secrets.token_urlsafe(32)
+    settings = Settings(
+        environment=Environment.TEST,
+        public_url=PUBLIC_URL,
+        data_dir=tmp_path / "embedded",
+        keys_dir=tmp_path / "embedded-keys",
+        database_url=source_url,
+        secret_key=secret,
+    )
+    source = Database.from_url(source_url)
+    try:
+        admin = make_token(source, Role.ADMIN)
+        with TestClient(create_app(settings, clock=clock, database=source), base_url=PUBLIC_URL) as embedded:
+            issuer = create_issuer(embedded, admin)
+            badge = create_badge_class(embedded, admin, issuer["id"])
+            award = issue_award(embedded, admin, badge["id"])
+            documents = {
+                path: embedded.get(path).content
+                for path in (f"/awards/{award['id']}/credential", f"/issuers/{issuer['id']}/did.json")
+            }
+        counts = row_counts(source)
+    finally:
+        source.dispose()
+    archive = tmp_path / "embedded.zip"
+    env = {
+        "FABRIQUE_DATABASE_URL": source_url,
+        "FABRIQUE_KEYS_DIR": str(tmp_path / "embedded-keys"),
+        "FABRIQUE_DATA_DIR": str(tmp_path / "embedded"),
+        "FABRIQUE_PUBLIC_URL": PUBLIC_URL,
+        "FABRIQUE_SECRET_KEY": secret,
+    }
+    exported = run("export", str(archive), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n")
+    assert exported.returncode == 0, exported.stderr
+    target_env = {k: v for k, v in target_env_of(run_kind_database_url, tmp_path).items() if v}
+    imported = run("import", str(archive), "--passphrase-stdin", env=target_env, stdin=PASSPHRASE + "\n")
+    assert imported.returncode == 0, imported.stderr
+    target = Database.from_url(run_kind_database_url)
+    try:
+        assert row_counts(target) == counts
+    finally:
+        target.dispose()
+    with target_app(run_kind_database_url, tmp_path, clock) as moved:
+        for path, content in documents.items():
+            assert moved.get(path).content == content, path
+        fresh = issue_award(moved, admin, badge["id"], recipient_email="apres@exemple.fr")
+        credential = moved.get(f"/awards/{fresh['id']}/credential").json()
+        assert moved.post("/verify", json={"credential": credential}).json()["verdict"] == "valid"

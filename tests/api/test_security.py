@@ -24,11 +24,9 @@ from fastapi.testclient import TestClient
 
 from service.domain.access import Role
 from service.persistence.database import Database
-from service.persistence.repositories import SigningKeys
 from service.settings import Settings
-from service.signing import vc_jwt
-from service.signing.keystore import Algorithm
 from tests.api.conftest import World
+from tests.api.test_vc_jwt import signed_by_the_other_issuer
 from tests.factories import (
     auth,
     console_csrf,
@@ -86,15 +84,8 @@ def _hs256(claims: dict[str, Any], secret: bytes, kid: str) -> str:
 def test_a_vc_jwt_signed_by_another_issuers_key_is_invalid(
     client: TestClient, world: World, database: Database
 ) -> None:
-    keys = client.app.state.services.keys  # type: ignore[attr-defined]
-    with database.transaction() as session:
-        other = SigningKeys(session).active(world.other_issuer_id, "RS256")
-        assert other is not None
-    credential = client.get(f"/awards/{world.award_id}/credential").json()
-    forged = vc_jwt.encode(
-        credential, keys.load(world.other_issuer_id, other.kid), Algorithm.RS256, other.kid
-    )
-    assert verdict(client, forged)["verdict"] == "invalid"
+    forged = signed_by_the_other_issuer(client, world, database)
+    assert verdict(client, forged)["verdict"] == "invalid"  # through POST /verify this time
 
 
 @pytest.mark.parametrize("tamper", ["name", "proofValue", "verificationMethod", "created"])

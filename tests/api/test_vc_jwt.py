@@ -99,18 +99,20 @@ def test_alg_none_and_hs256_with_the_public_key_are_refused(
         )
 
 
-def test_a_kid_of_another_issuer_is_refused(
-    client: TestClient, world: World, clock: FixedClock, database: Database
-) -> None:
+def signed_by_the_other_issuer(client: TestClient, world: World, database: Database) -> str:
+    """The world's credential as a VC-JWT signed with the other issuer's active RS256 key."""
     keys = client.app.state.services.keys  # type: ignore[attr-defined]
     with database.transaction() as session:
         other = SigningKeys(session).active(world.other_issuer_id, "RS256")
         assert other is not None
     credential = client.get(f"/awards/{world.award_id}/credential").json()
-    forged = vc_jwt.encode(
-        credential, keys.load(world.other_issuer_id, other.kid), Algorithm.RS256, other.kid
-    )
-    report = verify(client, forged, clock)
+    return vc_jwt.encode(credential, keys.load(world.other_issuer_id, other.kid), Algorithm.RS256, other.kid)
+
+
+def test_a_kid_of_another_issuer_is_refused(
+    client: TestClient, world: World, clock: FixedClock, database: Database
+) -> None:
+    report = verify(client, signed_by_the_other_issuer(client, world, database), clock)
     assert report.outcome_of("issuer-key") is Outcome.FAILED
     assert not report.valid
 

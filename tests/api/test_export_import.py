@@ -5,6 +5,7 @@ tokens and accounts, and signs with the same keys (both databases)."""
 from __future__ import annotations
 
 import secrets
+import subprocess
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,7 +74,14 @@ def exported(
 
 
 def target_env_of(url: str, tmp_path: Path) -> dict[str, str]:
-    return {**cli_env(url, tmp_path / "target"), "FABRIQUE_SECRET_KEY": ""}
+    """The new host's settings: its own keys folder, no FABRIQUE_SECRET_KEY (the archive's wins)."""
+    return cli_env(url, tmp_path / "target")
+
+
+def import_archive(
+    archive: Path, env: dict[str, str], passphrase: str = PASSPHRASE
+) -> subprocess.CompletedProcess[str]:
+    return run("import", str(archive), "--passphrase-stdin", env=env, stdin=passphrase + "\n")
 
 
 @contextmanager
@@ -103,8 +111,8 @@ def test_an_instance_moves_whole_to_an_empty_database(
     clock: FixedClock,
 ) -> None:
     archive, _ = exported
-    env = {k: v for k, v in target_env_of(second_database_url, tmp_path).items() if v}
-    done = run("import", str(archive), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n")
+    env = target_env_of(second_database_url, tmp_path)
+    done = import_archive(archive, env)
     assert done.returncode == 0, done.stderr
     target = Database.from_url(second_database_url)
     try:
@@ -161,8 +169,8 @@ def test_a_wrong_passphrase_a_full_database_and_a_foreign_file_import_nothing(
     database: Database,
 ) -> None:
     archive, _ = exported
-    env = {k: v for k, v in target_env_of(second_database_url, tmp_path).items() if v}
-    wrong = run("import", str(archive), "--passphrase-stdin", env=env, stdin="pas la bonne phrase\n")
+    env = target_env_of(second_database_url, tmp_path)
+    wrong = import_archive(archive, env, "pas la bonne phrase")
     assert wrong.returncode == 1
     assert "wrong passphrase" in wrong.stderr
     migrate.upgrade(second_database_url)
@@ -175,23 +183,15 @@ def test_a_wrong_passphrase_a_full_database_and_a_foreign_file_import_nothing(
         foreign = tmp_path / "foreign.zip"
         with zipfile.ZipFile(foreign, "w") as bogus:
             bogus.writestr("manifest.json", '{"format": "autre"}')
-        refused = run("import", str(foreign), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n")
+        refused = import_archive(foreign, env)
         assert refused.returncode == 1
         assert "not a Fabrique à badges instance archive" in refused.stderr
         (tmp_path / "junk.zip").write_bytes(b"not a zip")
-        junk = run(
-            "import", str(tmp_path / "junk.zip"), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n"
-        )
+        junk = import_archive(tmp_path / "junk.zip", env)
         assert junk.returncode == 1
         # Into the source database, which holds data: refused, nothing doubled.
         before = row_counts(database)
-        full = run(
-            "import",
-            str(archive),
-            "--passphrase-stdin",
-            env={**cli_env(database_url, tmp_path / "full")},
-            stdin=PASSPHRASE + "\n",
-        )
+        full = import_archive(archive, cli_env(database_url, tmp_path / "full"))
         assert full.returncode == 1
         assert "already holds data" in full.stderr
         assert row_counts(database) == before
@@ -263,8 +263,8 @@ def test_an_embedded_sqlite_instance_moves_to_the_runs_database(
     }
     exported = run("export", str(archive), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n")
     assert exported.returncode == 0, exported.stderr
-    target_env = {k: v for k, v in target_env_of(run_kind_database_url, tmp_path).items() if v}
-    imported = run("import", str(archive), "--passphrase-stdin", env=target_env, stdin=PASSPHRASE + "\n")
+    target_env = target_env_of(run_kind_database_url, tmp_path)
+    imported = import_archive(archive, target_env)
     assert imported.returncode == 0, imported.stderr
     target = Database.from_url(run_kind_database_url)
     try:

@@ -23,6 +23,7 @@ from service.api import (
 from service.api.admission import Admission
 from service.api.deps import Services
 from service.api.limits import BodySizeLimit
+from service.api.public_cache import PublicCache
 from service.api.rate_limits import SIGNIN, VERIFY, RateLimits
 from service.clock import Clock, SystemClock
 from service.observability.metrics import Metrics
@@ -44,7 +45,7 @@ API_ROUTERS = (
     v1_sessions.router,
     v1_reports.router,
 )
-PUBLIC_ROUTERS = (public.router, verify.router, operations.router)
+PUBLIC_ROUTERS = (verify.router, public.router, operations.router)
 PAGE_ROUTERS = (pages.router, console.router, console_sessions.router, console_awards.router)
 
 DESCRIPTION = """
@@ -62,9 +63,13 @@ def build_services(
     settings: Settings, *, clock: Clock | None = None, database: Database | None = None
 ) -> Services:
     passphrase = settings.key_passphrase.get_secret_value().encode() if settings.key_passphrase else None
+    database = database or Database.from_url(settings.effective_database_url)
+    public = PublicCache(database.public_revision, interval=settings.public_cache_seconds)
+    database.on_public_change(public.stale)
     return Services(
         settings=settings,
-        database=database or Database.from_url(settings.effective_database_url),
+        database=database,
+        public=public,
         clock=clock or SystemClock(),
         keys=KeyStore(settings.keys_dir, passphrase),
         urls=PublicUrls(settings.public_url),
@@ -118,9 +123,10 @@ def create_app(
     api = APIRouter(prefix=API_PREFIX, responses=problems.API_RESPONSES)
     for router in API_ROUTERS:
         api.include_router(router)
-    app.include_router(api)
+    # Routes are matched in order, one by one: the public documents, which take the load, first.
     for router in (*PUBLIC_ROUTERS, *PAGE_ROUTERS):
         app.include_router(router)
+    app.include_router(api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Admission, limit=settings.max_concurrent_requests)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     rate_limits_enabled: bool = True
     rate_limit_signin: str = "10/minute"
     rate_limit_verify: str = "30/minute"
+    # How long a process may answer public documents (hosted assertions, credentials, status
+    # lists) from memory before checking that no other process revoked, erased or changed a key
+    # meanwhile; this process's own changes show at once. 0 checks on every request.
+    public_cache_seconds: float = Field(default=0.25, ge=0, le=60)
     max_concurrent_requests: int = Field(default=12, ge=1, le=35)
     metrics_token: SecretStr | None = None
 

@@ -76,7 +76,8 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     db: Database = request.getfixturevalue("database")
     with db.engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name != "public_revision":  # the migration's one row, as in production
+                connection.execute(table.delete())
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ are. A reason with no French form here is shown in English rather than hidden.""
 
 from __future__ import annotations
 
+import functools
 import re
 
 _R = r"(.+)"
@@ -145,6 +146,7 @@ RULES: list[tuple[str, str]] = [
 _COMPILED = [(re.compile(rf"\A{pattern}\Z", re.DOTALL), french) for pattern, french in RULES]
 
 
+@functools.lru_cache(maxsize=4096)  # reasons repeat; ``expand`` re-parses its template each call
 def in_french(reason: str) -> str:
     for pattern, french in _COMPILED:
         match = pattern.match(reason)

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from service.api.document_cache import DocumentCache
+from service.api.public_cache import PublicCache
 from service.api.rate_limits import RateLimits
 from service.clock import Clock
 from service.domain.access import Principal, Role
@@ -34,8 +34,8 @@ class Services:
     clock: Clock
     keys: KeyStore
     urls: PublicUrls
+    public: PublicCache  # public documents in memory, current with the public revision
     signed_lists: SignedListCache = field(default_factory=SignedListCache)
-    documents: DocumentCache = field(default_factory=DocumentCache)
     fetcher: GuardedFetcher = field(default_factory=GuardedFetcher)  # other issuers' documents
     # The instance secret: signs earners' links and the console's sign-in form tokens.
     secret: str = field(default="", repr=False)

@@ -11,8 +11,10 @@ from starlette.concurrency import run_in_threadpool
 
 from service.api.deps import ContextDep, Services, ServicesDep, new_context
 from service.api.negotiation import json_media_type, wants_html
+from service.api.public_cache import fresh
 from service.errors import Gone, NotFound
 from service.openbadges import ob2, ob3
+from service.persistence import public_revision
 from service.persistence.repositories import Awards, SigningKeys
 from service.persistence.tables import Award
 from service.signing.keystore import Algorithm
@@ -120,45 +122,34 @@ def _not_erased(award: Award) -> Award:
     summary="Hosted assertion (OB 2.0), 410 Gone once revoked; the badge page for browsers",
 )
 async def award_document(award_id: str, request: Request, services: ServicesDep) -> Response:
-    """The assertion's state (revoked, erased) is read on every request, so a revocation shows at
-    once; the assertion itself, which never changes, comes from the document cache."""
+    """Answered from the process's public cache while nothing was revoked or erased since it
+    was built (see ``public_cache``): a revocation shows on this process's next request, on the
+    others' within ``FABRIQUE_PUBLIC_CACHE_SECONDS``."""
     if _page_wanted(request):
         return await run_in_threadpool(_award_page, services, request, award_id)
-    media_type = json_media_type(request.headers.get("accept"))
+    cache = await fresh(services.public)
+    answer: tuple[int, bytes] | None = cache.get(("assertion", award_id))
+    if answer is None:
+        revision, built = await run_in_threadpool(_assertion_answer, services, award_id)
+        cache.put(("assertion", award_id), revision, built)
+        answer = built
+    status_code, body = answer
     headers = {"Cache-Control": NO_STORE, "Vary": "Accept", **_CORS}
-    state = await run_in_threadpool(_award_state, services, award_id)
-    if state is None:
-        raise NotFound("award-not-found", id=award_id)
-    if state != "valid":
-        gone, status_code = await run_in_threadpool(_withdrawn_assertion, services, award_id)
-        return Response(gone, status_code=status_code, media_type=media_type, headers=headers)
-    body = services.documents.get("assertion", award_id)
-    if body is None:
-        body = await run_in_threadpool(_assertion_bytes, services, award_id)
-        services.documents.put("assertion", award_id, body)
-    return Response(body, media_type=media_type, headers=headers)
+    media_type = json_media_type(request.headers.get("accept"))
+    return Response(body, status_code=status_code, media_type=media_type, headers=headers)
 
 
-def _award_state(services: Services, award_id: str) -> str | None:
+def _assertion_answer(services: Services, award_id: str) -> tuple[int, tuple[int, bytes]]:
+    """(revision, (status, body)): the revision is read before the award, in one transaction."""
     with services.database.transaction(write=False) as session:
-        return Awards(session).public_state(award_id)
-
-
-def _assertion_bytes(services: Services, award_id: str) -> bytes:
-    with services.database.transaction(write=False) as session:
-        ctx = new_context(services, session)
-        return json_bytes(ob2.assertion(awards.get(ctx, award_id), ctx.urls))
-
-
-def _withdrawn_assertion(services: Services, award_id: str) -> tuple[bytes, int]:
-    with services.database.transaction(write=False) as session:
+        revision = public_revision.read(session)
         ctx = new_context(services, session)
         award = awards.get(ctx, award_id)
         if award.erased_at is not None:
-            return json_bytes(ob2.erased_assertion(award.id, ctx.urls)), 410
+            return revision, (410, json_bytes(ob2.erased_assertion(award.id, ctx.urls)))
         if award.revoked_at is not None:
-            return json_bytes(ob2.revoked_assertion(award, ctx.urls)), 410
-        return json_bytes(ob2.assertion(award, ctx.urls)), 200  # un-revoked meanwhile: never, but honest
+            return revision, (410, json_bytes(ob2.revoked_assertion(award, ctx.urls)))
+        return revision, (200, json_bytes(ob2.assertion(award, ctx.urls)))
 
 
 def _award_page(services: Services, request: Request, award_id: str) -> Response:
@@ -259,21 +250,23 @@ async def credential_document(
     award_id: str, request: Request, services: ServicesDep, download: bool = False
 ) -> Response:
     """``?download=1`` hands the earner a file to keep or import into a wallet. Served from the
-    process's document cache when there (see ``document_cache``)."""
-    body = services.documents.get("credential", award_id)
+    process's public cache when there (see ``public_cache``)."""
+    cache = await fresh(services.public)
+    body: bytes | None = cache.get(("credential", award_id))
     if body is None:
-        body = await run_in_threadpool(_credential_bytes, services, award_id)
-        services.documents.put("credential", award_id, body)
+        revision, body = await run_in_threadpool(_credential_bytes, services, award_id)
+        cache.put(("credential", award_id), revision, body)
     headers = {"Cache-Control": LONG, "Vary": "Accept", **_CORS}
     if download:
         headers["Content-Disposition"] = f'attachment; filename="badge-{award_id}.json"'
     return Response(body, media_type=json_media_type(request.headers.get("accept")), headers=headers)
 
 
-def _credential_bytes(services: Services, award_id: str) -> bytes:
+def _credential_bytes(services: Services, award_id: str) -> tuple[int, bytes]:
     with services.database.transaction(write=False) as session:
+        revision = public_revision.read(session)
         award = _not_erased(awards.get(new_context(services, session), award_id))
-        return json_bytes(credentials.signed_credential(award))
+        return revision, json_bytes(credentials.signed_credential(award))
 
 
 def json_bytes(document: Any) -> bytes:
@@ -305,17 +298,28 @@ def issuer_jwks(issuer_id: str, ctx: ContextDep) -> Response:
 
 
 @router.get("/status/{list_id}", summary="Bitstring Status List credential (revocation), signed")
-def status_list_document(list_id: str, request: Request, ctx: ContextDep, services: ServicesDep) -> Response:
-    signed = status.list_credential(ctx, list_id, services.signed_lists)
-    # Revalidated on every use (a revocation must show on the next fetch), cheaply: the ETag
-    # changes exactly when the bits or the signing key do.
-    headers = {"Cache-Control": NO_STORE, "ETag": signed.etag, "Vary": "Accept", **_CORS}
+async def status_list_document(list_id: str, request: Request, services: ServicesDep) -> Response:
+    """Revalidated on every use (a revocation must show on the next fetch), cheaply: the ETag
+    changes exactly when the bits or the signing key do. Served from the public cache."""
+    cache = await fresh(services.public)
+    answer: tuple[str, bytes] | None = cache.get(("status", list_id))
+    if answer is None:
+        revision, built = await run_in_threadpool(_status_list_answer, services, list_id)
+        cache.put(("status", list_id), revision, built)
+        answer = built
+    etag, body = answer
+    headers = {"Cache-Control": NO_STORE, "ETag": etag, "Vary": "Accept", **_CORS}
     matches = _etags(request.headers.get("if-none-match"))
-    if signed.etag in matches or "*" in matches:
+    if etag in matches or "*" in matches:
         return Response(status_code=304, headers=headers)
-    response = _json(request, signed.document, cache=NO_STORE)
-    response.headers["ETag"] = signed.etag
-    return response
+    return Response(body, media_type=json_media_type(request.headers.get("accept")), headers=headers)
+
+
+def _status_list_answer(services: Services, list_id: str) -> tuple[int, tuple[str, bytes]]:
+    with services.database.transaction(write=False) as session:
+        revision = public_revision.read(session)
+        signed = status.list_credential(new_context(services, session), list_id, services.signed_lists)
+        return revision, (signed.etag, json_bytes(signed.document))
 
 
 def _etags(header: str | None) -> set[str]:

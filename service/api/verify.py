@@ -17,11 +17,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from service.api.check_reasons import in_french
-from service.api.deps import ReadContextDep, ServicesDep
+from service.api.deps import Services, ServicesDep, new_context
 from service.api.i18n import negotiate
+from service.api.public_cache import fresh
 from service.api.rate_limits import VERIFY
 from service.errors import InvalidInput, PayloadTooLarge
-from service.usecases.documents import local_fetch
+from service.usecases.documents import Memo, NotInMemory, local_fetch, memory_fetch
 from service.verification.service import Verdict, Verification, verify_any
 
 router = APIRouter(tags=["verification"])
@@ -83,14 +84,40 @@ class VerifyIn(BaseModel):
     summary="Verify a badge: URL, JSON, JWS/JWT or baked image (multipart `file`)",
     response_model=VerificationOut,
 )
-async def verify(request: Request, ctx: ReadContextDep, services: ServicesDep) -> VerificationOut:
+async def verify(request: Request, services: ServicesDep) -> VerificationOut:
     services.rate_limits.check(VERIFY, request)
     given, email = await _read(request)
-    fetch = local_fetch(ctx, services.signed_lists, fallback=services.fetcher)
-    result = await run_in_threadpool(
-        verify_any, given, fetch=fetch, now=ctx.clock.now(), expected_email=email
-    )  # canonicalization is CPU work: off the event loop
+    result = await verify_answer(services, given, email)
     return verification_out(result, negotiate(request.headers.get("accept-language")))
+
+
+INLINE_MAX = 64 * 1024  # larger inputs (images, long documents) always go to a worker thread
+
+
+async def verify_answer(services: Services, given: str | bytes, email: str | None) -> Verification:
+    """Verify ``given``. When every document it needs is already in memory, and it is small,
+    on the event loop: the work is then a millisecond of CPU that a worker thread would do under
+    the same GIL, after two thread hops and waits for the GIL that cost more than the work
+    (measured: ``bench/README.md``). Otherwise, or as soon as a document is missing, again in a
+    worker thread, where the database and the network may be used."""
+    memo = await fresh(services.public)
+    if len(given) <= INLINE_MAX:
+        fetch = memory_fetch(services.urls.host, memo)
+        try:
+            return verify_any(given, fetch=fetch, now=services.clock.now(), expected_email=email)
+        except NotInMemory:
+            pass
+    return await run_in_threadpool(verify_here, services, memo, given, email)
+
+
+def verify_here(services: Services, memo: Memo, given: str | bytes, email: str | None) -> Verification:
+    """Verify in one worker thread (canonicalization is CPU work, other issuers' documents are
+    network I/O: both off the event loop). Our own documents come from ``memo``; the read-only
+    session connects to the database only for those it does not hold."""
+    with services.database.transaction(write=False) as session:
+        ctx = new_context(services, session)
+        fetch = local_fetch(ctx, services.signed_lists, fallback=services.fetcher, memo=memo)
+        return verify_any(given, fetch=fetch, now=ctx.clock.now(), expected_email=email)
 
 
 async def _read(request: Request) -> tuple[str | bytes, str | None]:

@@ -38,7 +38,7 @@ from sqlalchemy.types import TypeDecorator
 
 from service.persistence import console_tables, training_tables  # noqa: F401 - their tables
 from service.persistence.database import Database, register_pending_file
-from service.persistence.tables import Base, SigningKey
+from service.persistence.tables import Base, PublicRevision, SigningKey
 from service.signing.keystore import KeyFileMissing, KeyStore
 
 FORMAT = "fabrique-instance"
@@ -63,8 +63,9 @@ class Summary:
 
 
 def tables() -> list[Table]:
-    """Every table, parents before children."""
-    return list(Base.metadata.sorted_tables)
+    """Every table of the instance's data, parents before children (the public revision is a
+    per-database counter for caches, not data: the target keeps its own)."""
+    return [t for t in Base.metadata.sorted_tables if t.name != PublicRevision.__tablename__]
 
 
 def _encode(value: Any) -> Any:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from service.persistence import public_revision
 
 PENDING_FILES_KEY = "fabrique.pending_files"
 
@@ -40,6 +43,26 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._public_listeners: list[weakref.WeakMethod[Callable[[], None]]] = []
+        public_revision.install(self.sessions, self._public_changed)
+
+    def on_public_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` (a bound method, held weakly: an application dropped with its cache
+        is not kept alive by the database) after each commit, by this process, that changed a
+        public document."""
+        self._public_listeners = [ref for ref in self._public_listeners if ref() is not None]
+        self._public_listeners.append(weakref.WeakMethod(listener))
+
+    def public_revision(self) -> int:
+        """The committed public revision, read in a transaction of its own."""
+        with self.transaction(write=False) as session:
+            return public_revision.read(session)
+
+    def _public_changed(self) -> None:
+        for ref in self._public_listeners:
+            listener = ref()
+            if listener is not None:
+                listener()
 
     @classmethod
     def from_url(cls, url: str) -> Database:

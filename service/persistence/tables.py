@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     ForeignKey,
     Index,
     LargeBinary,
@@ -210,6 +211,18 @@ class StatusEntry(Base):
     award_id: Mapped[str] = mapped_column(ForeignKey("awards.id", ondelete="RESTRICT"), index=True)
 
     __table_args__ = (UniqueConstraint("list_id", "award_id"),)
+
+
+class PublicRevision(Base):
+    """One row whose counter rises with every committed change that alters a public document
+    served from process memory: an award revoked or erased, a signing key created, retired or
+    withdrawn. Each process compares it with the revision its cached documents were built at
+    (``service.persistence.public_revision``). Not data of the instance: exports leave it out."""
+
+    __tablename__ = "public_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 # The training and console tables live in their own modules; importing it here puts them in Base.metadata

@@ -4,12 +4,13 @@ our badges never goes through the network, and sees revocations as they are now.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from service.errors import FabriqueError
 from service.openbadges import ob2
+from service.persistence import public_revision
 from service.persistence.repositories import Awards, SigningKeys
 from service.usecases import awards, badge_classes, credentials, issuers, status
 from service.usecases.context import Context
@@ -17,12 +18,28 @@ from service.usecases.status import SignedListCache
 from service.verification.ob2 import Fetch, Fetched
 
 Json = dict[str, Any]
+_FINAL = frozenset({200, 410})
 ID = r"([a-z2-7]{26})"
 
 
-def local_fetch(ctx: Context, signed_lists: SignedListCache | None, fallback: Fetch | None = None) -> Fetch:
-    """A fetch that answers URLs of this service's host from the database and hands any other
-    URL to ``fallback`` (the guarded network fetcher), or reports it unreachable."""
+class Memo(Protocol):
+    """Where built documents are kept while the public revision they were built at is current
+    (``service.api.public_cache.PublicCache``)."""
+
+    def get(self, key: Hashable) -> Any | None: ...
+
+    def put(self, key: Hashable, revision: int, value: Any) -> None: ...
+
+
+def local_fetch(
+    ctx: Context,
+    signed_lists: SignedListCache | None,
+    fallback: Fetch | None = None,
+    memo: Memo | None = None,
+) -> Fetch:
+    """A fetch that answers URLs of this service's host from the database (or from ``memo``)
+    and hands any other URL to ``fallback`` (the guarded network fetcher), or reports it
+    unreachable. Verification only reads what it fetches, so documents from ``memo`` are shared."""
 
     def fetch(url: str) -> Fetched:
         parts = urlsplit(url)
@@ -30,7 +47,35 @@ def local_fetch(ctx: Context, signed_lists: SignedListCache | None, fallback: Fe
             if fallback is not None and parts.netloc != ctx.urls.host:
                 return fallback(url)
             return Fetched(0, None)
-        return _local(ctx, signed_lists, parts.path)
+        if memo is None:
+            return _local(ctx, signed_lists, parts.path)
+        key = ("local", parts.path)
+        found: Fetched | None = memo.get(key)
+        if found is None:
+            revision = public_revision.read(ctx.session)  # before the data, as the memo requires
+            found = _local(ctx, signed_lists, parts.path)
+            if found.status in _FINAL:  # a 404 may become a document without a new revision
+                memo.put(key, revision, found)
+        return found
+
+    return fetch
+
+
+class NotInMemory(Exception):
+    """A document the verification needs is not in memory: verify again where I/O may happen."""
+
+
+def memory_fetch(host: str, memo: Memo) -> Fetch:
+    """A fetch that answers only from ``memo`` and raises ``NotInMemory`` for anything else
+    (not one of our documents, or not built yet): verification with it does no I/O at all."""
+
+    def fetch(url: str) -> Fetched:
+        parts = urlsplit(url)
+        if parts.netloc == host and not parts.query and not parts.fragment:
+            found: Fetched | None = memo.get(("local", parts.path))
+            if found is not None:
+                return found
+        raise NotInMemory(url)
 
     return fetch
 

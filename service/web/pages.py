@@ -8,16 +8,13 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
-from service.api.deps import ContextDep, ReadContextDep, ServicesDep
+from service.api.deps import ContextDep, ServicesDep
 from service.api.rate_limits import VERIFY, RateLimited
-from service.api.verify import MAX_UPLOAD, parse_expected_email, verification_out
+from service.api.verify import MAX_UPLOAD, parse_expected_email, verification_out, verify_answer
 from service.domain import earner_links
 from service.errors import FabriqueError, NotFound
 from service.usecases import earners
-from service.usecases.documents import local_fetch
-from service.verification.service import verify_any
 from service.web.badge_view import view
 from service.web.i18n import LANGUAGE_COOKIE
 from service.web.labels import N_
@@ -71,18 +68,15 @@ def accessibility(request: Request) -> Response:
 
 
 @router.get("/verifier")
-async def verify_page(
-    request: Request, ctx: ContextDep, services: ServicesDep, lien: str | None = None
-) -> Response:
+async def verify_page(request: Request, services: ServicesDep, lien: str | None = None) -> Response:
     if lien and lien.strip():
-        return await _verify(request, ctx, services, lien.strip()[:MAX_PASTED], None, lien, "")
+        return await _verify(request, services, lien.strip()[:MAX_PASTED], None, lien, "")
     return page(request, "verify.html", json_url=None)
 
 
 @router.post("/verifier")
 async def verify_submit(
     request: Request,
-    ctx: ReadContextDep,
     services: ServicesDep,
     input: Annotated[str, Form(max_length=MAX_PASTED)] = "",
     expected_email: Annotated[str, Form(max_length=320)] = "",
@@ -103,12 +97,11 @@ async def verify_submit(
     except FabriqueError:
         message = tr(request, "L'adresse électronique attendue n'est pas valide.")
         return _verify_error(request, message, input, expected_email)
-    return await _verify(request, ctx, services, subject, email, input, expected_email)
+    return await _verify(request, services, subject, email, input, expected_email)
 
 
 async def _verify(
     request: Request,
-    ctx: ContextDep,
     services: ServicesDep,
     subject: str | bytes,
     email: str | None,
@@ -119,10 +112,7 @@ async def _verify(
         services.rate_limits.check(VERIFY, request)
     except RateLimited as exc:
         return too_many(request, int(exc.params["retry_after"]))
-    fetch = local_fetch(ctx, services.signed_lists, fallback=services.fetcher)
-    result = await run_in_threadpool(
-        verify_any, subject, fetch=fetch, now=ctx.clock.now(), expected_email=email
-    )
+    result = await verify_answer(services, subject, email)
     return page(
         request,
         "verify.html",
@@ -257,5 +247,4 @@ def earner_erase(
         )
     if award.erased_at is None:
         earners.erase(ctx, award_id)
-        services.documents.forget(award_id)
     return RedirectResponse(f"/mon-badge/{quote(token)}", status_code=303, headers=PRIVATE)

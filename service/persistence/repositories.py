@@ -273,6 +273,10 @@ class StatusLists:
         )
         return self.session.scalar(query) is not None
 
+    def positions(self, list_id: str) -> list[int]:
+        """Every place given in the list."""
+        return list(self.session.scalars(select(StatusEntry.position).where(StatusEntry.list_id == list_id)))
+
     def revoked_positions(self, list_id: str) -> list[int]:
         query = (
             select(StatusEntry.position)

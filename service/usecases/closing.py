@@ -263,7 +263,7 @@ def _issue(ctx: Context, training: TrainingSession, line: Planned, evidence: lis
     if badge_class is None:  # a rule's badge class is RESTRICT-protected: this is a bug
         raise NotFound("badge-class-not-found", id=line.decision.badge_class_id)
     command = AwardCreate(recipient_email=line.decision.email, recipient_name=line.name, evidence=evidence)
-    award = awards.issue(ctx, badge_class, command)
+    award = awards.issue(ctx, badge_class, command, flush=False)  # written with the batch
     ctx.session.add(
         AwardOrigin(
             award_id=award.id,
@@ -274,7 +274,7 @@ def _issue(ctx: Context, training: TrainingSession, line: Planned, evidence: lis
         )
     )
     outbox.enqueue_award_email(ctx, award, line.language)
-    ctx.session.flush()  # a duplicate fails here, on the unique index, and rolls everything back
+    # A duplicate fails at the batch's flush, on the unique index, and rolls the batch back.
     return award
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -26,35 +26,57 @@ from service.usecases.context import Context
 REVOCATION = "revocation"
 # A new list is opened at three quarters full, so random allocation stays cheap.
 FILL_LIMIT = status_bits.MIN_ENTRIES * 3 // 4
-_HELD_LISTS = "fabrique.status_lists_held"  # session.info: (issuer, purpose) -> locked list
+_HELD_LISTS = "fabrique.status_lists_held"  # session.info: (issuer, purpose) -> _Held
+_LOAD_AFTER = 8  # places given by one transaction in one list before it loads all the list's places
+
+
+@dataclass(slots=True)
+class _Held:
+    """The list this transaction locked and allocates in, and the places it knows are taken:
+    those it gave (maybe not flushed yet), and every place of the list once it loaded them."""
+
+    status_list: StatusList
+    taken: set[int] = field(default_factory=set)
+    loaded: bool = False
 
 
 def allocate(ctx: Context, award: Award, purpose: str = REVOCATION) -> dict[str, Any]:
-    """Give the award a place in the issuer's current list; return its credentialStatus entry."""
+    """Give the award a place in the issuer's current list; return its credentialStatus entry.
+    The entry is added to the session, not flushed: the caller inserts it with the award."""
     repo = StatusLists(ctx.session)
     # The list locked by this transaction's first allocation serves its next ones (a session
     # closing allocates hundreds of places): one locking query per transaction, not per award.
-    held: dict[tuple[str, str], StatusList] = ctx.session.info.setdefault(_HELD_LISTS, {})
-    status_list = held.get((award.issuer_id, purpose))
-    if status_list is None or status_list.allocated >= FILL_LIMIT:
+    held_lists: dict[tuple[str, str], _Held] = ctx.session.info.setdefault(_HELD_LISTS, {})
+    held = held_lists.get((award.issuer_id, purpose))
+    if held is None or held.status_list.allocated >= FILL_LIMIT:
         status_list = repo.open_for_update(award.issuer_id, purpose, FILL_LIMIT)
-    if status_list is None:
-        status_list = StatusList(
-            id=new_id(),
-            issuer_id=award.issuer_id,
-            purpose=purpose,
-            size=status_bits.MIN_ENTRIES,
-            allocated=0,
-            created_at=ctx.clock.now(),
-        )
-        ctx.session.add(status_list)
-        ctx.session.flush()  # the entry below refers to it
-    held[(award.issuer_id, purpose)] = status_list
+        if status_list is None:
+            status_list = StatusList(
+                id=new_id(),
+                issuer_id=award.issuer_id,
+                purpose=purpose,
+                size=status_bits.MIN_ENTRIES,
+                allocated=0,
+                created_at=ctx.clock.now(),
+            )
+            ctx.session.add(status_list)
+            ctx.session.flush()  # the entries below refer to it
+        held = held_lists[(award.issuer_id, purpose)] = _Held(status_list)
+    status_list = held.status_list
     list_id = status_list.id
-    position = status_bits.random_index(status_list.size, lambda p: repo.is_taken(list_id, p))
-    ctx.session.add(StatusEntry(list_id=status_list.id, position=position, award_id=award.id))
+    if not held.loaded and len(held.taken) >= _LOAD_AFTER:
+        # A batch: one query for every place of the (locked) list beats one query per draw.
+        held.taken.update(repo.positions(list_id))
+        held.loaded = True
+
+    def is_taken(position: int) -> bool:
+        return position in held.taken or (not held.loaded and repo.is_taken(list_id, position))
+
+    position = status_bits.random_index(status_list.size, is_taken)
+    held.taken.add(position)
+    ctx.session.add(StatusEntry(list_id=list_id, position=position, award_id=award.id))
     status_list.allocated += 1  # flushed with the award, by the caller or the next query
-    url = ctx.urls.status_list(status_list.id)
+    url = ctx.urls.status_list(list_id)
     return {
         "id": f"{url}#{position}",
         "type": "BitstringStatusListEntry",

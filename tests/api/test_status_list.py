@@ -5,13 +5,19 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
+from service.api.deps import new_context
 from service.clock import FixedClock
+from service.domain import status_bits
 from service.domain.status_bits import MIN_ENTRIES, decode, encode, is_set
 from service.persistence.database import Database
-from service.persistence.tables import StatusList
+from service.persistence.tables import StatusEntry, StatusList
+from service.usecases import awards, badge_classes
+from service.usecases.commands import AwardCreate
 from service.usecases.status import FILL_LIMIT
 from service.verification.ob3 import verify_credential
 from service.verification.report import Outcome
@@ -210,3 +216,68 @@ def test_a_checked_list_proof_is_remembered_until_the_list_changes(
     assert ok is False
     assert "revoked" in reason
     assert len(status_module._PROOFS) == 2  # a new list: checked afresh
+
+
+def test_a_batch_issued_in_one_transaction_gets_distinct_places_and_is_written_in_one_flush(
+    client: TestClient, world: World, app: FastAPI, database: Database, clock: FixedClock
+) -> None:
+    """As a session closing issues: ``flush=False``, then one flush. Places given earlier in the
+    transaction are not in the database yet; the allocator must still never give one twice."""
+    services = app.state.services
+    before = credential_of(client, world.award_id)["credentialStatus"]
+    batch = 30
+    executed: list[tuple[str, bool]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, many: bool) -> None:
+        executed.append((" ".join(statement.split()[:3]), many))
+
+    with database.transaction() as session:
+        ctx = new_context(services, session)
+        badge = badge_classes.get(ctx, world.badge_class_id)
+        issued = [
+            awards.issue(ctx, badge, AwardCreate(recipient_email=f"p{i}@example.fr"), flush=False)
+            for i in range(batch)
+        ]
+        event.listen(database.engine, "before_cursor_execute", record)
+        try:
+            session.flush()
+        finally:
+            event.remove(database.engine, "before_cursor_execute", record)
+    award_inserts = [many for statement, many in executed if statement.startswith("INSERT INTO awards")]
+    entry_inserts = [
+        many for statement, many in executed if statement.startswith("INSERT INTO status_entries")
+    ]
+    assert len(award_inserts) == 1  # one multi-row statement each
+    assert len(entry_inserts) == 1
+    places = [int(a.credential["credentialStatus"]["statusListIndex"]) for a in issued if a.credential]
+    assert len(places) == batch
+    assert len(set(places) | {int(before["statusListIndex"])}) == batch + 1
+    with database.transaction(write=False) as session:
+        stored = set(session.scalars(select(StatusEntry.position)))
+        allocated = session.scalar(select(StatusList.allocated))
+    assert stored == set(places) | {int(before["statusListIndex"])}
+    assert allocated == batch + 1
+    last = credential_of(client, issued[-1].id)
+    report = verify_credential(
+        last, resolve_did=did_resolver(client), check_status=status_checker(client), now=clock.now()
+    )
+    assert report.valid
+
+
+def test_a_place_given_earlier_in_the_transaction_is_never_drawn_again(
+    world: World, app: FastAPI, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The draws are forced to repeat (the random source is the one thing replaced): places given
+    earlier in the batch are not flushed yet, so only the allocator's own memory refuses them."""
+    draws = iter([5, 5, 7, 5, 7, 9, *range(10, 40)])
+    monkeypatch.setattr(status_bits.secrets, "randbelow", lambda _size: next(draws))
+    with database.transaction() as session:
+        ctx = new_context(app.state.services, session)
+        badge = badge_classes.get(ctx, world.badge_class_id)
+        issued = [
+            awards.issue(ctx, badge, AwardCreate(recipient_email=f"p{i}@example.fr"), flush=False)
+            for i in range(12)  # past the point where the list's places are loaded at once
+        ]
+    places = [int(a.credential["credentialStatus"]["statusListIndex"]) for a in issued if a.credential]
+    assert places[:3] == [5, 7, 9]
+    assert len(set(places)) == 12

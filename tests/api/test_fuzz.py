@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from service.persistence.database import Database
@@ -49,16 +49,24 @@ def test_write_routes_never_fail_on_junk(
 
 @SETTINGS
 @given(identifier=hostile_text)
+@example(identifier="/")  # found by Hypothesis: the router read it as a trailing slash
+@example(identifier="x//")
 def test_hostile_identifiers_are_not_found(
     client: TestClient, app: FastAPI, world: World, identifier: str
 ) -> None:
-    from urllib.parse import quote
+    from urllib.parse import quote, unquote, urlsplit
 
     for method, path in routes(app):
         if "{" not in path or method != "GET":
             continue
         url = path.split("{")[0] + quote(identifier, safe="") + path.split("}", 1)[1]
-        response = client.get(url, headers=auth(world.admin))
+        response = client.get(url, headers=auth(world.admin), follow_redirects=False)
+        if response.status_code == 307:
+            # The router decodes %2F: an identifier ending in "/" reads as a trailing slash, and
+            # the answer is a redirect to the same address without it, never the identifier's use.
+            assert identifier.endswith("/"), (url, response.headers)
+            assert unquote(urlsplit(response.headers["location"]).path) == unquote(url).rstrip("/")
+            continue
         assert response.status_code in (404, 405, 422), (url, response.status_code, response.text)
 
 

@@ -130,6 +130,12 @@ def test_two_servers_and_two_workers_lose_nothing_and_duplicate_nothing(
                 assert sorted(r.status_code for r in closes) == [202, 202, 409, 409], [r.text for r in closes]
                 assert {r.status_code for r in issued} == {201}, {r.text[:200] for r in issued}
                 ids = [r.json()["id"] for r in issued]
+                revoking = ids[:20]
+                json_accept = {"Accept": "application/json"}
+                for base in bases:  # each server now holds these hosted assertions in memory
+                    assert {
+                        http.get(f"{base}/awards/{a}", headers=json_accept).status_code for a in revoking
+                    } == {200}
 
                 def revoke(i: int) -> httpx.Response:  # every award revoked through both servers at once
                     return http.post(
@@ -143,6 +149,19 @@ def test_two_servers_and_two_workers_lose_nothing_and_duplicate_nothing(
                 assert all(per_award[(n, 200)] == 1 and per_award[(n, 409)] == 1 for n in range(20)), (
                     per_award
                 )
+
+                def gone_on_both() -> bool:  # whichever server revoked it
+                    return all(
+                        http.get(f"{base}/awards/{a}", headers=json_accept).status_code == 410
+                        for base in bases
+                        for a in revoking
+                    )
+
+                # Each server re-reads the public revision every FABRIQUE_PUBLIC_CACHE_SECONDS (0.25 s).
+                shown_by = time.monotonic() + 10
+                while not gone_on_both() and time.monotonic() < shown_by:
+                    time.sleep(0.1)
+                assert gone_on_both()
 
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:

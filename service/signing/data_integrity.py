@@ -137,13 +137,14 @@ def hash_data(canonical_proof_config: str, canonical_document: str) -> bytes:
 def add_proof(
     document: Json, private_key: ed25519.Ed25519PrivateKey, verification_method: str, created: datetime
 ) -> Json:
-    """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof appended (§3.3.1 create)."""
+    """Return ``document`` with an ``eddsa-rdfc-2022`` proof appended (§3.3.1 create), as a new
+    object that shares the document's members: change neither afterwards."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     config = proof_configuration(unsecured, verification_method, created)
     signature = private_key.sign(hash_data(canonicalize_proof_configuration(config), canonicalize(unsecured)))
     proof = {k: v for k, v in config.items() if k != "@context"}
     proof["proofValue"] = multibase_z(signature)
-    secured = copy.deepcopy(document)
+    secured = dict(document)  # a new object; its members are the document's own, not copies
     existing = secured.get("proof")
     proofs = existing if isinstance(existing, list) else ([existing] if existing else [])
     secured["proof"] = [*proofs, proof]

@@ -30,7 +30,7 @@ the N-Quads writers in use disagree on how to escape them (the API refuses them 
 
 from __future__ import annotations
 
-import json
+import hashlib
 import re
 import secrets
 import threading
@@ -95,35 +95,47 @@ def _escape(value: str) -> str:
     )
 
 
-def shape_of(document: dict[str, Any]) -> tuple[Json, list[str], list[str]]:
-    """(shape, slot values, slot kinds) of a document; raises Unsupported for awkward strings."""
+def shape_of(document: dict[str, Any]) -> tuple[str, list[str], list[str]]:
+    """(shape, slot values, slot kinds) of a document; raises Unsupported for awkward strings.
+    The shape is a string written as the walk goes, in tokens that each start with their own
+    character (``{ } [ ] i t s k v``) and end unambiguously (strings and keys length-prefixed,
+    scalars by ``;``): two different structures never write the same shape."""
     values: list[str] = []
     kinds: list[str] = []
+    out: list[str] = []
+    emit = out.append
 
-    def walk(node: Json, fixed: bool) -> Json:
-        if isinstance(node, dict):
-            return (
-                "{",
-                tuple((k, walk(v, fixed or _keeps_value(k))) for k, v in sorted(node.items())),
-            )
-        if isinstance(node, list):
-            return ("[", tuple(walk(v, fixed) for v in node))
+    def walk(node: Json, fixed: bool) -> None:
         if isinstance(node, str):
             if fixed:
-                return ("s", node)
+                emit(f"s{len(node)}:{node}")
+                return
             if _AWKWARD.search(node):
                 raise Unsupported("a string holds a control character")
             kind = IRI if _IRI.match(node) else TEXT
             values.append(node)
             kinds.append(kind)
-            return kind
-        if node is None or isinstance(node, bool | int | float):
-            return (type(node).__name__, node)
-        raise Unsupported(f"not JSON: {type(node).__name__}")
+            emit(kind)
+        elif isinstance(node, dict):
+            emit("{")
+            for key in sorted(node):
+                emit(f"k{len(key)}:{key}")
+                walk(node[key], fixed or _keeps_value(key))
+            emit("}")
+        elif isinstance(node, list):
+            emit("[")
+            for item in node:
+                walk(item, fixed)
+            emit("]")
+        elif node is None or isinstance(node, bool | int | float):
+            emit(f"v{node!r};")  # repr tells True from 1 from 1.0 from None
+        else:
+            raise Unsupported(f"not JSON: {type(node).__name__}")
 
     if not isinstance(document, dict):
         raise Unsupported("not a JSON object")
-    return walk(document, False), values, kinds
+    walk(document, False)
+    return "".join(out), values, kinds
 
 
 def _sentinel_document(document: Json, fixed: frozenset[int], counter: list[int]) -> Json:
@@ -211,8 +223,7 @@ class ShapeCanonicalizer:
         self._templates = _Lru(shapes * 4)  # (shape, fixed values) -> template
 
     def canonicalize(self, document: dict[str, Any]) -> str:
-        shape, values, kinds = shape_of(document)
-        shape_key = json.dumps(shape, ensure_ascii=False, separators=(",", ":"))
+        shape_key, values, kinds = shape_of(document)
         fixed: frozenset[int] | None = self._fixed.get(shape_key)
         template: _Template | None = None
         if fixed is not None:
@@ -242,8 +253,70 @@ class ShapeCanonicalizer:
         raise Unsupported("no stable template for this shape")
 
 
+# One N-Quads statement as pyld writes it: IRIs, blank nodes, literals with escapes.
+_TERM = r"<[^>]*>|_:[A-Za-z0-9_.-]+"
+_LITERAL = r'"(?:[^"\\]|\\.)*"(?:\^\^<[^>]*>|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?'
+_STATEMENT = re.compile(rf"({_TERM}) (<[^>]*>) ({_TERM}|{_LITERAL})(?: ({_TERM}))? \.")
+
+
 def canonical_nquads(nquads: str) -> str:
-    """RDFC-1.0 (oxigraph) of an N-Quads dataset, as sorted canonical N-Quads lines."""
+    """RDFC-1.0 of an N-Quads dataset, as sorted canonical N-Quads lines: in Python when every
+    blank node's first-degree hash is unique (the common case, and the whole algorithm then),
+    by oxigraph otherwise."""
+    simple = _first_degree_only(nquads)
+    return simple if simple is not None else _oxigraph_rdfc(nquads)
+
+
+def _first_degree_only(nquads: str) -> str | None:
+    """RDFC-1.0 §4.4 steps 1-5 (first-degree hashes, §4.6): canonical labels in the order of the
+    blank nodes' hashes. None when two blank nodes share a hash (the N-degree steps decide then)
+    or a line is not a statement this module writes."""
+    quads: list[tuple[str, str, str, str | None]] = []
+    mentions: dict[str, list[int]] = {}
+    plain: list[str] = []  # statements without a blank node: written as they are
+    for line in dict.fromkeys(nquads.splitlines()):  # a dataset holds each quad once
+        if "_:" not in line:
+            plain.append(line + "\n")
+            continue
+        match = _STATEMENT.fullmatch(line)
+        if match is None:
+            return None
+        subject, predicate, obj, graph = match.group(1, 2, 3, 4)
+        quad = (str(subject), str(predicate), str(obj), graph if graph is None else str(graph))
+        for term in (quad[0], quad[2], quad[3]):
+            if term is not None and term.startswith("_:"):
+                places = mentions.setdefault(term, [])
+                if not places or places[-1] != len(quads):
+                    places.append(len(quads))
+        quads.append(quad)
+    hashed: dict[str, str] = {}
+    for node, places in mentions.items():
+        lines = sorted(_line(quads[i], {node: "_:a"}, "_:z") for i in places)
+        digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+        if digest in hashed:
+            return None
+        hashed[digest] = node
+    labels = {hashed[digest]: f"_:c14n{n}" for n, digest in enumerate(sorted(hashed))}
+    return "".join(sorted([*plain, *{_line(quad, labels, None) for quad in quads}]))
+
+
+def _line(quad: tuple[str, str, str, str | None], labels: dict[str, str], other: str | None) -> str:
+    """The statement with blank nodes relabelled (``other`` for those not in ``labels``)."""
+
+    def term(value: str) -> str:
+        if value.startswith("_:"):
+            return labels.get(value) or other or value
+        return value
+
+    subject, predicate, obj, graph = quad
+    obj = term(obj) if obj.startswith("_:") else obj
+    if graph is None:
+        return f"{term(subject)} {predicate} {obj} .\n"
+    return f"{term(subject)} {predicate} {obj} {term(graph)} .\n"
+
+
+def _oxigraph_rdfc(nquads: str) -> str:
+    """RDFC-1.0 by oxigraph (Rust), the whole algorithm."""
     try:
         dataset = pyoxigraph.Dataset(pyoxigraph.parse(nquads, pyoxigraph.RdfFormat.N_QUADS))
     except (SyntaxError, ValueError) as exc:

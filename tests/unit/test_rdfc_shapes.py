@@ -18,6 +18,9 @@ from service.signing.rdfc_shapes import (
     TEXT,
     ShapeCanonicalizer,
     Unsupported,
+    _first_degree_only,
+    _oxigraph_rdfc,
+    canonical_nquads,
     shape_of,
 )
 from tests.unit.test_data_integrity import credential
@@ -201,3 +204,32 @@ def test_the_cache_is_bounded() -> None:
         document["evidence"] = [{"type": ["Evidence"], "narrative": "n"}] * (i + 1)
         shapes.canonicalize(document)
     assert len(shapes._fixed._items) == 2
+
+
+SYMMETRIC = "_:x <https://e.test/p> _:y .\n_:y <https://e.test/p> _:x .\n"
+
+
+def test_blank_nodes_with_one_first_degree_hash_go_to_the_whole_algorithm() -> None:
+    """Two blank nodes that only their neighbours tell apart: the N-degree steps decide."""
+    assert _first_degree_only(SYMMETRIC) is None
+    assert canonical_nquads(SYMMETRIC) == _oxigraph_rdfc(SYMMETRIC)
+    assert canonical_nquads(SYMMETRIC).count("_:c14n") == 4
+
+
+@pytest.mark.parametrize(
+    "nquads",
+    [
+        # a literal that reads like a blank node label, beside a real one
+        '_:b0 <https://e.test/name> "_:b0 n\'est pas un nœud" .\n'
+        "<https://e.test/s> <https://e.test/o> _:b0 .\n",
+        # a quad given twice is one quad of the dataset
+        "_:b1 <https://e.test/p> <https://e.test/o> .\n_:b1 <https://e.test/p> <https://e.test/o> .\n",
+        # blank nodes as graph names, as embedded proofs are; a typed and a language literal
+        '_:g <https://e.test/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> _:g .\n'
+        '<https://e.test/s> <https://e.test/label> "texte \\"cité\\""@fr _:h .\n'
+        "_:h <https://e.test/q> _:g .\n",
+    ],
+)
+def test_the_first_degree_path_agrees_with_oxigraph(nquads: str) -> None:
+    assert _first_degree_only(nquads) is not None
+    assert canonical_nquads(nquads) == _oxigraph_rdfc(nquads)

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.api.deps import ContextDep, Services, ServicesDep, new_context
 from service.api.negotiation import json_media_type, wants_html
-from service.api.public_cache import fresh
+from service.api.public_cache import answer
 from service.errors import Gone, NotFound
 from service.openbadges import ob2, ob3
 from service.persistence import public_revision
@@ -127,13 +127,9 @@ async def award_document(award_id: str, request: Request, services: ServicesDep)
     others' within ``FABRIQUE_PUBLIC_CACHE_SECONDS``."""
     if _page_wanted(request):
         return await run_in_threadpool(_award_page, services, request, award_id)
-    cache = await fresh(services.public)
-    answer: tuple[int, bytes] | None = cache.get(("assertion", award_id))
-    if answer is None:
-        revision, built = await run_in_threadpool(_assertion_answer, services, award_id)
-        cache.put(("assertion", award_id), revision, built)
-        answer = built
-    status_code, body = answer
+    status_code, body = await answer(
+        services.public, ("assertion", award_id), _assertion_answer, services, award_id
+    )
     headers = {"Cache-Control": NO_STORE, "Vary": "Accept", **_CORS}
     media_type = json_media_type(request.headers.get("accept"))
     return Response(body, status_code=status_code, media_type=media_type, headers=headers)
@@ -251,11 +247,7 @@ async def credential_document(
 ) -> Response:
     """``?download=1`` hands the earner a file to keep or import into a wallet. Served from the
     process's public cache when there (see ``public_cache``)."""
-    cache = await fresh(services.public)
-    body: bytes | None = cache.get(("credential", award_id))
-    if body is None:
-        revision, body = await run_in_threadpool(_credential_bytes, services, award_id)
-        cache.put(("credential", award_id), revision, body)
+    body = await answer(services.public, ("credential", award_id), _credential_bytes, services, award_id)
     headers = {"Cache-Control": LONG, "Vary": "Accept", **_CORS}
     if download:
         headers["Content-Disposition"] = f'attachment; filename="badge-{award_id}.json"'
@@ -301,13 +293,7 @@ def issuer_jwks(issuer_id: str, ctx: ContextDep) -> Response:
 async def status_list_document(list_id: str, request: Request, services: ServicesDep) -> Response:
     """Revalidated on every use (a revocation must show on the next fetch), cheaply: the ETag
     changes exactly when the bits or the signing key do. Served from the public cache."""
-    cache = await fresh(services.public)
-    answer: tuple[str, bytes] | None = cache.get(("status", list_id))
-    if answer is None:
-        revision, built = await run_in_threadpool(_status_list_answer, services, list_id)
-        cache.put(("status", list_id), revision, built)
-        answer = built
-    etag, body = answer
+    etag, body = await answer(services.public, ("status", list_id), _status_list_answer, services, list_id)
     headers = {"Cache-Control": NO_STORE, "ETag": etag, "Vary": "Accept", **_CORS}
     matches = _etags(request.headers.get("if-none-match"))
     if etag in matches or "*" in matches:

@@ -1,5 +1,6 @@
 """The public revision: a counter raised in the same transaction as every change that alters a
-public document (hosted assertion, status list) which processes serve from memory.
+public document which processes serve from memory (hosted assertions, credentials, status lists,
+and the issuer, key and badge class documents that verification reads).
 
 What counts is in ``changes_public_documents``. Detection is by the ORM, not by each use case,
 so a new code path that revokes or rotates a key cannot forget it: ``before_flush`` notes a

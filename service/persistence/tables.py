@@ -216,8 +216,9 @@ class StatusEntry(Base):
 class PublicRevision(Base):
     """One row whose counter rises with every committed change that alters a public document
     served from process memory: an award revoked or erased, a signing key created, retired or
-    withdrawn. Each process compares it with the revision its cached documents were built at
-    (``service.persistence.public_revision``). Not data of the instance: exports leave it out."""
+    withdrawn, an issuer or a badge class edited. Each process compares it with the revision its
+    cached documents were built at (``service.persistence.public_revision``, which says exactly
+    what counts). Not data of the instance: exports leave it out."""
 
     __tablename__ = "public_revision"
 

@@ -65,15 +65,6 @@ def _session(request: Request, services: ServicesDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(_session, scope="function")]
 
 
-def _read_session(services: ServicesDep) -> Iterator[Session]:
-    """For a POST that only reads (verification): no write lock, so it never waits on writers."""
-    with services.database.transaction(write=False) as session:
-        yield session
-
-
-ReadSessionDep = Annotated[Session, Depends(_read_session, scope="function")]
-
-
 def new_context(services: Services, session: Session) -> Context:
     return Context(
         session=session,
@@ -91,11 +82,6 @@ async def _context(services: ServicesDep, session: SessionDep) -> Context:
 ContextDep = Annotated[Context, Depends(_context)]
 
 
-async def _read_context(services: ServicesDep, session: ReadSessionDep) -> Context:
-    return new_context(services, session)
-
-
-ReadContextDep = Annotated[Context, Depends(_read_context)]
 _bearer = HTTPBearer(auto_error=False, description="API token from `fabrique tokens create`")
 
 

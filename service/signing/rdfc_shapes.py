@@ -274,7 +274,9 @@ def _first_degree_only(nquads: str) -> str | None:
     quads: list[tuple[str, str, str, str | None]] = []
     mentions: dict[str, list[int]] = {}
     plain: list[str] = []  # statements without a blank node: written as they are
-    for line in dict.fromkeys(nquads.splitlines()):  # a dataset holds each quad once
+    # A dataset holds each quad once. Lines end at LF only: str.splitlines would also cut at the
+    # U+0085, U+2028 and U+2029 that literals carry unescaped.
+    for line in dict.fromkeys(line for line in nquads.split("\n") if line):
         if "_:" not in line:
             plain.append(line + "\n")
             continue
@@ -323,5 +325,5 @@ def _oxigraph_rdfc(nquads: str) -> str:
         raise Unsupported("oxigraph does not read these N-Quads") from exc
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
     written = pyoxigraph.serialize(dataset, format=pyoxigraph.RdfFormat.N_QUADS) or b""
-    lines = written.decode("utf-8").splitlines()
+    lines = [line for line in written.decode("utf-8").split("\n") if line]  # LF only, as above
     return "".join(line + "\n" for line in sorted(lines))

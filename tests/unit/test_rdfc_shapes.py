@@ -35,6 +35,7 @@ TEXT_VALUES = st.one_of(
             'guillemets " et \\ barre',
             "ligne\nsuivante\r\n",
             "tab\tulation",
+            "ligne\u2028séparée\u2029paragraphe\x85suite",  # line breaks to Unicode, not to N-Quads
             "xsd:string",
             "_:b0",
             "https://exemple.fr/a b",
@@ -233,3 +234,15 @@ def test_blank_nodes_with_one_first_degree_hash_go_to_the_whole_algorithm() -> N
 def test_the_first_degree_path_agrees_with_oxigraph(nquads: str) -> None:
     assert _first_degree_only(nquads) is not None
     assert canonical_nquads(nquads) == _oxigraph_rdfc(nquads)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_unicode_line_separators_stay_inside_their_literal(separator: str) -> None:
+    """N-Quads lines end at LF; Python's splitlines also cuts at these, which literals carry raw.
+    Found by the Hypothesis test above in a fresh clone: the credential was signed over a broken
+    canonical form (on both the first-degree path and oxigraph's)."""
+    document = credential()
+    document["name"] = f"Culture{separator}numérique"
+    document["credentialSubject"]["achievement"]["description"] = f"avant{separator}après"
+    assert canonicalize(document) == canonicalize_reference(document)
+    assert separator in canonicalize(document)

@@ -41,6 +41,8 @@ from typing import Any
 
 import pyoxigraph
 
+from service.signing.rdfc_work import WORK_BUDGET, Quad, canonical_labels
+
 Json = Any
 ToNquads = Callable[[dict[str, Any]], str]
 
@@ -259,20 +261,29 @@ _LITERAL = r'"(?:[^"\\]|\\.)*"(?:\^\^<[^>]*>|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?'
 _STATEMENT = re.compile(rf"({_TERM}) (<[^>]*>) ({_TERM}|{_LITERAL})(?: ({_TERM}))? \.")
 
 
-def canonical_nquads(nquads: str) -> str:
+def canonical_nquads(nquads: str, budget: int = WORK_BUDGET) -> str:
     """RDFC-1.0 of an N-Quads dataset, as sorted canonical N-Quads lines: in Python when every
     blank node's first-degree hash is unique (the common case, and the whole algorithm then),
-    by oxigraph otherwise."""
-    simple = _first_degree_only(nquads)
-    return simple if simple is not None else _oxigraph_rdfc(nquads)
+    by oxigraph otherwise, once ``rdfc_work`` has found the N-degree work within ``budget``
+    (``TooComplex`` when it is not: a poison graph never reaches oxigraph, which cannot be
+    interrupted)."""
+    parsed = _parse(nquads)
+    if parsed is None:
+        return _oxigraph_rdfc(nquads)
+    plain, quads = parsed
+    hashes = _first_degree_hashes(quads)
+    by_hash = {digest: node for node, digest in hashes.items()}
+    if len(by_hash) == len(hashes):
+        labels = {by_hash[digest]: f"_:c14n{n}" for n, digest in enumerate(sorted(by_hash))}
+        return "".join(sorted([*plain, *{_line(quad, labels, None) for quad in quads}]))
+    canonical_labels(quads, hashes, budget)  # raises TooComplex before oxigraph is asked
+    return _oxigraph_rdfc(nquads)
 
 
-def _first_degree_only(nquads: str) -> str | None:
-    """RDFC-1.0 §4.4 steps 1-5 (first-degree hashes, §4.6): canonical labels in the order of the
-    blank nodes' hashes. None when two blank nodes share a hash (the N-degree steps decide then)
-    or a line is not a statement this module writes."""
-    quads: list[tuple[str, str, str, str | None]] = []
-    mentions: dict[str, list[int]] = {}
+def _parse(nquads: str) -> tuple[list[str], list[Quad]] | None:
+    """The statements with a blank node, parsed, and the others as they are; None when a line is
+    not a statement this module writes (oxigraph then reads the whole)."""
+    quads: list[Quad] = []
     plain: list[str] = []  # statements without a blank node: written as they are
     # A dataset holds each quad once. Lines end at LF only: str.splitlines would also cut at the
     # U+0085, U+2028 and U+2029 that literals carry unescaped.
@@ -284,25 +295,27 @@ def _first_degree_only(nquads: str) -> str | None:
         if match is None:
             return None
         subject, predicate, obj, graph = match.group(1, 2, 3, 4)
-        quad = (str(subject), str(predicate), str(obj), graph if graph is None else str(graph))
+        quads.append((str(subject), str(predicate), str(obj), graph if graph is None else str(graph)))
+    return plain, quads
+
+
+def _first_degree_hashes(quads: list[Quad]) -> dict[str, str]:
+    """RDFC-1.0 §4.6: each blank node's hash over the statements that mention it."""
+    mentions: dict[str, list[int]] = {}
+    for index, quad in enumerate(quads):
         for term in (quad[0], quad[2], quad[3]):
             if term is not None and term.startswith("_:"):
                 places = mentions.setdefault(term, [])
-                if not places or places[-1] != len(quads):
-                    places.append(len(quads))
-        quads.append(quad)
-    hashed: dict[str, str] = {}
+                if not places or places[-1] != index:
+                    places.append(index)
+    hashes: dict[str, str] = {}
     for node, places in mentions.items():
         lines = sorted(_line(quads[i], {node: "_:a"}, "_:z") for i in places)
-        digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
-        if digest in hashed:
-            return None
-        hashed[digest] = node
-    labels = {hashed[digest]: f"_:c14n{n}" for n, digest in enumerate(sorted(hashed))}
-    return "".join(sorted([*plain, *{_line(quad, labels, None) for quad in quads}]))
+        hashes[node] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    return hashes
 
 
-def _line(quad: tuple[str, str, str, str | None], labels: dict[str, str], other: str | None) -> str:
+def _line(quad: Quad, labels: dict[str, str], other: str | None) -> str:
     """The statement with blank nodes relabelled (``other`` for those not in ``labels``)."""
 
     def term(value: str) -> str:

@@ -41,7 +41,7 @@ from typing import Any
 
 import pyoxigraph
 
-from service.signing.rdfc_work import WORK_BUDGET, Quad, canonical_labels
+from service.signing.rdfc_work import WORK_BUDGET, Quad, TooComplex, canonical_labels
 
 Json = Any
 ToNquads = Callable[[dict[str, Any]], str]
@@ -278,6 +278,16 @@ def canonical_nquads(nquads: str, budget: int = WORK_BUDGET) -> str:
         return "".join(sorted([*plain, *{_line(quad, labels, None) for quad in quads}]))
     canonical_labels(quads, hashes, budget)  # raises TooComplex before oxigraph is asked
     return _oxigraph_rdfc(nquads)
+
+
+def gate_n_degree(nquads: str, budget: int = WORK_BUDGET) -> None:
+    """``TooComplex`` when canonicalizing these N-Quads would need more than ``budget``."""
+    parsed = _parse(nquads)
+    if parsed is None:
+        raise TooComplex("N-Quads this module cannot read")
+    hashes = _first_degree_hashes(parsed[1])
+    if len(set(hashes.values())) != len(hashes):
+        canonical_labels(parsed[1], hashes, budget)
 
 
 def _parse(nquads: str) -> tuple[list[str], list[Quad]] | None:

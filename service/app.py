@@ -33,6 +33,7 @@ from service.persistence.database import Database
 from service.settings import Settings, resolve_secret
 from service.signing.keystore import KeyStore
 from service.verification.fetcher import FetchPolicy, GuardedFetcher
+from service.verification.identity import Trust, TrustList
 from service.web import console, console_auth, console_awards, console_sessions, log_redaction, pages
 from service.web.headers import SecurityHeaders
 from service.web.render import STATIC
@@ -73,6 +74,7 @@ def build_services(
         clock=clock or SystemClock(),
         keys=KeyStore(settings.keys_dir, passphrase),
         urls=PublicUrls(settings.public_url),
+        trust=Trust(PublicUrls(settings.public_url).host, TrustList.load(settings.trusted_issuers_file)),
         secret=resolve_secret(settings),
         rate_limits=RateLimits(
             settings.redis_url or "memory://",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -23,6 +23,9 @@ from service.signing.keystore import Algorithm
 from service.usecases import keys as key_usecases
 from service.usecases import startup, tokens
 from service.usecases.context import Context
+
+if TYPE_CHECKING:
+    from service.verification.service import Verification
 
 app = typer.Typer(help="Fabrique à badges — Open Badges issuing service.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -277,8 +280,8 @@ def verify(
     """Verify a badge; prints each check and exits 0 only when the badge is valid."""
     from pathlib import Path
 
-    from service.usecases.documents import local_fetch
-    from service.verification.service import Verdict, verify_any
+    from service.usecases import verify as verification
+    from service.verification.service import Verdict
 
     given: str | bytes
     if source.startswith(("https://", "http://")):
@@ -294,20 +297,32 @@ def verify(
         given = path.read_bytes()
     services = build_services(_settings())
     with services.database.transaction(write=False) as db:
-        ctx = _ctx(services, db)
-        result = verify_any(
-            given, fetch=local_fetch(ctx, None), now=services.clock.now(), expected_email=email
+        result = verification.verify(
+            _ctx(services, db),
+            given,
+            email,
+            signed_lists=None,
+            network=services.fetcher,
+            canonicalize=services.sandbox.canonicalize,
+            trust=services.trust,
         )
-    from service.api.check_reasons import in_french
-
-    marks = {"passed": "✓", "failed": "✗", "skipped": "–"}
-    for check in result.report.checks:  # French first, the verifier's English after
-        french = in_french(check.reason)
-        both = french if french == check.reason else f"{french} / {check.reason}"
-        typer.echo(f"{marks[check.outcome.value]} {check.name}: {both}")
-    name = (result.badge or {}).get("name")
-    typer.echo(f"{result.verdict.value.upper()} ({result.form.value}){': ' + str(name) if name else ''}")
+    _print_verification(result)
     raise typer.Exit(0 if result.verdict is Verdict.VALID else 1)
+
+
+def _print_verification(result: Verification) -> None:
+    """The headline and each check, French first, English after."""
+    from service.api.verify import verification_out
+
+    french, english = verification_out(result, "fr"), verification_out(result, "en")
+    typer.echo(french.headline)
+    typer.echo(english.headline)
+    marks = {"passed": "✓", "failed": "✗", "skipped": "–"}
+    for fr, en in zip(french.checks, english.checks, strict=True):
+        typer.echo(f"{marks[fr.outcome]} {fr.label} : {fr.reason} / {en.reason}")
+    if result.issuer is not None:
+        typer.echo(f"issuer.identity: {result.issuer.identity.value}")
+    typer.echo(f"{result.verdict.value.upper()} ({result.form.value})")
 
 
 def asgi() -> object:

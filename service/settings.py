@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # Networks listed here (comma-separated CIDR, e.g. an intranet) may be reached anyway;
     # plain http is for tests on loopback. The CA bundle adds trust anchors (a test CA).
     verify_allowed_networks: str = ""
+    # Issuers the operator vouches for: a JSON list of {"name", "dids", "domains"} (README).
+    trusted_issuers_file: Path | None = None
     verify_allow_http: bool = False
     verify_ca_bundle: str | None = None
     verify_timeout_seconds: float = Field(default=5.0, gt=0, le=60)

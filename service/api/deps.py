@@ -22,7 +22,10 @@ from service.signing.keystore import KeyStore
 from service.usecases import tokens
 from service.usecases.context import Context
 from service.usecases.status import SignedListCache
+from service.verification import sandbox
 from service.verification.fetcher import GuardedFetcher
+from service.verification.identity import Trust
+from service.verification.sandbox import Sandbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,9 @@ class Services:
     # The instance secret: signs earners' links and the console's sign-in form tokens.
     secret: str = field(default="", repr=False)
     rate_limits: RateLimits = field(default_factory=lambda: RateLimits("memory://", {}, enabled=False))
+    # Canonicalization of documents from outside, in worker processes with a deadline.
+    sandbox: Sandbox = field(default_factory=sandbox.shared)
+    trust: Trust = field(default_factory=Trust)  # this instance's host and the trusted issuers
 
 
 # Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in the

@@ -308,6 +308,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Ce document n'existe pas dans le format demandé.",
         "This document is not available in the requested format.",
     ),
+    "verifier-busy": (
+        "Vérificateur occupé",
+        "Verifier busy",
+        "Trop de vérifications de documents inconnus sont en cours ; réessayez dans un instant.",
+        "Too many verifications of unfamiliar documents are running; try again in a moment.",
+    ),
     "signing-unavailable": (
         "Signature indisponible",
         "Signing unavailable",

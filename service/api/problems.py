@@ -18,6 +18,7 @@ from service.api.messages import render
 from service.api.negotiation import wants_html
 from service.errors import FabriqueError
 from service.signing.keystore import KeyFileMissing
+from service.verification.sandbox import SandboxBusy
 
 PROBLEM_TYPE = "tag:fabrique-a-badges,2026:problem:{code}"
 MEDIA_TYPE = "application/problem+json"
@@ -212,6 +213,11 @@ def install(app: FastAPI) -> None:
     async def _key_missing(request: Request, exc: KeyFileMissing) -> Response:
         log.error("signing key unavailable: %s", exc)
         return problem(request, 503, "signing-unavailable", headers={"Retry-After": "60"})
+
+    @app.exception_handler(SandboxBusy)
+    async def _verifier_busy(request: Request, exc: SandboxBusy) -> Response:
+        log.warning("verification workers busy")
+        return problem(request, 503, "verifier-busy", headers={"Retry-After": "2"})
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> Response:

@@ -16,58 +16,48 @@ from pydantic import BaseModel, EmailStr, Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from service.api.check_reasons import in_french
 from service.api.deps import Services, ServicesDep, new_context
 from service.api.i18n import negotiate
 from service.api.public_cache import fresh
 from service.api.rate_limits import VERIFY
 from service.errors import InvalidInput, PayloadTooLarge
-from service.usecases.documents import Memo, NotInMemory, local_fetch, memory_fetch
+from service.i18n.verification import check_label, check_reason, headline, headline_code
+from service.usecases import verify as verification
+from service.usecases.documents import Memo, NotInMemory, memory_fetch
+from service.verification.sandbox import NeedsWorker, cheap_only
 from service.verification.service import Verdict, Verification, verify_any
 
 router = APIRouter(tags=["verification"])
 MAX_UPLOAD = 4 * 1024 * 1024
 _EMAIL: TypeAdapter[EmailStr] = TypeAdapter(EmailStr)
-CHECK_NAMES = {
-    "format": ("Format", "Format"),
-    "fetch": ("Accès au document", "Document access"),
-    "schema": ("Conformité au schéma", "Schema"),
-    "proof": ("Preuve cryptographique", "Cryptographic proof"),
-    "signature": ("Signature", "Signature"),
-    "key": ("Clé de l'émetteur", "Issuer's key"),
-    "issuer-key": ("La clé appartient à l'émetteur", "The key belongs to the issuer"),
-    "issuer": ("Émetteur", "Issuer"),
-    "status": ("Statut (révocation)", "Status (revocation)"),
-    "validity": ("Période de validité", "Validity period"),
-    "recipient": ("Titulaire", "Recipient"),
-    "badge": ("Badge", "Badge class"),
-}
-VERDICTS = {
-    Verdict.VALID: ("Badge authentique et valide.", "Genuine and valid badge."),
-    Verdict.INVALID: (
-        "Ce badge n'est pas valide : voir le détail des vérifications.",
-        "This badge is not valid: see the checks.",
-    ),
-    Verdict.CANNOT_TELL: (
-        "Impossible de conclure : un document nécessaire est inaccessible.",
-        "Cannot tell: a document needed to decide could not be reached.",
-    ),
-}
 
 
 class CheckOut(BaseModel):
     name: str
     label: str
     outcome: str
+    code: str = Field(description="why, as a stable code; `reason` is its sentence")
+    params: dict[str, str]
     reason: str
+
+
+class IssuerOut(BaseModel):
+    id: str
+    identity: str = Field(description="this-instance, trusted-list, domain or none")
+    name: str | None = Field(description="the proven or listed name (the domain for `domain`)")
+    domain: str | None
+    claimed_name: str | None = Field(description="the name the badge gives itself, unproven")
 
 
 class VerificationOut(BaseModel):
     verdict: Verdict
-    message: str
+    headline: str = Field(description="one sentence, in the reader's language, of what is true")
+    message: str = Field(description="the headline (kept for earlier clients)")
     form: str
     baked_in: str | None
-    badge: dict[str, Any] | None
+    badge: dict[str, Any] | None = Field(description="what was verified; null unless the proof held")
+    issuer: IssuerOut | None
+    claimed: dict[str, Any] | None = Field(description="what an unverified document claims, never fact")
     checks: list[CheckOut]
 
 
@@ -95,29 +85,45 @@ INLINE_MAX = 64 * 1024  # larger inputs (images, long documents) always go to a 
 
 
 async def verify_answer(services: Services, given: str | bytes, email: str | None) -> Verification:
-    """Verify ``given``. When every document it needs is already in memory, and it is small,
-    on the event loop: the work is then a millisecond of CPU that a worker thread would do under
-    the same GIL, after two thread hops and waits for the GIL that cost more than the work
-    (measured: ``bench/README.md``). Otherwise, or as soon as a document is missing, again in a
-    worker thread, where the database and the network may be used."""
+    """Verify ``given``. When every document it needs is already in memory, it is small and its
+    canonicalization is the cheap kind (a shape already known), on the event loop: the work is
+    then a millisecond of CPU that a worker thread would do under the same GIL, after two thread
+    hops and waits for the GIL that cost more than the work (measured: ``bench/README.md``).
+    Otherwise, or as soon as anything more is needed, again in a worker thread, where the
+    database and the network may be used and costly canonicalization goes to the sandbox's
+    worker processes, with their deadline."""
     memo = await fresh(services.public)
     if len(given) <= INLINE_MAX:
         fetch = memory_fetch(services.urls.host, memo)
         try:
-            return verify_any(given, fetch=fetch, now=services.clock.now(), expected_email=email)
-        except NotInMemory:
+            return verify_any(
+                given,
+                fetch=fetch,
+                now=services.clock.now(),
+                expected_email=email,
+                canonicalize=cheap_only,
+                trust=services.trust,
+            )
+        except (NotInMemory, NeedsWorker):
             pass
     return await run_in_threadpool(verify_here, services, memo, given, email)
 
 
 def verify_here(services: Services, memo: Memo, given: str | bytes, email: str | None) -> Verification:
-    """Verify in one worker thread (canonicalization is CPU work, other issuers' documents are
-    network I/O: both off the event loop). Our own documents come from ``memo``; the read-only
-    session connects to the database only for those it does not hold."""
+    """Verify in one worker thread (other issuers' documents are network I/O, off the event
+    loop). Our own documents come from ``memo``; the read-only session connects to the database
+    only for those it does not hold."""
     with services.database.transaction(write=False) as session:
-        ctx = new_context(services, session)
-        fetch = local_fetch(ctx, services.signed_lists, fallback=services.fetcher, memo=memo)
-        return verify_any(given, fetch=fetch, now=ctx.clock.now(), expected_email=email)
+        return verification.verify(
+            new_context(services, session),
+            given,
+            email,
+            signed_lists=services.signed_lists,
+            network=services.fetcher,
+            canonicalize=services.sandbox.canonicalize,
+            trust=services.trust,
+            memo=memo,
+        )
 
 
 async def _read(request: Request) -> tuple[str | bytes, str | None]:
@@ -161,19 +167,27 @@ def parse_expected_email(value: str | None) -> str | None:
 
 
 def verification_out(result: Verification, language: str) -> VerificationOut:
-    index = 0 if language == "fr" else 1
+    code, cause = headline_code(
+        result.report, result.verdict is Verdict.VALID, result.verdict is Verdict.CANNOT_TELL
+    )
+    sentence = headline(code, cause, result.badge, result.issuer, language)
     return VerificationOut(
         verdict=result.verdict,
-        message=VERDICTS[result.verdict][index],
+        headline=sentence,
+        message=sentence,
         form=result.form.value,
         baked_in=result.baked_in,
         badge=result.badge,
+        issuer=IssuerOut(**result.issuer.as_json()) if result.issuer else None,
+        claimed=result.claimed,
         checks=[
             CheckOut(
                 name=check.name,
-                label=CHECK_NAMES.get(check.name, (check.name, check.name))[index],
+                label=check_label(check.name, language),
                 outcome=check.outcome.value,
-                reason=in_french(check.reason) if index == 0 else check.reason,
+                code=check.code,
+                params=dict(check.params),
+                reason=check_reason(check, language),
             )
             for check in result.report.checks
         ],

@@ -24,7 +24,15 @@ from service.openbadges.contexts import CREDENTIALS_V2, document_loader
 from service.signing.errors import ProofError
 from service.signing.jsonld_safe import UnsafeJsonLd, safe_expand
 from service.signing.multibase import from_multibase_z, multibase_z
-from service.signing.rdfc_shapes import ShapeCanonicalizer, Unsupported, gate_n_degree
+from service.signing.rdfc_shapes import (
+    Learned,
+    ShapeCanonicalizer,
+    Unsupported,
+    canonical_nquads,
+    first_degree_nquads,
+    gate_n_degree,
+    shape_of,
+)
 from service.signing.rdfc_work import TooComplex
 
 Json = dict[str, Any]
@@ -51,6 +59,38 @@ def _to_nquads(document: Json) -> str:
 
 
 _SHAPES = ShapeCanonicalizer(_to_nquads)
+Canonicalize = Callable[[Json], str]
+
+
+def canonicalize_cheap(document: Json) -> str | None:
+    """The canonical form when it needs no JSON-LD work and no N-degree step (a known shape
+    whose blank nodes are told apart at first degree): linear work on any input. None when it
+    would need more, which ``canonicalize_learning`` does, in a worker process for untrusted
+    documents (``verification.sandbox``)."""
+    try:
+        prepared = _SHAPES.prepared(document)
+    except Unsupported:
+        return None
+    if prepared is None:
+        return None
+    template, values = prepared
+    return first_degree_nquads(template.fill(values))
+
+
+def canonicalize_learning(document: Json) -> tuple[str, Learned | None]:
+    """The canonical form, and the template built for the document's shape if one was: what a
+    worker process sends back so that the next document of that shape is cheap everywhere."""
+    try:
+        learned = _SHAPES.build(document)
+    except Unsupported:
+        return _canonicalize_whole(document), None
+    _SHAPES.learn(learned)
+    return canonical_nquads(learned.template.fill(shape_of(document)[1])), learned
+
+
+def learn(learned: Learned) -> None:
+    """Keep a template a worker process built."""
+    _SHAPES.learn(learned)
 
 
 def _canonicalize_whole(document: Json) -> str:
@@ -87,7 +127,7 @@ _PLAIN_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/?#\[\]@!$&'()*+
 _SEC = "https://w3id.org/security#"
 
 
-def canonicalize_proof_configuration(config: Json) -> str:
+def canonicalize_proof_configuration(config: Json, canonicalize_other: Canonicalize | None = None) -> str:
     """RDFC-1.0 N-Quads of a proof configuration; the full algorithm for any unusual shape."""
     context = config.get("@context")
     method = config.get("verificationMethod")
@@ -115,7 +155,7 @@ def canonicalize_proof_configuration(config: Json) -> str:
             f"_:c14n0 <{_SEC}verificationMethod> <{method}> .",
         ]
         return "\n".join(sorted(lines)) + "\n"
-    return canonicalize(config)
+    return (canonicalize_other or canonicalize)(config)
 
 
 def proof_configuration(document: Json, verification_method: str, created: datetime) -> Json:
@@ -170,10 +210,14 @@ class ProofCheck:
 KeyResolver = Callable[[str], ed25519.Ed25519PublicKey | None]
 
 
-def verify_proof(secured: Json, resolve_key: KeyResolver) -> ProofCheck:
-    """Verify the ``eddsa-rdfc-2022`` proof of a document (§3.3.2). Never raises on bad input."""
+def verify_proof(
+    secured: Json, resolve_key: KeyResolver, canonicalize_with: Canonicalize | None = None
+) -> ProofCheck:
+    """Verify the ``eddsa-rdfc-2022`` proof of a document (§3.3.2). Never raises on bad input.
+    ``canonicalize_with`` does the canonicalization: in this process by default, in bounded
+    worker processes for documents this service did not make (``verification.sandbox``)."""
     try:
-        return _verify(secured, resolve_key)
+        return _verify(secured, resolve_key, canonicalize_with or canonicalize)
     except TooComplex as exc:
         return ProofCheck(False, str(exc), code="graph-too-complex")
     except UnsafeJsonLd as exc:
@@ -186,7 +230,7 @@ def verify_proof(secured: Json, resolve_key: KeyResolver) -> ProofCheck:
         return ProofCheck(False, f"malformed proof: {exc}", code="malformed-proof")
 
 
-def _verify(secured: Json, resolve_key: KeyResolver) -> ProofCheck:
+def _verify(secured: Json, resolve_key: KeyResolver, canonical: Canonicalize) -> ProofCheck:
     proofs = secured.get("proof")
     candidates = proofs if isinstance(proofs, list) else [proofs]
     proof = next(
@@ -215,7 +259,7 @@ def _verify(secured: Json, resolve_key: KeyResolver) -> ProofCheck:
     signature = from_multibase_z(str(proof.get("proofValue", "")))
     try:
         public_key.verify(
-            signature, hash_data(canonicalize_proof_configuration(config), canonicalize(unsecured))
+            signature, hash_data(canonicalize_proof_configuration(config, canonical), canonical(unsecured))
         )
     except InvalidSignature:
         return ProofCheck(False, "the signature does not match the document", method)

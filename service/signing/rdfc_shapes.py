@@ -194,6 +194,16 @@ def _template(nquads: str, kinds: list[str], fixed: frozenset[int]) -> _Template
     return _Template(tuple(parts), tuple(slots))
 
 
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """What building a shape's template found: picklable, so a worker process can send it."""
+
+    shape: str
+    fixed: frozenset[int]
+    fixed_values: tuple[str, ...]
+    template: _Template
+
+
 class _Lru:
     def __init__(self, size: int) -> None:
         self._size = size
@@ -225,16 +235,34 @@ class ShapeCanonicalizer:
         self._templates = _Lru(shapes * 4)  # (shape, fixed values) -> template
 
     def canonicalize(self, document: dict[str, Any]) -> str:
-        shape_key, values, kinds = shape_of(document)
-        fixed: frozenset[int] | None = self._fixed.get(shape_key)
-        template: _Template | None = None
-        if fixed is not None:
-            template = self._templates.get((shape_key, tuple(values[i] for i in sorted(fixed))))
-        if template is None:
-            fixed, template = self._build(document, kinds, fixed or frozenset())
-            self._fixed.put(shape_key, fixed)
-            self._templates.put((shape_key, tuple(values[i] for i in sorted(fixed))), template)
+        prepared = self.prepared(document)
+        if prepared is None:
+            learned = self.build(document)
+            self.learn(learned)
+            return canonical_nquads(learned.template.fill(shape_of(document)[1]))
+        template, values = prepared
         return canonical_nquads(template.fill(values))
+
+    def prepared(self, document: dict[str, Any]) -> tuple[_Template, list[str]] | None:
+        """The template of this document's shape and its values, when known (no JSON-LD work)."""
+        shape_key, values, _ = shape_of(document)
+        fixed: frozenset[int] | None = self._fixed.get(shape_key)
+        if fixed is None:
+            return None
+        template: _Template | None = self._templates.get((shape_key, tuple(values[i] for i in sorted(fixed))))
+        return None if template is None else (template, values)
+
+    def build(self, document: dict[str, Any]) -> Learned:
+        """The JSON-LD work for a new shape: the part that costs, done where it may."""
+        shape_key, values, kinds = shape_of(document)
+        known: frozenset[int] = self._fixed.get(shape_key) or frozenset()
+        fixed, template = self._build(document, kinds, known)
+        return Learned(shape_key, fixed, tuple(values[i] for i in sorted(fixed)), template)
+
+    def learn(self, learned: Learned) -> None:
+        """Keep a template, built here or in a worker process (it depends only on the shape)."""
+        self._fixed.put(learned.shape, learned.fixed)
+        self._templates.put((learned.shape, learned.fixed_values), learned.template)
 
     def _build(
         self, document: dict[str, Any], kinds: list[str], fixed: frozenset[int]
@@ -267,17 +295,26 @@ def canonical_nquads(nquads: str, budget: int = WORK_BUDGET) -> str:
     by oxigraph otherwise, once ``rdfc_work`` has found the N-degree work within ``budget``
     (``TooComplex`` when it is not: a poison graph never reaches oxigraph, which cannot be
     interrupted)."""
+    simple = first_degree_nquads(nquads)
+    if simple is not None:
+        return simple
+    gate_n_degree(nquads, budget)  # raises TooComplex before oxigraph is asked
+    return _oxigraph_rdfc(nquads)
+
+
+def first_degree_nquads(nquads: str) -> str | None:
+    """The canonical N-Quads when every blank node's first-degree hash is unique (linear work,
+    safe on any input); None when the N-degree steps would have to decide."""
     parsed = _parse(nquads)
     if parsed is None:
-        return _oxigraph_rdfc(nquads)
+        return None
     plain, quads = parsed
     hashes = _first_degree_hashes(quads)
     by_hash = {digest: node for node, digest in hashes.items()}
-    if len(by_hash) == len(hashes):
-        labels = {by_hash[digest]: f"_:c14n{n}" for n, digest in enumerate(sorted(by_hash))}
-        return "".join(sorted([*plain, *{_line(quad, labels, None) for quad in quads}]))
-    canonical_labels(quads, hashes, budget)  # raises TooComplex before oxigraph is asked
-    return _oxigraph_rdfc(nquads)
+    if len(by_hash) != len(hashes):
+        return None
+    labels = {by_hash[digest]: f"_:c14n{n}" for n, digest in enumerate(sorted(by_hash))}
+    return "".join(sorted([*plain, *{_line(quad, labels, None) for quad in quads}]))
 
 
 def gate_n_degree(nquads: str, budget: int = WORK_BUDGET) -> None:

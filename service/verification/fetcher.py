@@ -136,11 +136,11 @@ class GuardedFetcher:
     def _fetch(self, url: str) -> tuple[Fetched, float]:
         status, body, reason, max_age = self._get(url)
         if body is None:
-            return Fetched(status, None, reason), max_age
+            return Fetched(status, None, reason, _code(reason)), max_age
         try:
             document = json.loads(body)
         except ValueError:
-            return Fetched(status, None, f"{url} did not answer JSON"), 0
+            return Fetched(status, None, f"{url} did not answer JSON", "not-json"), 0
         return Fetched(status, document if isinstance(document, dict) else None, reason), max_age
 
     def _get(self, url: str) -> tuple[int, bytes | None, str, float]:
@@ -196,6 +196,23 @@ class GuardedFetcher:
 
     def close(self) -> None:
         self._client.close()
+
+
+_CODES = (
+    ("is a loopback address", "refused-loopback"),
+    ("is a link-local address", "refused-link-local"),
+    ("is a private network address", "refused-private"),
+    ("is not a public unicast address", "refused-not-public"),
+    ("is not an https URL", "refused-not-https"),
+    ("is larger than the limit", "refused-too-large"),
+    ("redirects from", "refused-redirects"),
+    ("took longer than", "too-slow"),
+)
+
+
+def _code(reason: str) -> str:
+    """The message code of a reason this module wrote (it writes both, side by side)."""
+    return next((code for text, code in _CODES if text in reason), "unreachable")
 
 
 def _max_age(cache_control: str | None) -> float:

@@ -1,7 +1,9 @@
 """Verify Open Badges 2.0 assertions, hosted (by URL) or signed (compact JWS).
 
-Documents are fetched through an injected ``Fetch`` so tests, the service and (later) the
-SSRF-guarded network fetcher all share this logic. Nothing here raises on bad input.
+Documents are fetched through an injected ``Fetch`` so tests, the service and the SSRF-guarded
+network fetcher all share this logic. Nothing here raises on bad input. What a verification
+shows comes from what it verified: the hosted copy, or the signed payload, never the JSON that
+was submitted beside it.
 """
 
 from __future__ import annotations
@@ -25,74 +27,132 @@ from service.verification.report import Report
 class Fetched:
     status: int  # 0 when nothing answered
     document: dict[str, Any] | None
-    reason: str = ""  # why there is no document, for the report
+    reason: str = ""  # why there is no document, in English, for logs and tests
+    code: str = ""  # the same, as a message code for people
+
+    @property
+    def unreachable(self) -> bool:
+        """Nothing answered, or the server failed: the document may exist, we cannot tell."""
+        return self.status == 0 or self.status >= 500
 
 
 Fetch = Callable[[str], Fetched]
 Json = dict[str, Any]
 
 
-def verify_signed(token: str, *, fetch: Fetch, now: datetime, expected_email: str | None = None) -> Report:
+@dataclass(slots=True)
+class Verified:
+    """The report, and the documents it verified (None when nothing could be trusted)."""
+
+    report: Report
+    assertion: Json | None = None
+    badge: Json | None = None
+    issuer: Json | None = None
+
+
+def verify_signed(token: str, *, fetch: Fetch, now: datetime, expected_email: str | None = None) -> Verified:
     report = Report()
+    result = Verified(report)
     try:
         header = unverified_header(token)
         claims = _unverified_payload(token)
-    except (jwt.InvalidTokenError, ValueError) as exc:
-        report.failed("format", f"not a compact JWS over a JSON object: {exc}")
-        return report
+    except (jwt.InvalidTokenError, ValueError):
+        report.failed("format", "not-a-jws")
+        return result
     if header.get("alg") != "RS256":
-        report.failed(
-            "signature", f"algorithm {header.get('alg')!r} is not RS256, the OB 2.0 signing algorithm"
-        )
-        return report
-    creator = (claims.get("verification") or {}).get("creator")
+        report.failed("signature", "ob2-algorithm", algorithm=header.get("alg"))
+        return result
+    creator = (
+        (claims.get("verification") or {}).get("creator")
+        if isinstance(claims.get("verification"), dict)
+        else None
+    )
     if not isinstance(creator, str):
-        report.failed("format", "verification.creator (the signing key's URL) is missing")
-        return report
-    key = _get(fetch, creator)
+        report.failed("format", "no-creator")
+        return result
+    fetched = fetch(creator)
+    key = fetched.document if fetched.status == 200 else None
+    if fetched.status == 410:
+        report.failed("key", "key-withdrawn", key=creator)
+        return result
     if key is None or not isinstance(key.get("publicKeyPem"), str):
-        report.failed("key", f"the key {creator} could not be fetched")
-        return report
+        _unfetched(report, "key", "key-unreachable", fetched, creator)
+        return result
     try:
         assertion = verify_json(token, key["publicKeyPem"], algorithms=["RS256"])
-    except (jwt.InvalidTokenError, ValueError) as exc:
-        report.failed("signature", f"the signature does not verify with {creator}: {exc}")
-        return report
-    report.passed("signature", f"signed by {creator}")
-    issuer = _badge_issuer(assertion, fetch, report)
+    except (jwt.InvalidTokenError, ValueError):
+        report.failed("signature", "tampered")
+        return result
+    report.passed("signature", "signed-by", key=creator)
+    badge, issuer = _badge_issuer(assertion, fetch, report)
     if issuer is None:
-        return report
+        return result
     _check_key_owner(key, creator, issuer, report)
     _check_revocation_list(assertion, issuer, fetch, report)
     _check_common(assertion, now, expected_email, report)
-    return report
+    result.assertion, result.badge, result.issuer = assertion, badge, issuer
+    return result
 
 
-def verify_hosted(url: str, *, fetch: Fetch, now: datetime, expected_email: str | None = None) -> Report:
+def verify_hosted(
+    url: str,
+    *,
+    fetch: Fetch,
+    now: datetime,
+    expected_email: str | None = None,
+    submitted: Json | None = None,
+) -> Verified:
+    """Verify the assertion hosted at ``url``. When a document was submitted (pasted JSON, a
+    baked image), it must say what the hosted copy says: otherwise it was altered."""
     report = Report()
+    result = Verified(report)
     fetched = fetch(url)
     document = fetched.document
     if fetched.status == 410 or (document is not None and document.get("revoked") is True):
-        reason = (document or {}).get("revocationReason") or "no reason given"
-        report.failed("status", f"revoked: {reason}")
-        return report
+        reason = (document or {}).get("revocationReason")
+        _revoked(report, reason)
+        return result
     if fetched.status != 200 or document is None:
-        report.failed("format", f"the assertion could not be fetched (HTTP {fetched.status})")
-        return report
+        _unfetched(report, "hosted", "assertion-unreachable", fetched, url)
+        return result
     if document.get("id") != url:
-        report.failed("format", "the hosted assertion's id is not the URL it was fetched from")
-        return report
-    report.passed("hosted", f"fetched from {url}")
-    issuer = _badge_issuer(document, fetch, report)
+        report.failed("hosted", "hosted-id-mismatch")
+        return result
+    if submitted is not None:
+        differing = differences(submitted, document)
+        if differing:
+            report.failed("hosted", "differs-from-hosted", fields=", ".join(differing))
+            return result
+    report.passed("hosted", "hosted-at", url=url)
+    badge, issuer = _badge_issuer(document, fetch, report)
     if issuer is None:
-        return report
+        return result
     if urlsplit(str(issuer.get("id"))).netloc != urlsplit(url).netloc:
-        report.failed("issuer", "the assertion is not hosted on its issuer's domain")
-    else:
-        report.passed("issuer", f"hosted by its issuer {issuer.get('name')!r}")
+        report.failed("issuer", "not-on-issuer-domain")
+        return result
+    report.passed("issuer", "hosted-by-issuer", domain=urlsplit(url).netloc)
     _check_revocation_list(document, issuer, fetch, report)
     _check_common(document, now, expected_email, report)
-    return report
+    result.assertion, result.badge, result.issuer = document, badge, issuer
+    return result
+
+
+def differences(submitted: Json, hosted: Json) -> list[str]:
+    """The top-level properties on which two copies of an assertion disagree (``@context``
+    aside, whose spelling may vary without changing the meaning)."""
+    keys = sorted((set(submitted) | set(hosted)) - {"@context"})
+    return [key for key in keys if _normal(submitted.get(key)) != _normal(hosted.get(key))]
+
+
+def _normal(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _unfetched(report: Report, name: str, code: str, fetched: Fetched, url: str) -> None:
+    if fetched.unreachable:
+        report.failed(name, code, unreachable=True, url=url, detail=fetched.code or None)
+    else:
+        report.failed(name, "document-missing", url=url, status=fetched.status)
 
 
 def _unverified_payload(token: str) -> Json:
@@ -106,24 +166,27 @@ def _unverified_payload(token: str) -> Json:
     return document
 
 
-def _get(fetch: Fetch, url: str) -> Json | None:
-    fetched = fetch(url)
-    return fetched.document if fetched.status == 200 else None
-
-
-def _badge_issuer(assertion: Json, fetch: Fetch, report: Report) -> Json | None:
+def _badge_issuer(assertion: Json, fetch: Fetch, report: Report) -> tuple[Json | None, Json | None]:
     badge_url = assertion.get("badge")
-    badge = _get(fetch, badge_url) if isinstance(badge_url, str) else None
+    if not isinstance(badge_url, str):
+        report.failed("badge", "badge-not-a-url")
+        return None, None
+    fetched = fetch(badge_url)
+    badge = fetched.document if fetched.status == 200 else None
     if badge is None:
-        report.failed("badge", "the badge class could not be fetched")
-        return None
+        _unfetched(report, "badge", "badge-unreachable", fetched, badge_url)
+        return None, None
     issuer_url = badge.get("issuer")
-    issuer = _get(fetch, issuer_url) if isinstance(issuer_url, str) else None
+    if not isinstance(issuer_url, str):
+        report.failed("issuer", "issuer-not-a-url")
+        return badge, None
+    fetched = fetch(issuer_url)
+    issuer = fetched.document if fetched.status == 200 else None
     if issuer is None:
-        report.failed("issuer", "the issuer profile could not be fetched")
-        return None
-    report.passed("badge", f"badge class {badge.get('name')!r} by {issuer.get('name')!r}")
-    return issuer
+        _unfetched(report, "issuer", "issuer-unreachable", fetched, issuer_url)
+        return badge, None
+    report.passed("badge", "badge-class", name=badge.get("name"), issuer=issuer.get("name"))
+    return badge, issuer
 
 
 def _check_key_owner(key: Json, creator: str, issuer: Json, report: Report) -> None:
@@ -133,13 +196,13 @@ def _check_key_owner(key: Json, creator: str, issuer: Json, report: Report) -> N
     listed = keys if isinstance(keys, list) else [keys]
     issuer_id = str(issuer.get("id"))
     if key.get("owner") != issuer_id:
-        report.failed("key-owner", f"the key {creator} does not name the issuer {issuer_id} as its owner")
+        report.failed("key-owner", "key-owner-mismatch", key=creator, issuer=issuer_id)
     elif creator in listed:
-        report.passed("key-owner", "the signing key is the issuer's declared key")
+        report.passed("key-owner", "key-declared")
     elif _origin(creator) == _origin(issuer_id):
-        report.passed("key-owner", "the signing key is an earlier key of the issuer, still published by it")
+        report.passed("key-owner", "key-earlier")
     else:
-        report.failed("key-owner", f"the key {creator} is neither declared by the issuer nor hosted by it")
+        report.failed("key-owner", "key-not-the-issuers", key=creator)
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -150,11 +213,12 @@ def _origin(url: str) -> tuple[str, str]:
 def _check_revocation_list(assertion: Json, issuer: Json, fetch: Fetch, report: Report) -> None:
     list_url = issuer.get("revocationList")
     if not isinstance(list_url, str):
-        report.skipped("status", "the issuer publishes no revocation list")
+        report.skipped("status", "no-revocation-list")
         return
-    revocations = _get(fetch, list_url)
+    fetched = fetch(list_url)
+    revocations = fetched.document if fetched.status == 200 else None
     if revocations is None:
-        report.failed("status", "the revocation list could not be fetched")
+        _unfetched(report, "status", "revocation-list-unreachable", fetched, list_url)
         return
     entries = revocations.get("revokedAssertions", [])
     # JSON-LD compaction turns a one-item list into the item itself: accept both shapes.
@@ -162,9 +226,16 @@ def _check_revocation_list(assertion: Json, issuer: Json, fetch: Fetch, report: 
         entry_id = entry if isinstance(entry, str) else (entry or {}).get("id")
         if entry_id == assertion.get("id"):
             reason = entry.get("revocationReason") if isinstance(entry, dict) else None
-            report.failed("status", f"revoked: {reason or 'no reason given'}")
+            _revoked(report, reason)
             return
-    report.passed("status", "not in the issuer's revocation list")
+    report.passed("status", "not-revoked")
+
+
+def _revoked(report: Report, reason: Any) -> None:
+    if isinstance(reason, str) and reason.strip():
+        report.failed("status", "revoked-because", reason=reason.strip())
+    else:
+        report.failed("status", "revoked")
 
 
 def _check_common(assertion: Json, now: datetime, expected_email: str | None, report: Report) -> None:
@@ -172,22 +243,25 @@ def _check_common(assertion: Json, now: datetime, expected_email: str | None, re
     if isinstance(expires, str):
         try:
             moment = datetime.fromisoformat(expires.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                raise ValueError(expires)
         except ValueError:
-            report.failed("validity", f"unreadable expiry date {expires!r}")
+            report.failed("validity", "unreadable-date", value=expires)
         else:
             if moment <= now:
-                report.failed("validity", f"expired on {expires}")
+                report.failed("validity", "expired", date=expires)
             else:
-                report.passed("validity", f"valid until {expires}")
+                report.passed("validity", "valid-until", date=expires)
     if expected_email is None:
         return
-    recipient = assertion.get("recipient") or {}
-    salt, identity = recipient.get("salt", ""), recipient.get("identity", "")
+    recipient = assertion.get("recipient")
+    recipient = recipient if isinstance(recipient, dict) else {}
+    salt, identity = recipient.get("salt") or "", recipient.get("identity", "")
     if recipient.get("hashed") and isinstance(identity, str) and isinstance(salt, str):
         matched = HashedRecipient(identity=identity, salt=salt).matches(expected_email)
     else:
         matched = str(identity).strip().lower() == expected_email.strip().lower()
     if matched:
-        report.passed("recipient", "the badge belongs to the expected email")
+        report.passed("recipient", "recipient-matches")
     else:
-        report.failed("recipient", "the badge does not belong to the expected email")
+        report.failed("recipient", "recipient-differs")

@@ -17,61 +17,87 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from service.openbadges.contexts import CREDENTIALS_V2
 from service.openbadges.schema import schema_errors
 from service.signing import vc_jwt
-from service.signing.data_integrity import verify_proof
+from service.signing.data_integrity import Canonicalize, verify_proof
 from service.signing.multibase import ed25519_from_multikey
 from service.verification.report import Report
 
 Json = dict[str, Any]
 DidResolver = Callable[[str], Json | None]
 JwksResolver = Callable[[str], Json | None]  # issuer id -> that issuer's JWK Set
-StatusChecker = Callable[[Json], tuple[bool, str]]
+StatusChecker = Callable[[Json, Report], None]  # adds the "status" check to the report
+
+
+class Unreachable(Exception):
+    """A document the verification needs (a DID document, a JWK Set) could not be reached."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
 
 
 def verify_credential(
-    credential: Any, *, resolve_did: DidResolver, now: datetime, check_status: StatusChecker | None = None
+    credential: Any,
+    *,
+    resolve_did: DidResolver,
+    now: datetime,
+    check_status: StatusChecker | None = None,
+    canonicalize: Canonicalize | None = None,
 ) -> Report:
+    """``canonicalize`` runs RDFC-1.0: in this process by default, bounded worker processes for
+    documents from outside (``verification.sandbox``)."""
     report = Report()
     if not _well_formed(credential, report):
         return report
-    errors = schema_errors(credential)
-    if errors:
-        report.failed("schema", "not an OB 3.0 AchievementCredential: " + "; ".join(errors[:3]))
-    else:
-        report.passed("schema", "valid against the 1EdTech OB 3.0 JSON Schema")
     issuer_id = _issuer_id(credential)
     resolved: dict[str, Json | None] = {}
 
     def key_for(method_id: str) -> ed25519.Ed25519PublicKey | None:
         return assertion_key(method_id, issuer_id, resolve_did, resolved)
 
-    proof = verify_proof(credential, key_for)
+    try:
+        proof = verify_proof(credential, key_for, canonicalize)
+    except Unreachable as exc:
+        report.failed("issuer-key", "did-unreachable", unreachable=True, url=exc.url)
+        return report
     if proof.verified:
-        report.passed("proof", proof.reason)
-        report.passed("issuer-key", f"the key belongs to the issuer {issuer_id}")
-    elif proof.verification_method and not proof.verification_method.startswith(f"{issuer_id}#"):
-        report.failed(
-            "issuer-key", f"the proof's key {proof.verification_method} is not controlled by {issuer_id}"
-        )
+        report.passed("proof", "signed-by", key=proof.verification_method)
+        report.passed("issuer-key", "key-of-issuer", issuer=issuer_id)
+    elif proof.code in ("key-unresolved",):
+        report.failed("issuer-key", "key-not-the-issuers", key=proof.verification_method, issuer=issuer_id)
+        return report
+    elif proof.code == "signature-mismatch":
+        report.failed("proof", "tampered")
+        return report
     else:
-        report.failed("proof", proof.reason)
-    _check_window(credential, now, report)
+        report.failed("proof", proof.code, term=proof.term)
+        return report
+    _check_schema(credential, report)
+    _check_window(credential, now, report, None)
     _check_status(credential, check_status, report)
     return report
 
 
+def _check_schema(credential: Json, report: Report) -> None:
+    errors = schema_errors(credential)
+    if errors:
+        report.failed("schema", "schema-errors", errors="; ".join(errors[:3]))
+    else:
+        report.passed("schema", "schema-ok")
+
+
 def _well_formed(credential: Any, report: Report) -> TypeGuard[Json]:
     if not isinstance(credential, dict):
-        report.failed("format", "a credential is a JSON object")
+        report.failed("format", "not-an-object")
         return False
     contexts = credential.get("@context")
     types = credential.get("type")
     if not isinstance(contexts, list) or not contexts or contexts[0] != CREDENTIALS_V2:
-        report.failed("format", f"the first @context must be {CREDENTIALS_V2}")
+        report.failed("format", "first-context", context=CREDENTIALS_V2)
         return False
     if not isinstance(types, list) or "VerifiableCredential" not in types:
-        report.failed("format", "type must list VerifiableCredential")
+        report.failed("format", "not-a-vc")
         return False
-    report.passed("format", "a Verifiable Credential (data model 2.0)")
+    report.passed("format", "vc-2")
     return True
 
 
@@ -88,7 +114,7 @@ def assertion_key(
     if did != issuer_id:
         return None
     if did not in cache:
-        cache[did] = resolve_did(did)
+        cache[did] = resolve_did(did)  # may raise Unreachable
     document = cache[did]
     if not isinstance(document, dict) or document.get("id") != did:
         return None
@@ -107,19 +133,25 @@ def assertion_key(
     return None
 
 
-def _check_window(credential: Json, now: datetime, report: Report) -> None:
+def _check_window(credential: Json, now: datetime, report: Report, expires_at: int | None) -> None:
+    """validFrom and validUntil; for a VC-JWT, its ``exp`` too, which may stand alone."""
     try:
         valid_from = _moment(credential.get("validFrom"))
         valid_until = _moment(credential.get("validUntil")) if credential.get("validUntil") else None
-    except ValueError as exc:
-        report.failed("validity", f"unreadable date: {exc}")
+    except ValueError:
+        report.failed(
+            "validity", "unreadable-date", value=credential.get("validUntil") or credential.get("validFrom")
+        )
         return
+    if expires_at is not None:
+        from_exp = datetime.fromtimestamp(expires_at, tz=now.tzinfo)
+        valid_until = from_exp if valid_until is None else min(valid_until, from_exp)
     if valid_from is not None and valid_from > now:
-        report.failed("validity", f"not valid before {credential['validFrom']}")
+        report.failed("validity", "not-yet-valid", date=valid_from.isoformat())
     elif valid_until is not None and valid_until <= now:
-        report.failed("validity", f"expired on {credential['validUntil']}")
+        report.failed("validity", "expired", date=valid_until.isoformat())
     else:
-        report.passed("validity", "within its validity period")
+        report.passed("validity", "within-validity")
 
 
 def _moment(value: Any) -> datetime | None:
@@ -134,13 +166,12 @@ def _moment(value: Any) -> datetime | None:
 def _check_status(credential: Json, check_status: StatusChecker | None, report: Report) -> None:
     status = credential.get("credentialStatus")
     if status is None:
-        report.skipped("status", "the credential carries no status entry")
+        report.skipped("status", "no-status-entry")
         return
     if check_status is None:
-        report.failed("status", "the credential has a status entry and no status checker was given")
+        report.failed("status", "no-status-checker")
         return
-    ok, reason = check_status(credential)
-    (report.passed if ok else report.failed)("status", reason)
+    check_status(credential, report)
 
 
 def verify_jwt(
@@ -158,37 +189,40 @@ def verify_jwt(
     try:
         header = jwt.get_unverified_header(str(token))
         unverified = jwt.decode(str(token), options={"verify_signature": False})
-    except (jwt.InvalidTokenError, ValueError) as exc:
-        report.failed("format", f"not a JWT: {exc}")
+    except (jwt.InvalidTokenError, ValueError):
+        report.failed("format", "not-a-jwt")
         return report
     credential = vc_jwt.credential_of(unverified)
     if not _well_formed(credential, report):
         return report
     issuer_id = _issuer_id(credential)
     if unverified.get("iss") != issuer_id:
-        report.failed("issuer-key", "the JWT's iss is not the credential's issuer")
+        report.failed("issuer-key", "iss-mismatch")
         return report
-    key = _jwt_key(header, issuer_id, resolve_did, resolve_jwks)
+    try:
+        key = _jwt_key(header, issuer_id, resolve_did, resolve_jwks)
+    except Unreachable as exc:
+        report.failed("issuer-key", "did-unreachable", unreachable=True, url=exc.url)
+        return report
     if key is None:
-        report.failed("issuer-key", f"the key {header.get('kid')!r} is not one of the issuer's keys")
+        report.failed("issuer-key", "key-not-the-issuers", key=header.get("kid"), issuer=issuer_id)
         return report
     try:
         claims = vc_jwt.decode(str(token), key)
-    except jwt.InvalidTokenError as exc:
-        report.failed("proof", f"the JWT does not verify: {exc}")
+    except jwt.InvalidTokenError:
+        report.failed("proof", "tampered")
         return report
     mismatch = _claims_mismatch(claims, credential)
     if mismatch:
-        report.failed("proof", mismatch)
+        report.failed("proof", "claims-mismatch", claim=mismatch)
         return report
-    report.passed("proof", f"JWT signed with {header.get('alg')} by {header.get('kid')}")
-    report.passed("issuer-key", f"the key belongs to the issuer {issuer_id}")
-    errors = schema_errors(credential)
-    if errors:
-        report.failed("schema", "not an OB 3.0 AchievementCredential: " + "; ".join(errors[:3]))
-    else:
-        report.passed("schema", "valid against the 1EdTech OB 3.0 JSON Schema")
-    _check_window(credential, now, report)
+    report.passed("proof", "jwt-signed-by", algorithm=header.get("alg"), key=header.get("kid"))
+    report.passed("issuer-key", "key-of-issuer", issuer=issuer_id)
+    _check_schema(credential, report)
+    exp = claims.get("exp")
+    _check_window(
+        credential, now, report, exp if isinstance(exp, int) and not isinstance(exp, bool) else None
+    )
     _check_status(credential, check_status, report)
     return report
 
@@ -196,17 +230,17 @@ def verify_jwt(
 def _claims_mismatch(claims: Json, credential: Json) -> str | None:
     """The registered claims must say what the credential says (OB 3.0, verifying a VC-JWT)."""
     if claims.get("jti") != credential.get("id"):
-        return "jti does not match the credential id"
+        return "jti"
     try:
         valid_from = _moment(credential.get("validFrom") or credential.get("issuanceDate"))
     except ValueError:
-        return "the credential's validFrom is unreadable"
+        return "nbf"
     if valid_from is None or claims.get("nbf") != int(valid_from.timestamp()):
-        return "nbf does not match the credential's validFrom"
+        return "nbf"
     subject = credential.get("credentialSubject")
     subject_id = subject.get("id") if isinstance(subject, dict) else None
     if subject_id is not None and claims.get("sub") != subject_id:
-        return "sub does not match the credential subject's id"
+        return "sub"
     return None
 
 

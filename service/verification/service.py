@@ -5,6 +5,7 @@ through the injected ``fetch``, and returns a verdict with every check. Never ra
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import re
 from dataclasses import dataclass
@@ -18,12 +19,15 @@ from service.baking import png, svg
 from service.baking.png import BakingError
 from service.domain.recipients import HashedRecipient
 from service.signing import vc_jwt
+from service.signing.data_integrity import Canonicalize
 from service.signing.did_key import did_key_document
 from service.signing.did_web import did_to_url
 from service.signing.jws import unverified_header
 from service.verification import ob2, ob3
+from service.verification.fetch_codes import REFUSALS
+from service.verification.identity import IssuerIdentity, Trust
 from service.verification.ob2 import Fetch, Fetched
-from service.verification.report import Report
+from service.verification.report import Outcome, Report
 from service.verification.status import bitstring_checker
 
 Json = dict[str, Any]
@@ -47,31 +51,45 @@ class Form(StrEnum):
 
 @dataclass(slots=True)
 class Verification:
-    """The verdict, the form recognised, every check, and what the badge says."""
+    """The verdict, the form recognised, every check, and what the badge says. ``badge`` holds
+    only what was verified (the hosted copy, the signed payload); what a document claims
+    without proof is in ``claimed``, never presented as fact."""
 
     verdict: Verdict
     form: Form
     report: Report
-    badge: Json | None = None  # what the badge says: name, issuer, criteria, dates
+    badge: Json | None = None  # verified: name, description, criteria, dates, recipient
     baked_in: str | None = None  # "png" or "svg" when the badge came out of an image
+    issuer: IssuerIdentity | None = None  # who signed, and how that is known
+    claimed: Json | None = None  # what an unverified document says of itself
 
 
 def verify_any(
-    given: str | bytes, *, fetch: Fetch, now: datetime, expected_email: str | None = None
+    given: str | bytes,
+    *,
+    fetch: Fetch,
+    now: datetime,
+    expected_email: str | None = None,
+    canonicalize: Canonicalize | None = None,
+    trust: Trust | None = None,
 ) -> Verification:
+    """Verify a badge in any form. ``canonicalize`` runs RDFC-1.0 (bounded worker processes
+    for untrusted input in the service: ``verification.sandbox``); ``trust`` says which issuers
+    are this instance's or on the operator's list. Only errors of reading the input are turned
+    into an "unreadable" verdict: a bug of ours is not the input's fault and is raised."""
+    run = _Run(_once_per_url(fetch), now, expected_email, canonicalize, trust or Trust())
     try:
-        return _verify_any(given, _once_per_url(fetch), now, expected_email)
+        return run.any(given)
     except (
         BakingError,
-        ValueError,
-        TypeError,
-        KeyError,
-        AttributeError,
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        binascii.Error,
         RecursionError,
         jwt.PyJWTError,
-    ) as exc:
+    ):
         report = Report()
-        report.failed("format", f"unreadable input: {type(exc).__name__}: {exc}")
+        report.failed("format", "unreadable")
         return Verification(Verdict.INVALID, Form.UNKNOWN, report)
 
 
@@ -88,25 +106,140 @@ def _once_per_url(fetch: Fetch) -> Fetch:
     return memo
 
 
-def _verify_any(given: str | bytes, fetch: Fetch, now: datetime, expected_email: str | None) -> Verification:
-    baked_in: str | None = None
-    if isinstance(given, bytes):
-        unbaked = _unbake(given)
-        if unbaked is None:
+@dataclass
+class _Run:
+    fetch: Fetch
+    now: datetime
+    expected_email: str | None
+    canonicalize: Canonicalize | None
+    trust: Trust
+
+    def any(self, given: str | bytes) -> Verification:
+        baked_in: str | None = None
+        if isinstance(given, bytes):
+            unbaked = _unbake(given)
+            if unbaked is None:
+                return _refused("no-baked-badge")
+            baked_in, text = unbaked
+        else:
+            text = given
+        text = text.strip()
+        if len(text) > MAX_TEXT:
+            return _refused("too-large")
+        outcome = self.text(text)
+        outcome.baked_in = baked_in
+        return outcome
+
+    def text(self, text: str) -> Verification:
+        if text.startswith(("https://", "http://")):
+            return self.url(text)
+        if text.startswith("{"):
+            return self.json(json.loads(text))
+        if _COMPACT.match(text):
+            return self.compact(text)
+        return _refused("unrecognised")
+
+    def url(self, url: str) -> Verification:
+        fetched = self.fetch(url)
+        document = fetched.document
+        if document is None and fetched.status != 410:
             report = Report()
-            report.failed("format", "no badge is baked in this image")
-            return Verification(Verdict.INVALID, Form.UNKNOWN, report)
-        baked_in, text = unbaked
-    else:
-        text = given
-    text = text.strip()
-    if len(text) > MAX_TEXT:
-        report = Report()
-        report.failed("format", "larger than 1 MiB")
-        return Verification(Verdict.INVALID, Form.UNKNOWN, report)
-    outcome = _verify_text(text, fetch, now, expected_email)
-    outcome.baked_in = baked_in
-    return outcome
+            if fetched.unreachable:
+                code = fetched.code if fetched.code in REFUSALS else "url-unreachable"
+                report.failed("fetch", code, unreachable=True, url=url)
+            else:
+                report.failed("fetch", "document-missing", url=url, status=fetched.status)
+            return _outcome(Form.UNKNOWN, report)
+        if document is not None and _is_credential(document):
+            return self.json(document)
+        return self.hosted(url, None)
+
+    def hosted(self, url: str, submitted: Json | None) -> Verification:
+        verified = ob2.verify_hosted(
+            url, fetch=self.fetch, now=self.now, expected_email=self.expected_email, submitted=submitted
+        )
+        return self.ob2_outcome(Form.OB2_HOSTED, verified, submitted)
+
+    def ob2_outcome(self, form: Form, verified: ob2.Verified, claimed: Json | None) -> Verification:
+        outcome = _outcome(form, verified.report)
+        if verified.assertion is not None and verified.badge is not None and verified.issuer is not None:
+            outcome.badge = _ob2_summary(verified.assertion, verified.badge, verified.issuer)
+            outcome.issuer = self.trust.issuer(str(verified.issuer.get("id")), _name(verified.issuer))
+        elif claimed is not None:
+            outcome.claimed = _ob2_claims(claimed)
+        return outcome
+
+    def json(self, document: Any) -> Verification:
+        if not isinstance(document, dict):
+            return _refused("not-an-object")
+        if _is_credential(document):
+            report = ob3.verify_credential(
+                document,
+                resolve_did=_did_resolver(self.fetch),
+                check_status=self.status_checker(),
+                now=self.now,
+                canonicalize=self.canonicalize,
+            )
+            return self.ob3_outcome(Form.OB3_DATA_INTEGRITY, report, document)
+        url = document.get("id") or ""
+        if (
+            document.get("type") == "Assertion"
+            and isinstance(url, str)
+            and url.startswith(("https://", "http://"))
+        ):
+            # A hosted assertion is only as good as its hosted copy: verify that one, and
+            # refuse a submitted copy that says something else.
+            return self.hosted(url, document)
+        return _refused("not-a-badge")
+
+    def compact(self, token: str) -> Verification:
+        unverified_header(token)  # raises ValueError on junk, reported as unreadable
+        payload = json.loads(_b64(token.split(".")[1]))
+        if not isinstance(payload, dict):
+            return _refused("not-an-object")
+        if "vc" in payload or _is_credential(payload):  # an OB 2.0 assertion has @context too
+            report = ob3.verify_jwt(
+                token,
+                resolve_did=_did_resolver(self.fetch),
+                resolve_jwks=_jwks_resolver(self.fetch),
+                check_status=self.status_checker(),
+                now=self.now,
+            )
+            credential = vc_jwt.credential_of(payload)
+            return self.ob3_outcome(
+                Form.OB3_JWT, report, credential if isinstance(credential, dict) else None
+            )
+        verified = ob2.verify_signed(
+            token, fetch=self.fetch, now=self.now, expected_email=self.expected_email
+        )
+        return self.ob2_outcome(Form.OB2_SIGNED, verified, payload)
+
+    def ob3_outcome(self, form: Form, report: Report, credential: Json | None) -> Verification:
+        if credential is not None and report.outcome_of("proof") is Outcome.PASSED:
+            _check_ob3_recipient(credential, self.expected_email, report)
+        outcome = _outcome(form, report)
+        if credential is None:
+            return outcome
+        if report.outcome_of("proof") is Outcome.PASSED:
+            outcome.badge = _ob3_summary(credential)
+            issuer = credential.get("issuer")
+            outcome.issuer = self.trust.issuer(
+                _issuer_id(credential), _name(issuer) if isinstance(issuer, dict) else None
+            )
+        else:
+            outcome.claimed = _ob3_summary(credential)
+        return outcome
+
+    def status_checker(self) -> ob3.StatusChecker:
+        return bitstring_checker(
+            fetch=self.fetch, resolve_did=_did_resolver(self.fetch), canonicalize=self.canonicalize
+        )
+
+
+def _refused(code: str) -> Verification:
+    report = Report()
+    report.failed("format", code)
+    return Verification(Verdict.INVALID, Form.UNKNOWN, report)
 
 
 def _unbake(content: bytes) -> tuple[str, str] | None:
@@ -120,98 +253,32 @@ def _unbake(content: bytes) -> tuple[str, str] | None:
     return ("text", content.decode("utf-8"))  # a file of JSON or of a compact token
 
 
-def _verify_text(text: str, fetch: Fetch, now: datetime, expected_email: str | None) -> Verification:
-    if text.startswith(("https://", "http://")):
-        return _verify_url(text, fetch, now, expected_email)
-    if text.startswith("{"):
-        return _verify_json(json.loads(text), fetch, now, expected_email)
-    if _COMPACT.match(text):
-        return _verify_compact(text, fetch, now, expected_email)
-    report = Report()
-    report.failed("format", "neither a URL, a JSON badge, a compact JWS/JWT nor a baked image")
-    return Verification(Verdict.INVALID, Form.UNKNOWN, report)
-
-
-def _verify_url(url: str, fetch: Fetch, now: datetime, expected_email: str | None) -> Verification:
-    fetched = fetch(url)
-    document = fetched.document
-    if document is None:
-        report = Report()
-        reason = fetched.reason or (
-            f"{url} answered {fetched.status}" if fetched.status else f"{url} could not be fetched"
-        )
-        report.failed("fetch", reason)
-        return _outcome(Form.UNKNOWN, report, None)
-    if _is_credential(document):
-        return _verify_json(document, fetch, now, expected_email)
-    report = ob2.verify_hosted(url, fetch=fetch, now=now, expected_email=expected_email)
-    return _outcome(Form.OB2_HOSTED, report, _ob2_summary(document, fetch))
-
-
-def _verify_json(document: Any, fetch: Fetch, now: datetime, expected_email: str | None) -> Verification:
-    if not isinstance(document, dict):
-        report = Report()
-        report.failed("format", "the JSON is not an object")
-        return _outcome(Form.UNKNOWN, report, None)
-    if _is_credential(document):
-        report = ob3.verify_credential(
-            document, resolve_did=_did_resolver(fetch), check_status=_status_checker(fetch), now=now
-        )
-        _check_ob3_recipient(document, expected_email, report)
-        return _outcome(Form.OB3_DATA_INTEGRITY, report, _ob3_summary(document))
-    url = document.get("id") or ""
-    if (
-        document.get("type") == "Assertion"
-        and isinstance(url, str)
-        and url.startswith(("https://", "http://"))
-    ):
-        # A hosted assertion is only as good as its hosted copy: verify that one.
-        report = ob2.verify_hosted(url, fetch=fetch, now=now, expected_email=expected_email)
-        return _outcome(Form.OB2_HOSTED, report, _ob2_summary(document, fetch))
-    report = Report()
-    report.failed("format", "not an Open Badges 2.0 assertion nor an Open Badges 3.0 credential")
-    return _outcome(Form.UNKNOWN, report, None)
-
-
-def _verify_compact(token: str, fetch: Fetch, now: datetime, expected_email: str | None) -> Verification:
-    unverified_header(token)  # raises ValueError on junk, reported as unreadable
-    payload = json.loads(_b64(token.split(".")[1]))
-    if not isinstance(payload, dict):
-        raise ValueError("the token's payload is not a JSON object")
-    if "vc" in payload or _is_credential(payload):  # an OB 2.0 assertion has @context too
-        report = ob3.verify_jwt(
-            token,
-            resolve_did=_did_resolver(fetch),
-            resolve_jwks=_jwks_resolver(fetch),
-            check_status=_status_checker(fetch),
-            now=now,
-        )
-        credential = vc_jwt.credential_of(payload)
-        if isinstance(credential, dict):
-            _check_ob3_recipient(credential, expected_email, report)
-        return _outcome(
-            Form.OB3_JWT, report, _ob3_summary(credential) if isinstance(credential, dict) else None
-        )
-    report = ob2.verify_signed(token, fetch=fetch, now=now, expected_email=expected_email)
-    return _outcome(Form.OB2_SIGNED, report, _ob2_summary(payload, fetch))
-
-
-def _outcome(form: Form, report: Report, badge: Json | None) -> Verification:
+def _outcome(form: Form, report: Report) -> Verification:
+    """Valid when something passed and nothing failed; cannot tell when every failure is a
+    document that could not be reached; invalid otherwise."""
     if report.valid:
         verdict = Verdict.VALID
-    elif report.failures and all(
-        c.name == "fetch" or "could not be fetched" in c.reason for c in report.failures
-    ):
+    elif report.failures and all(c.unreachable for c in report.failures):
         verdict = Verdict.CANNOT_TELL
     else:
         verdict = Verdict.INVALID
-    return Verification(verdict, form, report, badge)
+    return Verification(verdict, form, report)
 
 
 def _is_credential(document: Json) -> bool:
     types = document.get("type")
     types = types if isinstance(types, list) else [types]
     return "VerifiableCredential" in types
+
+
+def _issuer_id(credential: Json) -> str:
+    issuer = credential.get("issuer")
+    return str(issuer.get("id") if isinstance(issuer, dict) else issuer)
+
+
+def _name(document: Any) -> str | None:
+    name = document.get("name") if isinstance(document, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def _check_ob3_recipient(credential: Json, expected_email: str | None, report: Report) -> None:
@@ -229,13 +296,14 @@ def _check_ob3_recipient(credential: Json, expected_email: str | None, report: R
             else value.strip().lower() == expected_email.strip().lower()
         )
         if matched:
-            report.passed("recipient", "the badge belongs to the expected email")
+            report.passed("recipient", "recipient-matches")
             return
-    report.failed("recipient", "the badge does not belong to the expected email")
+    report.failed("recipient", "recipient-differs")
 
 
 def _did_resolver(fetch: Fetch) -> ob3.DidResolver:
-    """did:key documents are derived from the DID itself; did:web ones are fetched."""
+    """did:key documents are derived from the DID itself; did:web ones are fetched, and one
+    that cannot be reached raises ``Unreachable`` (the verdict is then "cannot tell")."""
 
     def resolve(did: str) -> Json | None:
         if did.startswith("did:key:"):
@@ -244,7 +312,7 @@ def _did_resolver(fetch: Fetch) -> ob3.DidResolver:
             url = did_to_url(did)
         except ValueError:
             return None
-        return fetch(url).document
+        return _document(fetch, url)
 
     return resolve
 
@@ -257,49 +325,85 @@ def _jwks_resolver(fetch: Fetch) -> ob3.JwksResolver:
             url = did_to_url(issuer_id)
         except ValueError:
             return None
-        return fetch(url.removesuffix("did.json") + "jwks.json").document
+        return _document(fetch, url.removesuffix("did.json") + "jwks.json")
 
     return resolve
 
 
-def _status_checker(fetch: Fetch) -> ob3.StatusChecker:
-    return bitstring_checker(fetch=lambda url: fetch(url).document, resolve_did=_did_resolver(fetch))
+def _document(fetch: Fetch, url: str) -> Json | None:
+    fetched = fetch(url)
+    if fetched.document is None and fetched.unreachable:
+        raise ob3.Unreachable(url)
+    return fetched.document if fetched.status == 200 else None
 
 
 def _b64(segment: str) -> bytes:
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _ob3_summary(credential: Json) -> Json:
     subject = credential.get("credentialSubject")
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    subject = subject if isinstance(subject, dict) else {}
+    achievement = subject.get("achievement")
     achievement = achievement if isinstance(achievement, dict) else {}
-    issuer = credential.get("issuer")
     criteria = achievement.get("criteria")
+    issuer = credential.get("issuer")
     return {
-        "name": achievement.get("name"),
-        "description": achievement.get("description"),
-        "criteria": criteria.get("narrative") if isinstance(criteria, dict) else None,
-        "issuer": issuer.get("name") if isinstance(issuer, dict) else issuer,
-        "issued": credential.get("validFrom"),
-        "expires": credential.get("validUntil"),
+        "name": _text(achievement.get("name")),
+        "description": _text(achievement.get("description")),
+        "criteria": _text(criteria.get("narrative")) if isinstance(criteria, dict) else None,
+        "issuer": _name(issuer) if isinstance(issuer, dict) else _text(issuer),
+        "issued": _text(credential.get("validFrom") or credential.get("issuanceDate")),
+        "expires": _text(credential.get("validUntil") or credential.get("expirationDate")),
+        "recipient_name": _recipient_name(subject),
     }
 
 
-def _ob2_summary(assertion: Json, fetch: Fetch) -> Json:
-    badge = assertion.get("badge")
-    badge_doc = fetch(badge).document if isinstance(badge, str) else badge
-    badge_doc = badge_doc if isinstance(badge_doc, dict) else {}
-    issuer = badge_doc.get("issuer")
-    issuer_doc = fetch(issuer).document if isinstance(issuer, str) else issuer
-    criteria = badge_doc.get("criteria")
+def _recipient_name(subject: Json) -> str | None:
+    """The earner's name when the credential states it in clear (``name``, or an identifier of
+    type ``name``); emails are hashed and never shown."""
+    if isinstance(subject.get("name"), str):
+        return str(subject["name"])
+    identifiers = subject.get("identifier")
+    for identity in identifiers if isinstance(identifiers, list) else []:
+        if (
+            isinstance(identity, dict)
+            and identity.get("identityType") == "name"
+            and not identity.get("hashed")
+        ):
+            return _text(identity.get("identityHash"))
+    return None
+
+
+def _ob2_summary(assertion: Json, badge: Json, issuer: Json) -> Json:
+    criteria = badge.get("criteria")
     return {
-        "name": badge_doc.get("name"),
-        "description": badge_doc.get("description"),
-        "criteria": criteria.get("narrative") if isinstance(criteria, dict) else criteria,
-        "issuer": issuer_doc.get("name") if isinstance(issuer_doc, dict) else None,
-        "issued": assertion.get("issuedOn"),
-        "expires": assertion.get("expires"),
+        "name": _text(badge.get("name")),
+        "description": _text(badge.get("description")),
+        "criteria": _text(criteria.get("narrative")) if isinstance(criteria, dict) else _text(criteria),
+        "issuer": _name(issuer),
+        "issued": _text(assertion.get("issuedOn")),
+        "expires": _text(assertion.get("expires")),
+        "recipient_name": None,
+    }
+
+
+def _ob2_claims(assertion: Json) -> Json:
+    """What an OB 2.0 document that could not be verified says of itself (no fetch)."""
+    badge = assertion.get("badge")
+    badge = badge if isinstance(badge, dict) else {}
+    return {
+        "name": _text(badge.get("name")),
+        "description": _text(badge.get("description")),
+        "criteria": None,
+        "issuer": _name(badge.get("issuer")),
+        "issued": _text(assertion.get("issuedOn")),
+        "expires": _text(assertion.get("expires")),
+        "recipient_name": None,
     }
 
 

@@ -8,31 +8,48 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from service.domain import status_bits
-from service.signing.data_integrity import ProofCheck, verify_proof
-from service.verification.ob3 import DidResolver, StatusChecker, assertion_key
+from service.signing.data_integrity import Canonicalize, ProofCheck, verify_proof
+from service.verification.ob2 import Fetched
+from service.verification.ob3 import DidResolver, StatusChecker, Unreachable, assertion_key
+from service.verification.report import Report
 
 Json = dict[str, Any]
 PURPOSES = {"revocation": "revoked", "suspension": "suspended"}
 
 
-def bitstring_checker(*, fetch: Callable[[str], Json | None], resolve_did: DidResolver) -> StatusChecker:
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    ok: bool
+    code: str
+    params: dict[str, str]
+    unreachable: bool = False
+
+
+def bitstring_checker(
+    *, fetch: Callable[[str], Fetched], resolve_did: DidResolver, canonicalize: Canonicalize | None = None
+) -> StatusChecker:
     """A status checker that fetches lists with ``fetch`` and keys with ``resolve_did``."""
 
-    def check(credential: Json) -> tuple[bool, str]:
+    def check(credential: Json, report: Report) -> None:
         entries = credential.get("credentialStatus")
         issuer = credential.get("issuer")
         issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
         for entry in entries if isinstance(entries, list) else [entries]:
-            ok, reason = _check_entry(entry, str(issuer_id), fetch, resolve_did)
-            if not ok:
-                return False, reason
-        return True, "not revoked, not suspended"
+            try:
+                outcome = _check_entry(entry, str(issuer_id), fetch, resolve_did, canonicalize)
+            except Unreachable as exc:
+                outcome = _Outcome(False, "status-list-unreachable", {"url": exc.url}, unreachable=True)
+            if not outcome.ok:
+                report.failed("status", outcome.code, unreachable=outcome.unreachable, **outcome.params)
+                return
+        report.passed("status", "not-revoked")
 
     return check
 
@@ -46,7 +63,9 @@ _PROOFS_LOCK = threading.Lock()
 _PROOFS_SIZE = 128
 
 
-def _verified_list_proof(status_list: Json, issuer_id: str, resolve_did: DidResolver) -> ProofCheck:
+def _verified_list_proof(
+    status_list: Json, issuer_id: str, resolve_did: DidResolver, canonicalize: Canonicalize | None
+) -> ProofCheck:
     keys: dict[str, ed25519.Ed25519PublicKey | None] = {}
 
     def resolve(method: str) -> ed25519.Ed25519PublicKey | None:
@@ -58,7 +77,7 @@ def _verified_list_proof(status_list: Json, issuer_id: str, resolve_did: DidReso
     method = first.get("verificationMethod") if isinstance(first, dict) else None
     key = resolve(method) if isinstance(method, str) else None
     if key is None:
-        return verify_proof(status_list, resolve)
+        return verify_proof(status_list, resolve, canonicalize)
     raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     digest = hashlib.sha256(
         json.dumps(status_list, sort_keys=True, separators=(",", ":")).encode()
@@ -67,7 +86,7 @@ def _verified_list_proof(status_list: Json, issuer_id: str, resolve_did: DidReso
         known = _PROOFS.get((digest, raw))
     if known is not None:
         return known
-    checked = verify_proof(status_list, resolve)
+    checked = verify_proof(status_list, resolve, canonicalize)
     with _PROOFS_LOCK:
         _PROOFS[(digest, raw)] = checked
         while len(_PROOFS) > _PROOFS_SIZE:
@@ -76,35 +95,43 @@ def _verified_list_proof(status_list: Json, issuer_id: str, resolve_did: DidReso
 
 
 def _check_entry(
-    entry: Any, issuer_id: str, fetch: Callable[[str], Json | None], resolve_did: DidResolver
-) -> tuple[bool, str]:
+    entry: Any,
+    issuer_id: str,
+    fetch: Callable[[str], Fetched],
+    resolve_did: DidResolver,
+    canonicalize: Canonicalize | None,
+) -> _Outcome:
     if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
-        return False, "unsupported credentialStatus type"
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        return _Outcome(False, "status-type-unsupported", {"type": str(kind)})
     purpose, url, raw_index = (
         entry.get("statusPurpose"),
         entry.get("statusListCredential"),
         entry.get("statusListIndex"),
     )
     if purpose not in PURPOSES or not isinstance(url, str) or not str(raw_index).isdigit():
-        return False, "malformed BitstringStatusListEntry"
-    status_list = fetch(url)
+        return _Outcome(False, "status-entry-malformed", {})
+    fetched = fetch(url)
+    status_list = fetched.document if fetched.status == 200 else None
     if not isinstance(status_list, dict):
-        return False, f"the status list {url} could not be fetched"
+        if fetched.unreachable:
+            return _Outcome(False, "status-list-unreachable", {"url": url}, unreachable=True)
+        return _Outcome(False, "document-missing", {"url": url, "status": str(fetched.status)})
     list_issuer = status_list.get("issuer")
     list_issuer_id = list_issuer.get("id") if isinstance(list_issuer, dict) else list_issuer
     if list_issuer_id != issuer_id:
-        return False, "the status list is not published by the credential's issuer"
-    proof = _verified_list_proof(status_list, issuer_id, resolve_did)
+        return _Outcome(False, "status-list-other-issuer", {})
+    proof = _verified_list_proof(status_list, issuer_id, resolve_did, canonicalize)
     if not proof.verified:
-        return False, f"the status list's proof does not verify: {proof.reason}"
+        return _Outcome(False, "status-list-proof", {"detail": proof.code})
     subject = status_list.get("credentialSubject") or {}
     if subject.get("type") != "BitstringStatusList" or subject.get("statusPurpose") != purpose:
-        return False, "the status list does not match the entry's purpose"
+        return _Outcome(False, "status-list-purpose", {})
     try:
         bits = status_bits.decode(str(subject.get("encodedList", "")))
         flagged = status_bits.is_set(bits, int(str(raw_index)))
-    except (status_bits.StatusListError, IndexError) as exc:
-        return False, f"unreadable status list: {exc}"
+    except (status_bits.StatusListError, IndexError):
+        return _Outcome(False, "status-list-unreadable", {})
     if flagged:
-        return False, f"{PURPOSES[purpose]} (status list {url}, index {raw_index})"
-    return True, f"not {PURPOSES[purpose]}"
+        return _Outcome(False, "revoked" if purpose == "revocation" else "suspended", {})
+    return _Outcome(True, "not-revoked", {})

@@ -85,7 +85,7 @@ def test_withdrawn_keys_are_unpublished_and_their_signatures_fail(
     assert not any(m["id"].split("#")[1] in old_kids for m in did["verificationMethod"])
     now = clock.now()
     assert (
-        verify_signed(signed_before, fetch=fetcher(client), now=now).outcome_of("signature")
+        verify_signed(signed_before, fetch=fetcher(client), now=now).report.outcome_of("signature")
         is not Outcome.PASSED
     )
     di = verify_credential(
@@ -102,6 +102,6 @@ def test_withdrawn_keys_are_unpublished_and_their_signatures_fail(
         now=now,
     ).valid
     fresh_signed = client.get(f"/awards/{fresh['id']}/signed").text
-    assert verify_signed(fresh_signed, fetch=fetcher(client), now=now).valid
+    assert verify_signed(fresh_signed, fetch=fetcher(client), now=now).report.valid
     listing = keys_of(client, world)
     assert sum(k["withdrawn_at"] is not None for k in listing) == 2

@@ -15,6 +15,7 @@ from service.persistence.database import Database
 from service.persistence.tables import BadgeClass
 from service.signing.data_integrity import add_proof
 from service.signing.did_web import did_to_url
+from service.verification.ob2 import Fetched
 from service.verification.ob3 import verify_credential
 from service.verification.report import Outcome
 from service.verification.status import bitstring_checker
@@ -35,9 +36,9 @@ def did_resolver(client: TestClient):  # type: ignore[no-untyped-def]
 
 
 def status_checker(client: TestClient):  # type: ignore[no-untyped-def]
-    def fetch(url: str) -> dict[str, Any] | None:
+    def fetch(url: str) -> Fetched:
         response = client.get(url.replace("https://badges.example.test", ""))
-        return response.json() if response.status_code == 200 else None
+        return Fetched(response.status_code, response.json() if response.status_code == 200 else None)
 
     return bitstring_checker(fetch=fetch, resolve_did=did_resolver(client))
 

@@ -85,10 +85,12 @@ def test_signed_assertion_verifies(client: TestClient, world: World, clock: Fixe
     assert b'"SignedBadge"' in payload
     report = verify_signed(
         token, fetch=fetcher(client), now=clock.now(), expected_email="camille.durand@EXAMPLE.fr"
-    )
+    ).report
     assert report.valid, report.checks
     assert {c.name for c in report.checks} >= {"signature", "key-owner", "status", "recipient"}
-    wrong = verify_signed(token, fetch=fetcher(client), now=clock.now(), expected_email="someone@example.fr")
+    wrong = verify_signed(
+        token, fetch=fetcher(client), now=clock.now(), expected_email="someone@example.fr"
+    ).report
     assert not wrong.valid
     assert wrong.outcome_of("recipient") is Outcome.FAILED
 
@@ -111,7 +113,9 @@ def _key_pem(client: TestClient, kid: str) -> str:
 def test_tampered_signed_assertions_fail(
     client: TestClient, world: World, clock: FixedClock, tamper: Any
 ) -> None:
-    report = verify_signed(tamper(signed(client, world.award_id)), fetch=fetcher(client), now=clock.now())
+    report = verify_signed(
+        tamper(signed(client, world.award_id)), fetch=fetcher(client), now=clock.now()
+    ).report
     assert not report.valid
     assert report.failures
 
@@ -132,13 +136,13 @@ def test_revocation_shows_everywhere(client: TestClient, world: World, clock: Fi
         {"id": f"{PUBLIC_URL}/awards/{world.award_id}", "revocationReason": "Fraude"}
     ]
     # A single-entry list: the case the 1EdTech validator misses; ours must not.
-    report = verify_signed(token, fetch=fetcher(client), now=clock.now())
+    report = verify_signed(token, fetch=fetcher(client), now=clock.now()).report
     assert report.outcome_of("signature") is Outcome.PASSED
     assert report.outcome_of("status") is Outcome.FAILED
     assert "Fraude" in next(c.reason for c in report.checks if c.name == "status")
     hosted_report = verify_hosted(
         f"{PUBLIC_URL}/awards/{world.award_id}", fetch=fetcher(client), now=clock.now()
-    )
+    ).report
     assert not hosted_report.valid
     page = client.get(f"/awards/{world.award_id}", headers=BROWSER).text
     assert "Badge révoqué" in page
@@ -151,9 +155,9 @@ def test_expired_awards_fail_verification(client: TestClient, world: World, cloc
     award = issue_award(client, world.coordinator, world.badge_class_id, expires_at="2026-12-01T00:00:00Z")
     hosted_url = f"{PUBLIC_URL}/awards/{award['id']}"
     publish(client, award["id"])
-    assert verify_hosted(hosted_url, fetch=fetcher(client), now=clock.now()).valid
+    assert verify_hosted(hosted_url, fetch=fetcher(client), now=clock.now()).report.valid
     clock.advance(timedelta(days=30))
-    report = verify_hosted(hosted_url, fetch=fetcher(client), now=clock.now())
+    report = verify_hosted(hosted_url, fetch=fetcher(client), now=clock.now()).report
     assert report.outcome_of("validity") is Outcome.FAILED
     assert "Badge expiré" in client.get(f"/awards/{award['id']}", headers=BROWSER).text
 
@@ -176,8 +180,8 @@ def test_key_rotation_keeps_old_signatures_verifying(
     old_key = client.get(f"/keys/{old_kid}").json()
     assert old_key["owner"] == issuer["id"]  # the retired key is still published, still owned
     for token in (old_token, new_token):
-        assert verify_signed(token, fetch=fetcher(client), now=clock.now()).valid
-    old_report = verify_signed(old_token, fetch=fetcher(client), now=clock.now())
+        assert verify_signed(token, fetch=fetcher(client), now=clock.now()).report.valid
+    old_report = verify_signed(old_token, fetch=fetcher(client), now=clock.now()).report
     assert "earlier key" in next(c.reason for c in old_report.checks if c.name == "key-owner")
     jwks = client.get("/.well-known/jwks.json")
     assert jwks.headers["content-type"] == "application/jwk-set+json"
@@ -238,7 +242,7 @@ def test_a_key_hosted_elsewhere_cannot_claim_the_issuer(
             )
         return ours(url)
 
-    report = verify_signed(token, fetch=fetch, now=clock.now())
+    report = verify_signed(token, fetch=fetch, now=clock.now()).report
     assert report.outcome_of("signature") is Outcome.PASSED
     assert report.outcome_of("key-owner") is Outcome.FAILED
     assert not report.valid

@@ -19,8 +19,9 @@ from service.persistence.tables import StatusEntry, StatusList
 from service.usecases import awards, badge_classes
 from service.usecases.commands import AwardCreate
 from service.usecases.status import FILL_LIMIT
-from service.verification.ob3 import verify_credential
-from service.verification.report import Outcome
+from service.verification.ob2 import Fetched
+from service.verification.ob3 import StatusChecker, verify_credential
+from service.verification.report import Outcome, Report
 from service.verification.status import bitstring_checker
 from tests.api.conftest import World
 from tests.api.test_ob3 import credential_of, did_resolver, status_checker
@@ -118,19 +119,25 @@ def test_a_forged_or_foreign_status_list_is_refused(
         client, issue_award(client, world.admin, foreign_award.json()["id"])["id"]
     )
     foreign_list = status_list_of(client, foreign_credential)
-    for served, why in ((forged, "proof"), (foreign_list, "not published by the credential's issuer")):
-        checker = bitstring_checker(fetch=lambda _url, doc=served: doc, resolve_did=did_resolver(client))
-        ok, reason = checker(other_credential)
-        assert not ok
-        assert why in reason
-    unreachable = bitstring_checker(fetch=lambda _url: None, resolve_did=did_resolver(client))
-    assert unreachable(other_credential)[0] is False
+    for served, why in ((forged, "status-list-proof"), (foreign_list, "status-list-other-issuer")):
+        checker = bitstring_checker(
+            fetch=lambda _url, doc=served: Fetched(200, doc), resolve_did=did_resolver(client)
+        )
+        assert run(checker, other_credential) == ("failed", why)
+    unreachable = bitstring_checker(fetch=lambda _url: Fetched(0, None), resolve_did=did_resolver(client))
+    assert run(unreachable, other_credential) == ("failed", "status-list-unreachable")
     for entry in (
         {"type": "1EdTechRevocationList", "id": "x"},
         {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
     ):
         odd = {**other_credential, "credentialStatus": entry}
-        assert status_checker(client)(odd)[0] is False  # fails closed on what it cannot check
+        assert run(status_checker(client), odd)[0] == "failed"  # fails closed on what it cannot check
+
+
+def run(checker: StatusChecker, credential: dict[str, Any]) -> tuple[str, str]:
+    report = Report()
+    checker(credential, report)
+    return report.checks[0].outcome.value, report.checks[0].code
 
 
 def test_unknown_status_list(client: TestClient) -> None:
@@ -206,15 +213,13 @@ def test_a_checked_list_proof_is_remembered_until_the_list_changes(
     status_module._PROOFS.clear()
     credential = credential_of(client, world.award_id)
     check = status_checker(client)
-    assert check(credential)[0] is True
-    assert check(credential)[0] is True
+    assert run(check, credential) == ("passed", "not-revoked")
+    assert run(check, credential) == ("passed", "not-revoked")
     assert len(status_module._PROOFS) == 1  # the second check reused the first proof check
     client.post(
         f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "Erreur"}, headers=auth(world.coordinator)
     )
-    ok, reason = check(credential)
-    assert ok is False
-    assert "revoked" in reason
+    assert run(check, credential) == ("failed", "revoked")
     assert len(status_module._PROOFS) == 2  # a new list: checked afresh
 
 

@@ -159,8 +159,8 @@ def test_the_vc_claim_form_of_vc_data_model_1_1_still_verifies_and_claims_must_a
     legacy = jwt.encode({**registered, "vc": unsecured}, private, algorithm="RS256", headers=headers)
     assert verify(client, legacy, clock).valid  # as the tokens this service wrote before
     for claim, value, reason in (
-        ("nbf", current["nbf"] + 3600, "nbf does not match"),
-        ("jti", "urn:uuid:autre", "jti does not match"),
+        ("nbf", current["nbf"] + 3600, "nbf claim does not match"),
+        ("jti", "urn:uuid:autre", "jti claim does not match"),
     ):
         lying = jwt.encode({**current, claim: value}, private, algorithm="RS256", headers=headers)
         report = verify(client, lying, clock)

@@ -77,16 +77,22 @@ def test_every_form_of_a_genuine_badge_is_valid_and_says_whose_it_is(
     result = verify(client, given, email=EMAIL)
     assert result["verdict"] == "valid", result
     assert result["form"] == EXPECTED_FORM[form]
-    assert result["message"] == "Badge authentique et valide."
+    assert result["headline"] == result["message"]
+    assert result["headline"].startswith(
+        "Badge authentique et valide : « Accueillir et orienter les publics en illectronisme »,"
+        " émis par Coop des médiateurs du Rhône (émetteur de ce service), le "
+    )
     assert checks(result)["recipient"] == "passed"
     assert result["badge"]["name"] == "Accueillir et orienter les publics en illectronisme"
     assert result["badge"]["issuer"] == "Coop des médiateurs du Rhône"
+    assert result["issuer"]["identity"] == "this-instance"
+    assert result["issuer"]["name"] == "Coop des médiateurs du Rhône"
     if form.startswith("png"):
         assert result["baked_in"] == "png"
     wrong = verify(client, given, email="quelqu.un@example.fr", language="en")
     assert wrong["verdict"] == "invalid"
     assert checks(wrong)["recipient"] == "failed"
-    assert wrong["message"] == "This badge is not valid: see the checks."
+    assert wrong["headline"] == "This badge was not issued to this address."
 
 
 @pytest.mark.parametrize("form", list(EXPECTED_FORM))
@@ -162,8 +168,8 @@ def test_svg_badges_bake_and_verify(client: TestClient, world: World) -> None:
         ('{"type": "Assertion"}', "not an Open Badges 2.0 assertion"),
         ("a.b.c", "unreadable input"),
         ("eyJhbGciOiJub25lIn0.eyJ2YyI6e319.", "format"),
-        ("https://badges.example.test/awards/inconnuinconnuinconnuinco", "answered 404"),
-        ("https://ailleurs.example.org/badge.json", "could not be fetched"),
+        ("https://badges.example.test/awards/inconnuinconnuinconnuinco", "does not exist (HTTP 404)"),
+        ("https://ailleurs.example.org/badge.json", "could not be reached"),
     ],
 )
 def test_malformed_or_unknown_input_gets_a_reason_never_a_500(
@@ -197,7 +203,8 @@ def test_nothing_or_junk_uploads(client: TestClient) -> None:
 
 
 def test_every_reason_our_scenarios_produce_reads_in_french(client: TestClient, world: World) -> None:
-    from service.api.check_reasons import in_french
+    """Each check carries a code; the French answer is the catalogue's French, never the English."""
+    from service.i18n.verification import MESSAGES
 
     every = forms(client, world.award_id)
     inputs = [make() for make in every.values()]
@@ -209,17 +216,22 @@ def test_every_reason_our_scenarios_produce_reads_in_french(client: TestClient, 
         tamper_jws(str(every["ob3-jwt-rs256"]())),
     ]
     inputs += ["bonjour", "{", '{"type": "Assertion"}', "https://127.0.0.1/x", "http://example.org/x"]
-    reasons: set[str] = set()
+    seen: dict[str, tuple[str, str]] = {}
     for email in (EMAIL, "autre@example.fr"):
         for given in inputs:
-            reasons |= {c["reason"] for c in verify(client, given, email=email, language="en")["checks"]}
+            french = verify(client, given, email=email)["checks"]
+            english = verify(client, given, email=email, language="en")["checks"]
+            for fr, en in zip(french, english, strict=True):
+                seen[fr["code"]] = (fr["reason"], en["reason"])
     client.post(
         f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "Fraude"}, headers=auth(world.coordinator)
     )
     for given in inputs[:7]:
-        reasons |= {c["reason"] for c in verify(client, given, language="en")["checks"]}
-    untranslated = sorted(r for r in reasons if in_french(r) == r)
-    assert untranslated == []
-    assert len(reasons) > 25
+        for check in verify(client, given)["checks"]:
+            seen[check["code"]] = (check["reason"], "")
+    assert set(seen) <= set(MESSAGES)
+    assert len(seen) > 15
+    assert [code for code, (fr, en) in seen.items() if fr == en] == []
     revoked = verify(client, inputs[0])  # French by default
     assert "révoqué" in next(c["reason"] for c in revoked["checks"] if c["name"] == "status")
+    assert revoked["headline"].startswith("Révoqué par l'émetteur : Fraude")

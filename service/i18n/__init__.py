@@ -1,0 +1,1 @@
+"""Words shown to people, by code, in French and English."""

@@ -319,7 +319,7 @@ def _print_verification(result: Verification) -> None:
     typer.echo(english.headline)
     marks = {"passed": "✓", "failed": "✗", "skipped": "–"}
     for fr, en in zip(french.checks, english.checks, strict=True):
-        typer.echo(f"{marks[fr.outcome]} {fr.label} : {fr.reason} / {en.reason}")
+        typer.echo(f"{marks[fr.outcome]} {fr.name} — {fr.label} : {fr.reason} / {en.reason}")
     if result.issuer is not None:
         typer.echo(f"issuer.identity: {result.issuer.identity.value}")
     typer.echo(f"{result.verdict.value.upper()} ({result.form.value})")

@@ -59,6 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not-a-vc": ("le type doit comprendre VerifiableCredential", "type must list VerifiableCredential"),
     "vc-2": ("un Verifiable Credential (modèle de données 2.0)", "a Verifiable Credential (data model 2.0)"),
     # documents
+    "refused-bad-url": ("refusé : {url} n'est pas une adresse valide", "refused: {url} is not a valid URL"),
     "refused-loopback": ("refusé : {url} désigne une adresse locale", "refused: {url} is a loopback address"),
     "refused-link-local": (
         "refusé : {url} désigne une adresse de lien local (celle des métadonnées des clouds)",

@@ -42,7 +42,10 @@ def local_fetch(
     unreachable. Verification only reads what it fetches, so documents from ``memo`` are shared."""
 
     def fetch(url: str) -> Fetched:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # https://[zz]/: not a URL at all
+            return Fetched(0, None, f"refused: {url} is not a valid URL", "refused-bad-url")
         if parts.netloc != ctx.urls.host or parts.query or parts.fragment:
             if fallback is not None and parts.netloc != ctx.urls.host:
                 return fallback(url)
@@ -70,7 +73,10 @@ def memory_fetch(host: str, memo: Memo) -> Fetch:
     (not one of our documents, or not built yet): verification with it does no I/O at all."""
 
     def fetch(url: str) -> Fetched:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            raise NotInMemory(url) from None
         if parts.netloc == host and not parts.query and not parts.fragment:
             found: Fetched | None = memo.get(("local", parts.path))
             if found is not None:

@@ -3,6 +3,7 @@
 REFUSALS = frozenset(
     {
         "refused-loopback",
+        "refused-bad-url",
         "refused-link-local",
         "refused-private",
         "refused-not-public",

@@ -128,7 +128,14 @@ class GuardedFetcher:
         cached = self._cached(url)
         if cached is not None:
             return cached
-        fetched, max_age = self._fetch(url)
+        try:
+            fetched, max_age = self._fetch(url)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError, ValueError) as exc:
+            # A URL the HTTP client cannot even parse (https://0177.0.0.1/, https://①②⑦.0.0.1/):
+            # no document, and nothing to wait for.
+            return Fetched(
+                0, None, f"refused: {url} is not a valid URL ({type(exc).__name__})", "refused-bad-url"
+            )
         if fetched.status and max_age > 0:  # answers, not failures, as long as their server allows
             self._store(url, fetched, min(max_age, self.policy.cache_seconds))
         return fetched

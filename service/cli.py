@@ -302,7 +302,7 @@ def verify(
             given,
             email,
             signed_lists=None,
-            network=services.fetcher,
+            network=services.fetcher.within(),
             canonicalize=services.sandbox.canonicalize,
             trust=services.trust,
         )

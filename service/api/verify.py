@@ -119,7 +119,7 @@ def verify_here(services: Services, memo: Memo, given: str | bytes, email: str |
             given,
             email,
             signed_lists=services.signed_lists,
-            network=services.fetcher,
+            network=services.fetcher.within(),
             canonicalize=services.sandbox.canonicalize,
             trust=services.trust,
             memo=memo,

@@ -34,7 +34,9 @@ class Refused(httpcore.ConnectError):
 
 @dataclass(frozen=True, slots=True)
 class FetchPolicy:
-    timeout: float = 5.0
+    timeout: float = 5.0  # for everything one verification fetches, redirects included
+    per_host: int = 4  # requests to one host at once
+    connections: int = 64  # the pool, shared by every host
     max_bytes: int = 1024 * 1024
     max_redirects: int = 3
     allow_http: bool = False  # plain http URLs (tests on loopback); https otherwise
@@ -104,8 +106,29 @@ class _GuardedTransport(httpx.HTTPTransport):
         # httpx builds its pool without a way to pass the network backend: replace it with one
         # that checks addresses (tests/unit/test_fetcher.py fails if this stops guarding).
         self._pool = httpcore.ConnectionPool(
-            ssl_context=context, max_connections=10, network_backend=_GuardedBackend(policy, resolver)
+            ssl_context=context,
+            max_connections=policy.connections,
+            network_backend=_GuardedBackend(policy, resolver),
         )
+
+
+class _HostSlots:
+    """At most ``size`` requests to one host at once: a slow host holds its own slots, never
+    the whole connection pool, so it cannot starve the verification of other issuers' badges."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._lock = threading.Lock()
+
+    def slot(self, host: str) -> threading.BoundedSemaphore:
+        with self._lock:
+            found = self._slots.get(host)
+            if found is None:
+                if len(self._slots) > 4096:  # a bound on memory: requests in flight keep theirs
+                    self._slots = {}
+                found = self._slots[host] = threading.BoundedSemaphore(self._size)
+            return found
 
 
 @dataclass
@@ -115,8 +138,10 @@ class GuardedFetcher:
     clock: Callable[[], float] = time.monotonic
     _cache: OrderedDict[str, tuple[float, Fetched]] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _hosts: _HostSlots = field(init=False)
 
     def __post_init__(self) -> None:
+        self._hosts = _HostSlots(self.policy.per_host)
         self._client = httpx.Client(
             transport=_GuardedTransport(self.policy, self.resolver),
             timeout=httpx.Timeout(self.policy.timeout),
@@ -125,11 +150,21 @@ class GuardedFetcher:
         )
 
     def __call__(self, url: str) -> Fetched:
+        return self._call(url, self.clock() + self.policy.timeout)
+
+    def within(self, seconds: float | None = None) -> Callable[[str], Fetched]:
+        """A fetch for one verification: every document it fetches, redirects included, shares
+        one deadline (``policy.timeout`` by default), so a server trickling its answer a byte at
+        a time cannot hold the verification longer than that, however many documents it serves."""
+        deadline = self.clock() + (self.policy.timeout if seconds is None else seconds)
+        return lambda url: self._call(url, deadline)
+
+    def _call(self, url: str, deadline: float) -> Fetched:
         cached = self._cached(url)
         if cached is not None:
             return cached
         try:
-            fetched, max_age = self._fetch(url)
+            fetched, max_age = self._fetch(url, deadline)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError, ValueError) as exc:
             # A URL the HTTP client cannot even parse (https://0177.0.0.1/, https://①②⑦.0.0.1/):
             # no document, and nothing to wait for.
@@ -140,8 +175,8 @@ class GuardedFetcher:
             self._store(url, fetched, min(max_age, self.policy.cache_seconds))
         return fetched
 
-    def _fetch(self, url: str) -> tuple[Fetched, float]:
-        status, body, reason, max_age = self._get(url)
+    def _fetch(self, url: str, deadline: float) -> tuple[Fetched, float]:
+        status, body, reason, max_age = self._get(url, deadline)
         if body is None:
             return Fetched(status, None, reason, _code(reason)), max_age
         try:
@@ -150,42 +185,53 @@ class GuardedFetcher:
             return Fetched(status, None, f"{url} did not answer JSON", "not-json"), 0
         return Fetched(status, document if isinstance(document, dict) else None, reason), max_age
 
-    def _get(self, url: str) -> tuple[int, bytes | None, str, float]:
+    def _get(self, url: str, deadline: float) -> tuple[int, bytes | None, str, float]:
         current = url
         for _ in range(self.policy.max_redirects + 1):
             scheme = urlsplit(current).scheme
             if scheme != "https" and not (scheme == "http" and self.policy.allow_http):
                 return 0, None, f"refused: {current} is not an https URL", 0
+            host = urlsplit(current).netloc.lower()
+            slot = self._hosts.slot(host)
+            if not slot.acquire(timeout=max(0.0, deadline - self.clock())):
+                return 0, None, f"{current} took longer than the deadline (its host is busy)", 0
             try:
-                with self._client.stream("GET", current) as response:
-                    if response.is_redirect and "location" in response.headers:
-                        current = urljoin(current, response.headers["location"])
-                        continue
-                    body = bytearray()
-                    for chunk in response.iter_bytes():
-                        body += chunk
-                        if len(body) > self.policy.max_bytes:
-                            return (
-                                response.status_code,
-                                None,
-                                f"refused: {current} is larger than the limit",
-                                0,
-                            )
-                    max_age = _max_age(response.headers.get("cache-control"))
-                    if response.status_code >= 400 and response.status_code != 410:
-                        return (
-                            response.status_code,
-                            None,
-                            f"{current} answered {response.status_code}",
-                            max_age,
-                        )
-                    return response.status_code, bytes(body), "", max_age
-            except httpx.ConnectError as exc:
-                reason = str(exc) if "refused:" in str(exc) else f"{current} could not be fetched: {exc}"
-                return 0, None, reason, 0
-            except httpx.HTTPError as exc:
-                return 0, None, f"{current} could not be fetched: {type(exc).__name__}", 0
+                answer = self._one(current, deadline)
+            finally:
+                slot.release()
+            if isinstance(answer, str):  # a redirect
+                current = answer
+                continue
+            return answer
         return 0, None, f"refused: more than {self.policy.max_redirects} redirects from {url}", 0
+
+    def _one(self, current: str, deadline: float) -> str | tuple[int, bytes | None, str, float]:
+        """One request: the redirect's target, or (status, body, reason, max_age)."""
+        remaining = deadline - self.clock()
+        if remaining <= 0:
+            return 0, None, f"{current} took longer than the deadline", 0
+        try:
+            with self._client.stream("GET", current, timeout=httpx.Timeout(remaining)) as response:
+                if response.is_redirect and "location" in response.headers:
+                    return urljoin(current, response.headers["location"])
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > self.policy.max_bytes:
+                        return response.status_code, None, f"refused: {current} is larger than the limit", 0
+                    if self.clock() > deadline:  # a server trickling its answer
+                        return 0, None, f"{current} took longer than the deadline", 0
+                max_age = _max_age(response.headers.get("cache-control"))
+                if response.status_code >= 400 and response.status_code != 410:
+                    return response.status_code, None, f"{current} answered {response.status_code}", max_age
+                return response.status_code, bytes(body), "", max_age
+        except httpx.ConnectError as exc:
+            reason = str(exc) if "refused:" in str(exc) else f"{current} could not be fetched: {exc}"
+            return 0, None, reason, 0
+        except httpx.TimeoutException:
+            return 0, None, f"{current} took longer than the deadline", 0
+        except httpx.HTTPError as exc:
+            return 0, None, f"{current} could not be fetched: {type(exc).__name__}", 0
 
     def _cached(self, url: str) -> Fetched | None:
         with self._lock:

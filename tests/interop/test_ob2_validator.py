@@ -161,11 +161,14 @@ def test_known_gaps_of_the_validator_are_covered_by_our_verifier(
     assert hosted.json()["revoked"] is True
     assert validate(validator_python, live, token)["report"]["valid"] is True  # the single-entry gap
     assert validate(validator_python, live, award["assertion_url"])["report"]["valid"] is True  # the 410 gap
-    ours = verify_hosted(award["assertion_url"], fetch=fetcher(client), now=clock.now())
+    ours = verify_hosted(award["assertion_url"], fetch=fetcher(client), now=clock.now()).report
     assert ours.outcome_of("status") is Outcome.FAILED
     from service.verification.ob2 import verify_signed
 
-    assert verify_signed(token, fetch=fetcher(client), now=clock.now()).outcome_of("status") is Outcome.FAILED
+    assert (
+        verify_signed(token, fetch=fetcher(client), now=clock.now()).report.outcome_of("status")
+        is Outcome.FAILED
+    )
 
 
 def test_key_rotation(
@@ -189,7 +192,7 @@ def test_key_rotation(
     assert old["report"]["valid"] is False
     assert errors(old) == [errors(old)[0]]
     assert "other than those authorized by issuer profile" in errors(old)[0]
-    assert verify_signed(before, fetch=fetcher(client), now=clock.now(), expected_email=EMAIL).valid
+    assert verify_signed(before, fetch=fetcher(client), now=clock.now(), expected_email=EMAIL).report.valid
 
 
 def test_a_withdrawn_key_no_longer_validates(

@@ -144,3 +144,87 @@ def test_answers_are_cached_briefly() -> None:
         now[0] = 67
         guarded(short)
         assert len(calls) == 6
+
+
+@contextmanager
+def trickling_server(stop: threading.Event) -> Iterator[int]:
+    """Answers 200 at once, then one byte of its body every 0.2 s, for a minute."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "300")
+            self.end_headers()
+            for _ in range(300):
+                if stop.wait(0.2):
+                    return
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd.server_address[1]
+    finally:
+        stop.set()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_trickling_server_holds_a_verification_no_longer_than_its_deadline() -> None:
+    """Regression (issue 14, point 5): the timeout was per read, so a server sending a byte
+    every few seconds held a verification 20-55 s."""
+    import time
+
+    stop = threading.Event()
+    with trickling_server(stop) as port:
+        guarded = GuardedFetcher(FetchPolicy(allow_http=True, allowed_networks=LOOPBACK_ONLY, timeout=1.0))
+        started = time.monotonic()
+        fetch = guarded.within()
+        first = fetch(f"http://127.0.0.1:{port}/a")
+        second = fetch(f"http://127.0.0.1:{port}/b")  # the same verification: no time left
+        elapsed = time.monotonic() - started
+    assert (first.status, first.document, first.code) == (0, None, "too-slow")
+    assert second.code == "too-slow"
+    assert elapsed < 4  # one deadline of 1 s for both, with room for a loaded machine
+
+
+def test_a_slow_host_cannot_starve_the_others() -> None:
+    """Ten requests held by a slow host take its slots, not the shared pool: another host's
+    document still comes at once."""
+    import time
+
+    stop = threading.Event()
+    document = json.dumps({"type": "Profile"}).encode()
+    with (
+        trickling_server(stop) as slow,
+        server({"/ok": (200, {"Content-Type": "application/json"}, document)}) as fast,
+    ):
+        guarded = GuardedFetcher(
+            FetchPolicy(
+                allow_http=True, allowed_networks=LOOPBACK_ONLY, timeout=3.0, per_host=2, connections=4
+            )
+        )
+        waiting = [
+            threading.Thread(target=guarded, args=(f"http://127.0.0.1:{slow}/{i}",)) for i in range(10)
+        ]
+        for thread in waiting:
+            thread.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        answer = guarded(f"http://localhost:{fast}/ok")
+        elapsed = time.monotonic() - started
+        stop.set()
+        for thread in waiting:
+            thread.join()
+    assert answer.document == {"type": "Profile"}, answer
+    assert elapsed < 2

@@ -47,10 +47,12 @@ def encode(data: bytes) -> str:
     return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
 
 
-def decode(encoded: str, *, max_bytes: int = MAX_DECODED_BYTES) -> bytes:
-    if not encoded.startswith("u"):
+def decode(encoded: str, *, max_bytes: int = MAX_DECODED_BYTES, multibase: bool = True) -> bytes:
+    """The bits of an ``encodedList``: multibase base64url (Bitstring Status List), or plain
+    base64url with ``multibase=False`` (StatusList2021, its predecessor)."""
+    if multibase and not encoded.startswith("u"):
         raise StatusListError("encodedList must be multibase base64url (prefix u)")
-    body = encoded[1:]
+    body = encoded[1:] if multibase else encoded
     if not body or not _BASE64URL.fullmatch(body):
         raise StatusListError("encodedList is not base64url")
     try:

@@ -57,6 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "first-context": ("le premier @context doit être {context}", "the first @context must be {context}"),
     "not-a-vc": ("le type doit comprendre VerifiableCredential", "type must list VerifiableCredential"),
+    "vc-1": ("un Verifiable Credential (modèle de données 1.1)", "a Verifiable Credential (data model 1.1)"),
     "vc-2": ("un Verifiable Credential (modèle de données 2.0)", "a Verifiable Credential (data model 2.0)"),
     # documents
     "refused-bad-url": ("refusé : {url} n'est pas une adresse valide", "refused: {url} is not a valid URL"),
@@ -158,8 +159,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the JWT's {claim} claim does not match the credential",
     ),
     "proof-missing": (
-        "aucune preuve DataIntegrityProof eddsa-rdfc-2022",
-        "no DataIntegrityProof with cryptosuite eddsa-rdfc-2022",
+        "aucune preuve DataIntegrityProof eddsa-rdfc-2022 ni Ed25519Signature2020",
+        "no DataIntegrityProof with cryptosuite eddsa-rdfc-2022, nor Ed25519Signature2020",
     ),
     "proof-purpose": (
         "la preuve n'a pas pour objet assertionMethod",
@@ -201,6 +202,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "schema-errors": (
         "pas un AchievementCredential OB 3.0 : {errors}",
         "not an OB 3.0 AchievementCredential: {errors}",
+    ),
+    "schema-vc1": (
+        "OB 3.0 sur VC 1.1 : forme non jugée d'après le schéma 3.0.3, plus récent",
+        "OB 3.0 on VC 1.1: its shape is not judged against the later 3.0.3 schema",
+    ),
+    "key-in-token": (
+        "le jeton porte sa propre clé : elle ne prouve pas l'identité de l'émetteur",
+        "the token carries its own key: it does not prove the issuer's identity",
     ),
     "schema-ok": (
         "conforme au schéma JSON OB 3.0 de 1EdTech",

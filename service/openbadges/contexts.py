@@ -19,10 +19,13 @@ OB_V3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
+ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+STATUS_LIST_2021 = "https://w3id.org/vc/status-list/2021/v1"
 
 FILES: dict[str, str] = {
     CREDENTIALS_V2: "credentials-v2.jsonld",
-    "https://www.w3.org/2018/credentials/v1": "credentials-v1.jsonld",
+    CREDENTIALS_V1: "credentials-v1.jsonld",
     OB_V3: "ob-v3p0-context-3.0.3.jsonld",
     OB_V3_EXTENSIONS: "ob-v3p0-extensions.jsonld",
     DATA_INTEGRITY_V2: "data-integrity-v2.jsonld",
@@ -30,6 +33,10 @@ FILES: dict[str, str] = {
     DID_V1: "did-v1.jsonld",
     "https://www.w3.org/ns/credentials/status/v1": "credentials-status-v1.jsonld",
     "https://w3id.org/openbadges/v2": "openbadges-v2.jsonld",
+    # Read only to verify other issuers' credentials (VC 1.1, Ed25519Signature2020, StatusList2021).
+    ED25519_2020: "ed25519-signature-2020-v1.jsonld",
+    STATUS_LIST_2021: "vc-status-list-2021-v1.jsonld",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob-v3p0-context-3.0.2.jsonld",
 }
 
 

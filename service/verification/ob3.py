@@ -14,16 +14,18 @@ from typing import Any, TypeGuard
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from service.openbadges.contexts import CREDENTIALS_V2
+from service.openbadges.contexts import CREDENTIALS_V1, CREDENTIALS_V2
 from service.openbadges.schema import schema_errors
 from service.signing import vc_jwt
 from service.signing.data_integrity import Canonicalize, verify_proof
 from service.signing.multibase import ed25519_from_multikey
+from service.verification.identity import domain_of
 from service.verification.report import Report
 
 Json = dict[str, Any]
 DidResolver = Callable[[str], Json | None]
 JwksResolver = Callable[[str], Json | None]  # issuer id -> that issuer's JWK Set
+DocumentResolver = Callable[[str], Json | None]  # an https URL -> the JSON document there
 StatusChecker = Callable[[Json, Report], None]  # adds the "status" check to the report
 
 
@@ -78,6 +80,16 @@ def verify_credential(
 
 
 def _check_schema(credential: Json, report: Report) -> None:
+    if credential.get("@context", [None])[0] == CREDENTIALS_V1:
+        # OB 3.0 on VC 1.1 (context 3.0.2 and before) predates the 3.0.3 schema we carry: its
+        # proof and dates are checked, its shape is not judged against a later schema.
+        report.skipped("schema", "schema-vc1")
+        return
+    proofs = credential.get("proof")
+    if isinstance(proofs, dict):
+        # One proof as an object or as a list of one is the same JSON-LD; the schema only
+        # writes the list (the DCC's tools write the object).
+        credential = {**credential, "proof": [proofs]}
     errors = schema_errors(credential)
     if errors:
         report.failed("schema", "schema-errors", errors="; ".join(errors[:3]))
@@ -91,13 +103,13 @@ def _well_formed(credential: Any, report: Report) -> TypeGuard[Json]:
         return False
     contexts = credential.get("@context")
     types = credential.get("type")
-    if not isinstance(contexts, list) or not contexts or contexts[0] != CREDENTIALS_V2:
+    if not isinstance(contexts, list) or not contexts or contexts[0] not in (CREDENTIALS_V2, CREDENTIALS_V1):
         report.failed("format", "first-context", context=CREDENTIALS_V2)
         return False
     if not isinstance(types, list) or "VerifiableCredential" not in types:
         report.failed("format", "not-a-vc")
         return False
-    report.passed("format", "vc-2")
+    report.passed("format", "vc-2" if contexts[0] == CREDENTIALS_V2 else "vc-1")
     return True
 
 
@@ -135,13 +147,14 @@ def assertion_key(
 
 def _check_window(credential: Json, now: datetime, report: Report, expires_at: int | None) -> None:
     """validFrom and validUntil; for a VC-JWT, its ``exp`` too, which may stand alone."""
+    # VC 2.0 names them validFrom and validUntil; VC 1.1, issuanceDate and expirationDate.
+    start = credential.get("validFrom") or credential.get("issuanceDate")
+    end = credential.get("validUntil") or credential.get("expirationDate")
     try:
-        valid_from = _moment(credential.get("validFrom"))
-        valid_until = _moment(credential.get("validUntil")) if credential.get("validUntil") else None
+        valid_from = _moment(start)
+        valid_until = _moment(end) if end else None
     except ValueError:
-        report.failed(
-            "validity", "unreadable-date", value=credential.get("validUntil") or credential.get("validFrom")
-        )
+        report.failed("validity", "unreadable-date", value=end or start)
         return
     if expires_at is not None:
         from_exp = datetime.fromtimestamp(expires_at, tz=now.tzinfo)
@@ -181,6 +194,7 @@ def verify_jwt(
     resolve_jwks: JwksResolver,
     now: datetime,
     check_status: StatusChecker | None = None,
+    resolve_url: DocumentResolver | None = None,
 ) -> Report:
     """Verify an OB 3.0 VC-JWT: the key from the DID document (kid = DID URL) or from the
     issuer's own JWK Set (kid = thumbprint), RS256 or EdDSA only, claims consistent with the
@@ -200,7 +214,7 @@ def verify_jwt(
         report.failed("issuer-key", "iss-mismatch")
         return report
     try:
-        key = _jwt_key(header, issuer_id, resolve_did, resolve_jwks)
+        key, how = _jwt_key(header, issuer_id, resolve_did, resolve_jwks, resolve_url)
     except Unreachable as exc:
         report.failed("issuer-key", "did-unreachable", unreachable=True, url=exc.url)
         return report
@@ -217,7 +231,7 @@ def verify_jwt(
         report.failed("proof", "claims-mismatch", claim=mismatch)
         return report
     report.passed("proof", "jwt-signed-by", algorithm=header.get("alg"), key=header.get("kid"))
-    report.passed("issuer-key", "key-of-issuer", issuer=issuer_id)
+    report.passed("issuer-key", how, issuer=issuer_id)
     _check_schema(credential, report)
     exp = claims.get("exp")
     _check_window(
@@ -244,23 +258,59 @@ def _claims_mismatch(claims: Json, credential: Json) -> str | None:
     return None
 
 
+PublicKey = ed25519.Ed25519PublicKey | rsa.RSAPublicKey
+KEY_IN_TOKEN = "key-in-token"  # noqa: S105 - a check code: the token carries its own key
+
+
 def _jwt_key(
-    header: Json, issuer_id: str, resolve_did: DidResolver, resolve_jwks: JwksResolver
-) -> ed25519.Ed25519PublicKey | rsa.RSAPublicKey | None:
+    header: Json,
+    issuer_id: str,
+    resolve_did: DidResolver,
+    resolve_jwks: JwksResolver,
+    resolve_url: DocumentResolver | None,
+) -> tuple[PublicKey | None, str]:
+    """The key the header names, and how it belongs to the issuer (a check code): a DID URL
+    of the issuer's DID document, a thumbprint in the issuer's JWK Set, an https URL on the
+    issuer's own domain, or a ``jwk`` in the header itself (which proves no identity)."""
     kid, alg = header.get("kid"), header.get("alg")
-    if not isinstance(kid, str) or alg not in vc_jwt.ALLOWED_ALGORITHMS:
-        return None
+    if alg not in vc_jwt.ALLOWED_ALGORITHMS:
+        return None, "key-not-the-issuers"
+    if kid is None and isinstance(header.get("jwk"), dict):
+        return _from_jwk(header["jwk"], str(alg)), KEY_IN_TOKEN
+    if not isinstance(kid, str):
+        return None, "key-not-the-issuers"
     if kid.startswith(f"{issuer_id}#"):
-        return assertion_key(kid, issuer_id, resolve_did, {}) if alg == "EdDSA" else None
+        key = assertion_key(kid, issuer_id, resolve_did, {}) if alg == "EdDSA" else None
+        return key, "key-of-issuer"
+    if kid.startswith("https://") and resolve_url is not None:
+        issuer_domain = domain_of(issuer_id)
+        if issuer_domain is None or domain_of(kid) != issuer_domain:
+            return None, "key-not-the-issuers"
+        document = resolve_url(kid) or {}
+        listed = document.get("keys")
+        entries: list[Any] = listed if isinstance(listed, list) else [document]
+        for entry in entries:
+            if isinstance(entry, dict) and entry.get("kid") in (kid, None, kid.rsplit("#", 1)[-1]):
+                return _from_jwk(entry, str(alg)), "key-of-issuer"
+        return None, "key-not-the-issuers"
     jwks = resolve_jwks(issuer_id) or {}
     for entry in jwks.get("keys") or []:
         if isinstance(entry, dict) and entry.get("kid") == kid:
-            try:
-                key = jwt.PyJWK(entry, algorithm=str(alg)).key
-            except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError):
-                return None
-            if isinstance(key, rsa.RSAPublicKey) and alg == "RS256":
-                return key
-            if isinstance(key, ed25519.Ed25519PublicKey) and alg == "EdDSA":
-                return key
+            return _from_jwk(entry, str(alg)), "key-of-issuer"
+    return None, "key-not-the-issuers"
+
+
+def _from_jwk(entry: Json, alg: str) -> PublicKey | None:
+    """The public key of a JWK, when it is of the kind ``alg`` needs; never a private key's
+    secret parts, never an HMAC secret."""
+    if entry.get("kty") not in ("RSA", "OKP") or "d" in entry:
+        return None
+    try:
+        key = jwt.PyJWK(entry, algorithm=alg).key
+    except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError):
+        return None
+    if isinstance(key, rsa.RSAPublicKey) and alg == "RS256":
+        return key
+    if isinstance(key, ed25519.Ed25519PublicKey) and alg == "EdDSA":
+        return key
     return None

@@ -25,7 +25,7 @@ from service.signing.did_web import did_to_url
 from service.signing.jws import unverified_header
 from service.verification import ob2, ob3
 from service.verification.fetch_codes import REFUSALS
-from service.verification.identity import IssuerIdentity, Trust
+from service.verification.identity import Identity, IssuerIdentity, Trust
 from service.verification.ob2 import Fetch, Fetched
 from service.verification.report import Outcome, Report
 from service.verification.status import bitstring_checker
@@ -204,6 +204,7 @@ class _Run:
                 resolve_jwks=_jwks_resolver(self.fetch),
                 check_status=self.status_checker(),
                 now=self.now,
+                resolve_url=lambda url: _document(self.fetch, url),
             )
             credential = vc_jwt.credential_of(payload)
             return self.ob3_outcome(
@@ -223,9 +224,11 @@ class _Run:
         if report.outcome_of("proof") is Outcome.PASSED:
             outcome.badge = _ob3_summary(credential)
             issuer = credential.get("issuer")
-            outcome.issuer = self.trust.issuer(
-                _issuer_id(credential), _name(issuer) if isinstance(issuer, dict) else None
-            )
+            claimed = _name(issuer) if isinstance(issuer, dict) else None
+            outcome.issuer = self.trust.issuer(_issuer_id(credential), claimed)
+            if any(c.code == ob3.KEY_IN_TOKEN for c in report.checks):
+                # The token brought its own key: it proves who holds that key, not who issued.
+                outcome.issuer = IssuerIdentity(_issuer_id(credential), Identity.NONE, None, None, claimed)
         else:
             outcome.claimed = _ob3_summary(credential)
         return outcome

@@ -22,6 +22,10 @@ from service.verification.report import Report
 
 Json = dict[str, Any]
 PURPOSES = {"revocation": "revoked", "suspension": "suspended"}
+# Entry type -> the type of the list credential's subject: W3C Bitstring Status List v1.0, and
+# StatusList2021 before it (still what many issuers and the DCC's tools write; its encodedList
+# is base64url without the multibase prefix).
+LIST_TYPES = {"BitstringStatusListEntry": "BitstringStatusList", "StatusList2021Entry": "StatusList2021"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,9 @@ def bitstring_checker(
         issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
         for entry in entries if isinstance(entries, list) else [entries]:
             try:
-                outcome = _check_entry(entry, str(issuer_id), fetch, resolve_did, canonicalize)
+                outcome = _check_entry(
+                    entry, str(issuer_id), fetch, resolve_did, canonicalize, str(credential.get("id"))
+                )
             except Unreachable as exc:
                 outcome = _Outcome(False, "status-list-unreachable", {"url": exc.url}, unreachable=True)
             if not outcome.ok:
@@ -100,9 +106,12 @@ def _check_entry(
     fetch: Callable[[str], Fetched],
     resolve_did: DidResolver,
     canonicalize: Canonicalize | None,
+    credential_id: str,
 ) -> _Outcome:
-    if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
-        kind = entry.get("type") if isinstance(entry, dict) else None
+    kind = entry.get("type") if isinstance(entry, dict) else None
+    if kind == "1EdTechRevocationList" and isinstance(entry, dict):
+        return _revocation_list(entry, issuer_id, fetch, credential_id)
+    if kind not in LIST_TYPES or not isinstance(entry, dict):
         return _Outcome(False, "status-type-unsupported", {"type": str(kind)})
     purpose, url, raw_index = (
         entry.get("statusPurpose"),
@@ -125,13 +134,55 @@ def _check_entry(
     if not proof.verified:
         return _Outcome(False, "status-list-proof", {"detail": proof.code})
     subject = status_list.get("credentialSubject") or {}
-    if subject.get("type") != "BitstringStatusList" or subject.get("statusPurpose") != purpose:
+    if subject.get("type") != LIST_TYPES[kind] or subject.get("statusPurpose") != purpose:
         return _Outcome(False, "status-list-purpose", {})
     try:
-        bits = status_bits.decode(str(subject.get("encodedList", "")))
+        bits = status_bits.decode(
+            str(subject.get("encodedList", "")), multibase=kind == "BitstringStatusListEntry"
+        )
         flagged = status_bits.is_set(bits, int(str(raw_index)))
     except (status_bits.StatusListError, IndexError):
         return _Outcome(False, "status-list-unreadable", {})
     if flagged:
         return _Outcome(False, "revoked" if purpose == "revocation" else "suspended", {})
     return _Outcome(True, "not-revoked", {})
+
+
+def _revocation_list(
+    entry: Json, issuer_id: str, fetch: Callable[[str], Fetched], credential_id: str
+) -> _Outcome:
+    """OB 3.0's 1EdTech Revocation List status method: the issuer publishes, at the entry's
+    ``id``, a list of ``revokedCredentials`` (ids, with an optional reason). It is not signed: it
+    counts as the issuer's only when it names the issuer, fetched from the address the signed
+    credential gives."""
+    url = entry.get("id")
+    if not isinstance(url, str):
+        return _Outcome(False, "status-entry-malformed", {})
+    fetched = fetch(url)
+    listing = fetched.document if fetched.status == 200 else None
+    if listing is None:
+        if fetched.unreachable:
+            return _Outcome(False, "status-list-unreachable", {"url": url}, unreachable=True)
+        return _Outcome(False, "document-missing", {"url": url, "status": str(fetched.status)})
+    named = listing.get("issuer")
+    named_id = named.get("id") if isinstance(named, dict) else named
+    if named_id is not None and named_id != issuer_id:
+        return _Outcome(False, "status-list-other-issuer", {})
+    revoked, reason = revoked_in(listing, credential_id)
+    if revoked:
+        return (
+            _Outcome(False, "revoked-because", {"reason": reason})
+            if reason
+            else _Outcome(False, "revoked", {})
+        )
+    return _Outcome(True, "not-revoked", {})
+
+
+def revoked_in(listing: Json, credential_id: str) -> tuple[bool, str | None]:
+    """Whether a 1EdTech revocation list names the credential, and the reason it gives."""
+    revoked = listing.get("revokedCredentials")
+    for item in revoked if isinstance(revoked, list) else []:
+        if isinstance(item, dict) and item.get("id") == credential_id:
+            reason = item.get("revocationReason")
+            return True, reason if isinstance(reason, str) else None
+    return False, None

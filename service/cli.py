@@ -312,14 +312,20 @@ def verify(
 
 def _print_verification(result: Verification) -> None:
     """The headline and each check, French first, English after."""
-    from service.api.verify import verification_out
+    from service.i18n.verification import check_label, check_reason, headline, headline_code
+    from service.verification.service import Verdict
 
-    french, english = verification_out(result, "fr"), verification_out(result, "en")
-    typer.echo(french.headline)
-    typer.echo(english.headline)
+    code, cause = headline_code(
+        result.report, result.verdict is Verdict.VALID, result.verdict is Verdict.CANNOT_TELL
+    )
+    for language in ("fr", "en"):
+        typer.echo(headline(code, cause, result.badge, result.issuer, language))
     marks = {"passed": "✓", "failed": "✗", "skipped": "–"}
-    for fr, en in zip(french.checks, english.checks, strict=True):
-        typer.echo(f"{marks[fr.outcome]} {fr.name} — {fr.label} : {fr.reason} / {en.reason}")
+    for check in result.report.checks:
+        typer.echo(
+            f"{marks[check.outcome.value]} {check.name} — {check_label(check.name, 'fr')} : "
+            f"{check_reason(check, 'fr')} / {check_reason(check, 'en')}"
+        )
     if result.issuer is not None:
         typer.echo(f"issuer.identity: {result.issuer.identity.value}")
     typer.echo(f"{result.verdict.value.upper()} ({result.form.value})")

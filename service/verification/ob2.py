@@ -138,13 +138,15 @@ def verify_hosted(
 
 
 def differences(submitted: Json, hosted: Json) -> list[str]:
-    """The top-level properties on which two copies of an assertion disagree (``@context``
-    aside, whose spelling may vary without changing the meaning)."""
-    keys = sorted((set(submitted) | set(hosted)) - {"@context"})
+    """The top-level properties on which two copies of an assertion disagree: any of them,
+    ``@context`` included (a value and a list of that one value are the same)."""
+    keys = sorted(set(submitted) | set(hosted))
     return [key for key in keys if _normal(submitted.get(key)) != _normal(hosted.get(key))]
 
 
 def _normal(value: Any) -> str:
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 

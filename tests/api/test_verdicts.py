@@ -4,6 +4,7 @@ graph freezing the process, an unparsable URL answering 500, a withdrawn key giv
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
@@ -14,6 +15,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from service.clock import FixedClock
 from service.signing.data_integrity import add_proof
@@ -164,3 +167,83 @@ def test_a_badge_signed_by_a_withdrawn_key_is_invalid_not_cannot_tell(
     result = verify(client, signed)
     assert result["verdict"] == "invalid", result
     assert result["headline"].startswith("Non valide : signé avec une clé que l'émetteur a retirée")
+
+
+def leaves(document: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value in a JSON document, objects and lists included."""
+    found: list[tuple[Any, ...]] = [path] if path else []
+    if isinstance(document, dict):
+        for key, value in document.items():
+            found += leaves(value, (*path, key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            found += leaves(value, (*path, index))
+    return found
+
+
+def mutated(document: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """A copy with the value at ``path`` replaced (or removed when ``value`` is REMOVE)."""
+    copy = json.loads(json.dumps(document))
+    parent = copy
+    for step in path[:-1]:
+        parent = parent[step]
+    if value is REMOVE:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return copy
+
+
+REMOVE = object()
+
+
+def jws_with(token: str, payload: dict[str, Any]) -> str:
+    header, _, signature = token.split(".")
+    encoded = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+    return f"{header}.{encoded}.{signature}"
+
+
+def payload_of(token: str) -> dict[str, Any]:
+    segment = token.split(".")[1]
+    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    return decoded
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_no_single_mutation_of_a_genuine_badge_is_ever_valid(
+    client: TestClient, world: World, data: st.DataObject
+) -> None:
+    """Property (issue 14): take a genuine badge of ours in any form, change one thing in it
+    (a value replaced by another, or removed), and the verdict is never `valid`."""
+    every = forms(client, world.award_id)
+    form = data.draw(
+        st.sampled_from(["ob3-json", "ob3-jwt-rs256", "ob3-jwt-eddsa", "ob2-signed", "ob2-hosted-json"])
+    )
+    given_text = str(every[form]())
+    token = None
+    if form.startswith("ob3-jwt") or form == "ob2-signed":
+        token = given_text
+        document = payload_of(token)
+    else:
+        document = json.loads(given_text)
+    path = data.draw(st.sampled_from(leaves(document)))
+    old = document
+    for step in path:
+        old = old[step]
+    value = data.draw(
+        st.just(REMOVE)
+        | st.text(min_size=1, max_size=20).filter(lambda v: v != old)
+        | st.sampled_from(["2020-01-01T00:00:00Z", "https://ailleurs.example.org/x", True, 0]).filter(
+            lambda v: v != old
+        )
+    )
+    changed = mutated(document, path, value)
+    text = jws_with(token, changed) if token else json.dumps(changed)
+    response = client.post("/verify", json={"input": text})
+    assert response.status_code == 200, response.text
+    assert response.json()["verdict"] != "valid", (form, path, value)

@@ -33,6 +33,7 @@ def main() -> None:
         "issuance": ["--awards", "100" if args.quick else "200", *database],
         "verification": ["--rounds", "3" if args.quick else "5", *database],
         "http_load": ["--seconds", "5" if args.quick else "15", *database],
+        "hostile": ["--seconds", "5" if args.quick else "15", *database],
         "sessions": ["--rows", "1000", "--enrolments", "2000", *database]
         if not args.quick
         else ["--rows", "500", "--enrolments", "500", *database],
@@ -131,6 +132,24 @@ def summary() -> str:
                     f"bare FastAPI {bare['requests_per_s']:,.0f} req/s, p99 {bare['p99_ms']:.0f} ms",
                 )
             )
+    hostile = newest("hostile")
+    if hostile:
+        attack = hostile["healthz_under_attack"]
+        rows += [
+            (
+                "worst time to a verdict on hostile input (poison graphs, deep contexts, 1 MB)",
+                f"{hostile['worst_seconds']:.2f} s",
+                f"target 2 s: {'met' if hostile['worst_seconds'] <= 2 else 'missed'}",
+                ", ".join(f"{n} {i['seconds']:.2f} s" for n, i in hostile["inputs"].items()),
+            ),
+            (
+                f"/healthz while {attack['attackers']} hostile verifications run",
+                f"p50 {attack['p50_ms']:.0f} ms, p99 {attack['p99_ms']:.0f} ms, "
+                f"max {attack['max_ms']:.0f} ms",
+                f"target p99 100 ms: {'met' if attack['p99_ms'] <= 100 else 'missed'}",
+                f"{attack['hostile_answers']} hostile answers {attack['hostile_statuses']}",
+            ),
+        ]
     sessions = newest("sessions")
     if sessions:
         single = sessions["reference_single_award_per_transaction_per_s"]

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     # meanwhile; this process's own changes show at once. 0 checks on every request.
     public_cache_seconds: float = Field(default=0.25, ge=0, le=60)
     max_concurrent_requests: int = Field(default=12, ge=1, le=35)
+    # Verifications that need a worker thread (not everything in memory), at once per process.
+    verify_concurrency: int = Field(default=2, ge=1, le=16)
     metrics_token: SecretStr | None = None
 
     @field_validator("public_url")

@@ -8,7 +8,9 @@ database (keys, revocations as they are now); others' documents through the guar
 
 from __future__ import annotations
 
+import asyncio
 import json
+import weakref
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,7 +26,7 @@ from service.errors import InvalidInput, PayloadTooLarge
 from service.i18n.verification import check_label, check_reason, headline, headline_code
 from service.usecases import verify as verification
 from service.usecases.documents import Memo, NotInMemory, memory_fetch
-from service.verification.sandbox import NeedsWorker, cheap_only
+from service.verification.sandbox import NeedsWorker, SandboxBusy, cheap_only
 from service.verification.service import Verdict, Verification, verify_any
 
 router = APIRouter(tags=["verification"])
@@ -106,7 +108,31 @@ async def verify_answer(services: Services, given: str | bytes, email: str | Non
             )
         except (NotInMemory, NeedsWorker):
             pass
-    return await run_in_threadpool(verify_here, services, memo, given, email)
+    slots = _slots(services.settings.verify_concurrency)
+    try:
+        await asyncio.wait_for(slots.acquire(), timeout=VERIFY_QUEUE_SECONDS)
+    except TimeoutError:
+        raise SandboxBusy("every verification slot stayed busy") from None
+    try:
+        return await run_in_threadpool(verify_here, services, memo, given, email)
+    finally:
+        slots.release()
+
+
+# Verifications that need more than memory (the database, the network, a new document shape)
+# run in worker threads, and their CPU work (parsing a megabyte of JSON, walking it, checking the
+# schema) holds the GIL that the event loop needs: at most ``verify_concurrency`` of them at once,
+# the others wait in the loop, so /healthz and every page keep answering under a flood.
+VERIFY_QUEUE_SECONDS = 5.0
+_SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _slots(limit: int) -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    found = _SLOTS.get(loop)
+    if found is None:
+        found = _SLOTS[loop] = asyncio.Semaphore(limit)
+    return found
 
 
 def verify_here(services: Services, memo: Memo, given: str | bytes, email: str | None) -> Verification:

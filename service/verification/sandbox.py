@@ -18,14 +18,15 @@ built for a new shape, so the next document of that shape is cheap here too.
 from __future__ import annotations
 
 import logging
-import multiprocessing
+import os
 import queue
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 from service.signing import data_integrity
@@ -35,6 +36,7 @@ from service.signing.rdfc_work import TooComplex
 
 Json = dict[str, Any]
 log = logging.getLogger(__name__)
+START_SECONDS = 60.0  # a worker's imports, on a loaded machine
 
 
 class SandboxBusy(RuntimeError):
@@ -46,31 +48,17 @@ class NeedsWorker(Exception):
     event loop)."""
 
 
-def _serve(connection: Connection) -> None:
-    """A worker's loop: canonicalize each document received, answer with the result or the
-    refusal's code and term."""
-    while True:
-        try:
-            document = connection.recv()
-        except EOFError:
-            return
-        try:
-            nquads, learned = data_integrity.canonicalize_learning(document)
-            connection.send(("ok", nquads, learned))
-        except UnsafeJsonLd as exc:
-            connection.send(("unsafe", exc.code, exc.term))
-        except TooComplex as exc:
-            connection.send(("too-complex", str(exc), None))
-        except ProofError as exc:
-            connection.send(("error", exc.code, str(exc)))
-        except (RecursionError, MemoryError) as exc:
-            connection.send(("too-complex", type(exc).__name__, None))
-
-
 @dataclass
 class _Worker:
-    process: BaseProcess
-    connection: Connection
+    process: subprocess.Popen[bytes]
+    requests: Connection
+    answers: Connection
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=5)
+        for end in (self.requests, self.answers):
+            end.close()
 
 
 @dataclass
@@ -83,47 +71,64 @@ class Sandbox:
     _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _started: int = 0
+    _first_ready: threading.Event = field(default_factory=threading.Event)
 
     def canonicalize(self, document: Json) -> str:
         """The canonical N-Quads of an untrusted document: here when cheap, else in a worker.
         Raises what ``canonicalize`` raises, ``TooComplex`` past the deadline, ``SandboxBusy``
         when no worker came free in time."""
+        check_size(document)  # first: a walk that allocates nothing, before any other work
         cheap = data_integrity.canonicalize_cheap(document)
         if cheap is not None:
             return cheap
         started = self.clock()
         self._start()
+        # Until a first worker has started, its start-up is waited for (not held against the
+        # document); after that, a worker that does not come free in time means "busy".
+        wait = self.deadline if self._first_ready.is_set() else START_SECONDS
         try:
-            worker = self._idle.get(timeout=self.deadline)
+            worker = self._idle.get(timeout=wait)
         except queue.Empty:
             raise SandboxBusy("no canonicalization worker came free in time") from None
-        remaining = max(0.05, self.deadline - (self.clock() - started))
+        waited = self.clock() - started if self._first_ready.is_set() else 0.0
+        remaining = max(0.05, self.deadline - waited)
         try:
-            worker.connection.send(document)
-            ready = worker.connection.poll(remaining)
-            answer = worker.connection.recv() if ready else None
-        except (OSError, EOFError):
+            worker.requests.send(document)
+            ready = worker.answers.poll(remaining)
+            answer = worker.answers.recv() if ready else None
+        except (OSError, EOFError):  # the worker died on this document
             answer = None
-            ready = False
-        if not ready or answer is None:
+        if answer is None:
             self._replace(worker)
             raise TooComplex(f"canonicalization took longer than {self.deadline} s")
         self._idle.put(worker)
         return _result(answer)
 
+    def start(self) -> None:
+        """Start the workers now (the service does at start-up), not on the first request."""
+        self._start()
+
     def _start(self) -> None:
         with self._lock:
-            while self._started < self.workers:
-                self._idle.put(_spawn())
-                self._started += 1
+            missing = self.workers - self._started
+            self._started = self.workers
+        for _ in range(missing):
+            threading.Thread(target=self._add, daemon=True).start()
+
+    def _add(self) -> None:
+        try:
+            self._idle.put(_spawn())
+            self._first_ready.set()
+        except (OSError, RuntimeError, EOFError):
+            log.exception("a canonicalization worker did not start")
+            with self._lock:
+                self._started -= 1  # the next call tries again
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker past its deadline; a new one starts in the background (its start-up,
-        about a second of imports, is no caller's wait)."""
-        worker.process.kill()
-        worker.process.join(timeout=5)
-        worker.connection.close()
-        threading.Thread(target=lambda: self._idle.put(_spawn()), daemon=True).start()
+        """Kill a worker past its deadline; a new one starts in the background (its start-up
+        is no caller's wait)."""
+        worker.stop()
+        threading.Thread(target=self._add, daemon=True).start()
 
     def close(self) -> None:
         with self._lock:
@@ -132,19 +137,29 @@ class Sandbox:
                     worker = self._idle.get_nowait()
                 except queue.Empty:
                     break
-                worker.connection.close()
-                worker.process.kill()
-                worker.process.join(timeout=5)
+                worker.stop()
             self._started = 0
 
 
 def _spawn() -> _Worker:
-    context = multiprocessing.get_context("spawn")  # never fork a threaded server
-    parent, child = context.Pipe()
-    process = context.Process(target=_serve, args=(child,), name="fabrique-canonicalizer", daemon=True)
-    process.start()
-    child.close()
-    return _Worker(process, parent)
+    """A worker process running ``sandbox_worker``, once it says it is ready."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.verification.sandbox_worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        close_fds=True,
+    )
+    if process.stdin is None or process.stdout is None:  # never with PIPE; for the type checker
+        raise RuntimeError("the canonicalization worker has no pipes")
+    requests = Connection(os.dup(process.stdin.fileno()), readable=False)
+    answers = Connection(os.dup(process.stdout.fileno()), writable=False)
+    process.stdin.close()
+    process.stdout.close()
+    worker = _Worker(process, requests, answers)
+    if not answers.poll(START_SECONDS) or answers.recv()[0] != "ready":
+        worker.stop()
+        raise RuntimeError("the canonicalization worker did not start")
+    return worker
 
 
 def _result(answer: tuple[str, Any, Any]) -> str:
@@ -160,6 +175,28 @@ def _result(answer: tuple[str, Any, Any]) -> str:
     error = ProofError(str(second))
     error.code = str(first)
     raise error
+
+
+MAX_OBJECTS = 2000  # JSON objects in one document; a badge has tens
+MAX_DEPTH = 48
+
+
+def check_size(document: Any) -> None:
+    """``TooComplex`` for a document with more objects or deeper nesting than any badge has:
+    refused at once rather than left to run into the deadline (and cost a worker)."""
+    objects = 0
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise TooComplex(f"nested deeper than {MAX_DEPTH}")
+        if isinstance(node, dict):
+            objects += 1
+            if objects > MAX_OBJECTS:
+                raise TooComplex(f"more than {MAX_OBJECTS} objects")
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)
 
 
 def cheap_only(document: Json) -> str:

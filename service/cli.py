@@ -280,7 +280,7 @@ def verify(
     """Verify a badge; prints each check and exits 0 only when the badge is valid."""
     from pathlib import Path
 
-    from service.usecases import verify as verification
+    from service.verification.sandbox import SandboxBusy
     from service.verification.service import Verdict
 
     given: str | bytes
@@ -296,8 +296,22 @@ def verify(
             raise typer.Exit(2)
         given = path.read_bytes()
     services = build_services(_settings())
+    try:
+        result = _verify_once(services, given, email)
+    except SandboxBusy:
+        typer.echo("vérificateur occupé ou indisponible / verifier busy or unavailable", err=True)
+        raise typer.Exit(3) from None
+    finally:
+        services.sandbox.close()
+    _print_verification(result)
+    raise typer.Exit(0 if result.verdict is Verdict.VALID else 1)
+
+
+def _verify_once(services: Services, given: str | bytes, email: str | None) -> Verification:
+    from service.usecases import verify as verification
+
     with services.database.transaction(write=False) as db:
-        result = verification.verify(
+        return verification.verify(
             _ctx(services, db),
             given,
             email,
@@ -306,8 +320,6 @@ def verify(
             canonicalize=services.sandbox.canonicalize,
             trust=services.trust,
         )
-    _print_verification(result)
-    raise typer.Exit(0 if result.verdict is Verdict.VALID else 1)
 
 
 def _print_verification(result: Verification) -> None:

@@ -23,7 +23,7 @@ from service.api.i18n import negotiate
 from service.api.public_cache import fresh
 from service.api.rate_limits import VERIFY
 from service.errors import InvalidInput, PayloadTooLarge
-from service.i18n.verification import check_label, check_reason, headline, headline_code
+from service.i18n.verification import check_label, check_reason, form_label, headline, headline_code
 from service.usecases import verify as verification
 from service.usecases.documents import Memo, NotInMemory, memory_fetch
 from service.verification.sandbox import NeedsWorker, SandboxBusy, cheap_only
@@ -56,6 +56,7 @@ class VerificationOut(BaseModel):
     headline: str = Field(description="one sentence, in the reader's language, of what is true")
     message: str = Field(description="the headline (kept for earlier clients)")
     form: str
+    form_label: str = Field(description="the form, in words")
     baked_in: str | None
     badge: dict[str, Any] | None = Field(description="what was verified; null unless the proof held")
     issuer: IssuerOut | None
@@ -202,6 +203,7 @@ def verification_out(result: Verification, language: str) -> VerificationOut:
         headline=sentence,
         message=sentence,
         form=result.form.value,
+        form_label=form_label(result.form.value, language),
         baked_in=result.baked_in,
         badge=result.badge,
         issuer=IssuerOut(**result.issuer.as_json()) if result.issuer else None,

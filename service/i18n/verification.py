@@ -122,16 +122,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "algorithm {algorithm} is not RS256, the OB 2.0 signing algorithm",
     ),
     "tampered": ("la signature ne correspond pas au document", "the signature does not match the document"),
-    "signed-by": ("signé avec la clé {key}", "signed with the key {key}"),
-    "jwt-signed-by": ("JWT signé en {algorithm} avec la clé {key}", "JWT signed with {algorithm} by {key}"),
+    "signed-by": (
+        "signé avec une clé de l'émetteur",
+        "signed with one of the issuer's keys",
+    ),
+    "jwt-signed-by": (
+        "jeton signé ({algorithm}) avec une clé de l'émetteur",
+        "token signed ({algorithm}) with one of the issuer's keys",
+    ),
     "key-withdrawn": (
-        "la clé {key} a été retirée par l'émetteur (compromise) : ce qu'elle a signé ne vaut plus",
-        "the key {key} was withdrawn by its issuer (compromised): what it signed no longer counts",
+        "la clé de signature a été retirée par l'émetteur (compromise) : ce qu'elle a signé ne vaut plus",
+        "the signing key was withdrawn by its issuer (compromised): what it signed no longer counts",
     ),
     "key-unreachable": ("la clé {url} est inaccessible", "the key {url} could not be reached"),
     "key-owner-mismatch": (
-        "la clé {key} ne désigne pas l'émetteur {issuer} comme propriétaire",
-        "the key {key} does not name the issuer {issuer} as its owner",
+        "la clé de signature ne désigne pas l'émetteur comme son propriétaire",
+        "the signing key does not name the issuer as its owner",
     ),
     "key-declared": (
         "la clé de signature est celle que déclare l'émetteur",
@@ -142,10 +148,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the signing key is an earlier key of the issuer, still published by it",
     ),
     "key-not-the-issuers": (
-        "la clé {key} n'est pas une clé publiée par l'émetteur",
-        "the key {key} is not one the issuer publishes",
+        "la clé de signature n'est pas une clé que l'émetteur publie",
+        "the signing key is not one the issuer publishes",
     ),
-    "key-of-issuer": ("la clé appartient à l'émetteur {issuer}", "the key belongs to the issuer {issuer}"),
+    "key-of-issuer": (
+        "la clé est publiée par l'émetteur",
+        "the key is published by the issuer",
+    ),
     "did-unreachable": (
         "le document {url} de l'émetteur est inaccessible",
         "the issuer's document {url} could not be reached",
@@ -167,7 +176,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the proof's purpose is not assertionMethod",
     ),
     "proof-no-method": ("la preuve ne nomme aucune clé", "the proof names no verification method"),
-    "key-unresolved": ("la clé {term} est introuvable", "the key {term} cannot be resolved"),
+    "key-unresolved": (
+        "la clé de signature est introuvable",
+        "the signing key cannot be found",
+    ),
     "undefined-term": (
         "la propriété « {term} » n'est définie par aucun contexte : elle n'est pas couverte par la signature",
         "the property “{term}” is defined by no context: the signature does not cover it",
@@ -177,7 +189,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{term}” is not an absolute IRI: the signature does not cover it",
     ),
     "unknown-context": ("contexte JSON-LD inconnu : {term}", "unknown JSON-LD context: {term}"),
-    "invalid-jsonld": ("JSON-LD invalide ({term})", "invalid JSON-LD ({term})"),
+    "invalid-jsonld": (
+        "le document n'est pas du JSON-LD valide",
+        "the document is not valid JSON-LD",
+    ),
     "inline-context-too-large": (
         "contexte JSON-LD intégré trop grand (plus de {term} octets)",
         "inline JSON-LD context too large (over {term} bytes)",
@@ -200,8 +215,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the signature does not match the document",
     ),
     "schema-errors": (
-        "pas un AchievementCredential OB 3.0 : {errors}",
-        "not an OB 3.0 AchievementCredential: {errors}",
+        "non conforme au schéma JSON OB 3.0 de 1EdTech (le détail est dans la réponse de l'API)",
+        "not valid against the 1EdTech OB 3.0 JSON Schema (the details are in the API's answer)",
     ),
     "schema-vc1": (
         "OB 3.0 sur VC 1.1 : forme non jugée d'après le schéma 3.0.3, plus récent",
@@ -247,8 +262,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the status list is not published by the credential's issuer",
     ),
     "status-list-proof": (
-        "la preuve de la liste de statut ne se vérifie pas ({detail})",
-        "the status list's proof does not verify ({detail})",
+        "la signature de la liste de statut ne se vérifie pas",
+        "the status list's signature does not verify",
     ),
     "status-list-purpose": (
         "la liste de statut ne correspond pas à l'objet de l'entrée",
@@ -270,6 +285,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the badge does not belong to the expected email",
     ),
 }
+
+FORMS: dict[str, tuple[str, str]] = {
+    "ob2-hosted": ("Open Badges 2.0, hébergé par l'émetteur", "Open Badges 2.0, hosted by the issuer"),
+    "ob2-signed": ("Open Badges 2.0, signé", "Open Badges 2.0, signed"),
+    "ob3-data-integrity": ("Open Badges 3.0, preuve intégrée", "Open Badges 3.0, embedded proof"),
+    "ob3-jwt": ("Open Badges 3.0, jeton JWT", "Open Badges 3.0, JWT"),
+    "unknown": ("non reconnue", "not recognised"),
+}
+
+
+def form_label(form: str, language: Language) -> str:
+    return FORMS.get(form, (form, form))[_index(language)]
+
 
 OUTCOMES = {
     Outcome.PASSED: ("réussie", "passed"),

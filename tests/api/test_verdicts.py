@@ -9,8 +9,10 @@ import itertools
 import json
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -18,7 +20,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from service.app import create_app
 from service.clock import FixedClock
+from service.persistence.database import Database
+from service.settings import Settings
 from service.signing.data_integrity import add_proof
 from service.signing.multibase import ed25519_multikey
 from tests.api.test_key_withdrawal import rotate_then_withdraw_old
@@ -247,3 +252,93 @@ def test_no_single_mutation_of_a_genuine_badge_is_ever_valid(
     response = client.post("/verify", json={"input": text})
     assert response.status_code == 200, response.text
     assert response.json()["verdict"] != "valid", (form, path, value)
+
+
+LEGAL_NAME = "Réseau régional des médiateurs (SIRET 123)"
+
+
+def test_an_issuer_on_the_operators_trusted_list_is_shown_by_its_listed_name(
+    settings: Settings, clock: FixedClock, database: Database, tmp_path: Path
+) -> None:
+    credential = did_key_credential("Un nom qu'il se donne")
+    listing = tmp_path / "trusted.json"
+    listing.write_text(
+        json.dumps(
+            [{"name": "Réseau régional des médiateurs (SIRET 123)", "dids": [credential["issuer"]["id"]]}]
+        ),
+        encoding="utf-8",
+    )
+    trusting = settings.model_copy(update={"trusted_issuers_file": listing})
+    with TestClient(
+        create_app(trusting, clock=clock, database=database), base_url=settings.public_url
+    ) as client:
+        result = verify(client, json.dumps(credential))
+    assert result["issuer"]["identity"] == "trusted-list"
+    assert result["issuer"]["name"] == "Réseau régional des médiateurs (SIRET 123)"
+    assert result["issuer"]["claimed_name"] == "Un nom qu'il se donne"
+    assert (
+        "émis par Réseau régional des médiateurs (SIRET 123) (sur la liste de confiance" in result["headline"]
+    )
+
+
+def test_an_unreachable_did_web_document_gives_cannot_tell_not_invalid(client: TestClient) -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    did = "did:web:emetteur.invalid"
+    unsigned = did_key_credential("Émetteur lointain")
+    unsigned = {k: v for k, v in unsigned.items() if k != "proof"}
+    unsigned["issuer"] = {**unsigned["issuer"], "id": did}
+    signed = add_proof(unsigned, key, f"{did}#key-1", _created())
+    result = verify(client, json.dumps(signed))
+    assert result["verdict"] == "cannot-tell", result
+    assert result["headline"].startswith("Impossible de conclure")
+    check = next(c for c in result["checks"] if c["name"] == "issuer-key")
+    assert (check["code"], check["params"]["url"]) == (
+        "did-unreachable",
+        "https://emetteur.invalid/.well-known/did.json",
+    )
+
+
+def test_a_vc_jwt_past_its_exp_is_expired_even_without_valid_until(client: TestClient) -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    did = "did:key:" + ed25519_multikey(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    kid = f"{did}#{did.removeprefix('did:key:')}"
+    credential = {k: v for k, v in did_key_credential("Émetteur").items() if k != "proof"}
+    assert "validUntil" not in credential
+    claims = {
+        **credential,
+        "issuer": {**credential["issuer"], "id": did},
+        "iss": did,
+        "jti": credential["id"],
+        "nbf": int(_created().timestamp()),
+        "exp": int(_created().timestamp()) + 3600,  # an hour after issue, long ago
+    }
+    token = jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid})
+    result = verify(client, token)
+    assert result["verdict"] == "invalid", result
+    assert next(c for c in result["checks"] if c["name"] == "validity")["code"] == "expired"
+    assert result["headline"].startswith("Expiré le 1 janvier 2026")
+
+
+def test_ob3_credentials_signed_by_a_withdrawn_key_are_invalid(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    every = forms(client, world.award_id)
+    before = {form: every[form]() for form in ("ob3-json", "ob3-jwt-rs256", "ob3-jwt-eddsa")}
+    rotate_then_withdraw_old(client, world, clock)
+    for form, text in before.items():
+        result = verify(client, str(text))
+        assert result["verdict"] == "invalid", (form, result)
+
+
+def test_the_french_page_shows_no_key_ids_no_form_codes_and_no_english(
+    client: TestClient, world: World
+) -> None:
+    credential = str(forms(client, world.award_id)["ob3-json"]())
+    page = client.post(
+        "/verifier", data={"input": credential, "expected_email": ""}, headers={"Accept": "text/html"}
+    ).text
+    result = page[page.index('<section aria-labelledby="resultat">') : page.index("</section>")]
+    assert "Badge authentique et valide" in result
+    assert "Forme reçue : Open Badges 3.0, preuve intégrée" in result
+    for technical in ("did:web", "#key", "ob3-data-integrity", "issuer-key", "signed", "schema-ok"):
+        assert technical not in result, technical

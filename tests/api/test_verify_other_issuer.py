@@ -19,6 +19,7 @@ from service.persistence.database import Database
 from service.settings import Settings
 from tests.factories import auth, create_badge_class, create_issuer, issue_award, make_token
 from tests.live import free_port, serve
+from tests.test_cli import cli_env, run
 from tests.tls import loopback_tls
 
 
@@ -39,7 +40,12 @@ def verifier(settings: Settings, clock: FixedClock, database: Database) -> TestC
 
 
 def test_a_second_issuers_ob2_badges_verify_across_the_network(
-    verifier: TestClient, settings: Settings, clock: FixedClock, database: Database, tmp_path: Path
+    verifier: TestClient,
+    settings: Settings,
+    clock: FixedClock,
+    database: Database,
+    database_url: str,
+    tmp_path: Path,
 ) -> None:
     port = free_port()
     elsewhere_settings = settings.model_copy(
@@ -56,6 +62,23 @@ def test_a_second_issuers_ob2_badges_verify_across_the_network(
         hosted = verify(verifier, award["assertion_url"], email="lea@sud.example.fr")
         assert (hosted["verdict"], hosted["form"]) == ("valid", "ob2-hosted"), hosted
         assert hosted["badge"]["issuer"] == "Hub du Sud"
+        # A hosted profile proves its domain: the domain is the identity, the name a claim.
+        assert hosted["issuer"]["identity"] == "domain"
+        assert hosted["issuer"]["domain"] == f"127.0.0.1:{port}"
+        assert hosted["issuer"]["claimed_name"] == "Hub du Sud"
+        # The CLI verifies on the same path, fetching the other issuer's documents (regression:
+        # it never fetched, so every other issuer's badge was "cannot tell").
+        cli = run(
+            "verify",
+            award["assertion_url"],
+            env={
+                **cli_env(database_url, tmp_path / "cli"),
+                "FABRIQUE_VERIFY_ALLOW_HTTP": "true",
+                "FABRIQUE_VERIFY_ALLOWED_NETWORKS": "127.0.0.1/32",
+            },
+        )
+        assert cli.returncode == 0, cli.stdout + cli.stderr
+        assert "issuer.identity: domain" in cli.stdout
         signed = verify(verifier, token, email="lea@sud.example.fr")
         assert (signed["verdict"], signed["form"]) == ("valid", "ob2-signed"), signed
         with TestClient(elsewhere) as other:

@@ -323,6 +323,10 @@ FORGED = frozenset(
 TOO_COMPLEX = frozenset({"graph-too-complex", "inline-context-too-large", "inline-context-too-deep"})
 HEADLINES: dict[str, tuple[str, str]] = {
     "valid": ("Badge authentique et valide : {what}.", "Genuine and valid badge: {what}."),
+    "valid-anonymous": (
+        "Signature valide, mais l'identité de l'émetteur n'est pas vérifiée : {what}.",
+        "Valid signature, but the issuer's identity is not verified: {what}.",
+    ),
     "forged": (
         "Falsifié : la signature ne correspond pas au document.",
         "Forged: the signature does not match the document.",
@@ -373,8 +377,8 @@ WHAT: dict[str, tuple[str, str]] = {
         ", issued by the holder of the domain {domain}",
     ),
     Identity.NONE: (
-        " — identité de l'émetteur non vérifiée (il se présente comme « {claimed} »)",
-        " — the issuer's identity is not verified (it calls itself “{claimed}”)",
+        ", d'un émetteur qui se présente comme « {claimed} »",
+        ", from an issuer that calls itself “{claimed}”",
     ),
 }
 
@@ -457,7 +461,10 @@ def headline(
     """The one sentence the reader sees first."""
     i = _index(language)
     if code == "valid" and badge is not None:
-        return HEADLINES["valid"][i].format(what=_what(badge, issuer, language))
+        anonymous = issuer is not None and issuer.identity is Identity.NONE
+        return HEADLINES["valid-anonymous" if anonymous else "valid"][i].format(
+            what=_what(badge, issuer, language)
+        )
     params: dict[str, str] = {"reason": "", "date": ""}
     if cause is not None and cause.params.get("date"):
         params["date"] = date_text(cause.params["date"], language)

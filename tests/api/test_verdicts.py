@@ -5,6 +5,7 @@ graph freezing the process, an unparsable URL answering 500, a withdrawn key giv
 from __future__ import annotations
 
 import base64
+import html
 import itertools
 import json
 import os
@@ -30,6 +31,7 @@ from service.signing.multibase import ed25519_multikey
 from tests.api.test_key_withdrawal import rotate_then_withdraw_old
 from tests.api.test_verify import EMAIL, World, forms, verify
 from tests.factories import create_badge_class
+from tests.test_cli import cli_env, run
 
 
 def test_a_hosted_assertion_with_another_badge_is_forged_and_shows_nothing_forged(
@@ -96,7 +98,10 @@ def test_a_did_key_credential_claiming_our_issuers_name_is_not_shown_as_that_iss
     assert result["issuer"]["identity"] == "none"
     assert result["issuer"]["name"] is None
     assert result["issuer"]["claimed_name"] == "Coop des médiateurs du Rhône"
-    assert "identité de l'émetteur non vérifiée" in result["headline"]
+    assert result["headline"] == (
+        "Signature valide, mais l'identité de l'émetteur n'est pas vérifiée : « Accueillir les publics »,"
+        " d'un émetteur qui se présente comme « Coop des médiateurs du Rhône », le 1 janvier 2026."
+    )
     assert "émis par Coop" not in result["headline"]
     ours = verify(client, str(forms(client, world.award_id)["ob3-json"]()))
     assert ours["issuer"]["identity"] == "this-instance"
@@ -349,3 +354,29 @@ def test_the_french_page_shows_no_key_ids_no_form_codes_and_no_english(
     assert "Forme reçue : Open Badges 3.0, preuve intégrée" in result
     for technical in ("did:web", "#key", "ob3-data-integrity", "issuer-key", "signed", "schema-ok"):
         assert technical not in result, technical
+
+
+def test_the_page_and_the_cli_say_forged_and_unverified_identity_too(
+    client: TestClient, world: World, database_url: str, tmp_path: Path
+) -> None:
+    """The same rules on the /verifier page and in `fabrique verify` (one verification path)."""
+    genuine = json.loads(str(forms(client, world.award_id)["ob2-hosted-json"]()))
+    forged = json.dumps({**genuine, "issuedOn": "2020-01-01T00:00:00Z"})
+    impostor = json.dumps(did_key_credential("Coop des médiateurs du Rhône"))
+    page = client.post("/verifier", data={"input": forged}, headers={"Accept": "text/html"}).text
+    assert "Falsifié : le document soumis diffère de celui publié par l'émetteur." in html.unescape(page)
+    page = client.post("/verifier", data={"input": impostor}, headers={"Accept": "text/html"}).text
+    shown = html.unescape(page[page.index('<section aria-labelledby="resultat">') : page.index("</section>")])
+    assert "Signature valide, mais l'identité de l'émetteur n'est pas vérifiée" in shown
+    assert (
+        "Identité de l'émetteur non vérifiée — il se présente comme « Coop des médiateurs du Rhône »" in shown
+    )
+    env = cli_env(database_url, tmp_path)
+    for name, text, expected in (
+        ("forged.json", forged, "Falsifié : le document soumis diffère"),
+        ("impostor.json", impostor, "l'identité de l'émetteur n'est pas vérifiée"),
+    ):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        done = run("verify", str(tmp_path / name), env=env)
+        assert expected in done.stdout, done.stdout + done.stderr
+    assert run("verify", str(tmp_path / "forged.json"), env=env).returncode == 1

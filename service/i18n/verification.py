@@ -339,7 +339,7 @@ HEADLINES: dict[str, tuple[str, str]] = {
         "Non valide : signé avec une clé que l'émetteur a retirée (compromise).",
         "Not valid: signed with a key its issuer withdrew (compromised).",
     ),
-    "revoked": ("Révoqué par l'émetteur{reason}.", "Revoked by the issuer{reason}."),
+    "revoked": ("Révoqué par l'émetteur{date}{reason}.", "Revoked by the issuer{date}{reason}."),
     "suspended": ("Suspendu par l'émetteur.", "Suspended by the issuer."),
     "expired": ("Expiré le {date}.", "Expired on {date}."),
     "not-yet-valid": ("Pas encore valide : il le sera le {date}.", "Not valid yet: it will be on {date}."),
@@ -468,6 +468,8 @@ def headline(
     params: dict[str, str] = {"reason": "", "date": ""}
     if cause is not None and cause.params.get("date"):
         params["date"] = date_text(cause.params["date"], language)
+        if code == "revoked":  # "… le 3 décembre 2026", only when the issuer's server says when
+            params["date"] = (" le " if i == FR else " on ") + params["date"]
     if cause is not None and cause.params.get("reason"):
         params["reason"] = (" : " if i == FR else ": ") + cause.params["reason"]
     return HEADLINES.get(code, HEADLINES["invalid"])[i].format(**params)

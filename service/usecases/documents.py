@@ -119,7 +119,8 @@ def _award(ctx: Context, _cache: SignedListCache | None, award_id: str) -> Fetch
     if award.erased_at is not None:
         return Fetched(410, ob2.erased_assertion(award.id, ctx.urls))
     if award.revoked_at is not None:
-        return Fetched(410, ob2.revoked_assertion(award, ctx.urls))
+        revoked_on = award.revoked_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return Fetched(410, ob2.revoked_assertion(award, ctx.urls), revoked_on=revoked_on)
     return Fetched(200, ob2.assertion(award, ctx.urls))
 
 

@@ -29,6 +29,9 @@ class Fetched:
     document: dict[str, Any] | None
     reason: str = ""  # why there is no document, in English, for logs and tests
     code: str = ""  # the same, as a message code for people
+    # When the document's own server knows it (this instance's badges): the moment it was
+    # revoked, which neither standard's documents carry.
+    revoked_on: str | None = None
 
     @property
     def unreachable(self) -> bool:
@@ -110,7 +113,7 @@ def verify_hosted(
     document = fetched.document
     if fetched.status == 410 or (document is not None and document.get("revoked") is True):
         reason = (document or {}).get("revocationReason")
-        _revoked(report, reason)
+        _revoked(report, reason, fetched.revoked_on)
         return result
     if fetched.status != 200 or document is None:
         _unfetched(report, "hosted", "assertion-unreachable", fetched, url)
@@ -233,11 +236,11 @@ def _check_revocation_list(assertion: Json, issuer: Json, fetch: Fetch, report: 
     report.passed("status", "not-revoked")
 
 
-def _revoked(report: Report, reason: Any) -> None:
+def _revoked(report: Report, reason: Any, on: str | None = None) -> None:
     if isinstance(reason, str) and reason.strip():
-        report.failed("status", "revoked-because", reason=reason.strip())
+        report.failed("status", "revoked-because", reason=reason.strip(), date=on)
     else:
-        report.failed("status", "revoked")
+        report.failed("status", "revoked", date=on)
 
 
 def _check_common(assertion: Json, now: datetime, expected_email: str | None, report: Report) -> None:

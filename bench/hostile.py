@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.http_load import _free_port, _wait
+from bench.http_load import _free_port, _wait, server_env
 from service.signing.multibase import ed25519_multikey, multibase_z
 
 RESULTS = Path(__file__).parent / "results"
@@ -122,15 +122,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="fabrique-hostile-bench-"))
     port = _free_port()
-    env = {
-        **os.environ,
-        "FABRIQUE_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "FABRIQUE_DATA_DIR": str(workdir),
-        "FABRIQUE_KEYS_DIR": str(workdir / "keys"),
-        "FABRIQUE_SECRET_KEY": "h" * 40,
-        "FABRIQUE_DATABASE_URL": args.database_url or f"sqlite:///{workdir / 'bench.db'}",
-        "FABRIQUE_RATE_LIMITS_ENABLED": "false",
-    }
+    env = server_env(workdir, port, args.database_url)
     fabrique = str(Path(sys.executable).with_name("fabrique"))
     server = subprocess.Popen(  # noqa: S603 - our own CLI
         [fabrique, "serve", "--port", str(port)],

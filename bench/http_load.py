@@ -66,16 +66,7 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="fabrique-http-bench-"))
     port, bare_port = _free_port(), _free_port()
-    env = {
-        **os.environ,
-        "FABRIQUE_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "FABRIQUE_DATA_DIR": str(workdir),
-        "FABRIQUE_KEYS_DIR": str(workdir / "keys"),
-        "FABRIQUE_SECRET_KEY": "h" * 40,
-        "FABRIQUE_DATABASE_URL": args.database_url or f"sqlite:///{workdir / 'bench.db'}",
-        # The benchmark is one client on loopback: the per-client limits would measure themselves.
-        "FABRIQUE_RATE_LIMITS_ENABLED": "false",
-    }
+    env = server_env(workdir, port, args.database_url)
     seeded = _seed(env)
     fabrique = str(Path(sys.executable).with_name("fabrique"))
     server = subprocess.Popen(  # noqa: S603 - our own CLI
@@ -215,6 +206,20 @@ def _wrk(url: str, extra: list[str], seconds: int, connections: int) -> dict[str
         "p99_ms": round(latency.get("99", 0.0), 2),
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1).strip() if socket_errors else "",
+    }
+
+
+def server_env(workdir: Path, port: int, database_url: str | None) -> dict[str, str]:
+    """The environment of a ``fabrique serve`` on loopback for a benchmark."""
+    return {
+        **os.environ,
+        "FABRIQUE_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "FABRIQUE_DATA_DIR": str(workdir),
+        "FABRIQUE_KEYS_DIR": str(workdir / "keys"),
+        "FABRIQUE_SECRET_KEY": "h" * 40,
+        "FABRIQUE_DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.db'}",
+        # The benchmark is one client on loopback: the per-client limits would measure themselves.
+        "FABRIQUE_RATE_LIMITS_ENABLED": "false",
     }
 
 

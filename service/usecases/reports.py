@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from service.domain.reports import AwardFacts, Report, SessionFacts, build
@@ -84,7 +86,7 @@ def as_csv(found: Report, language: str = "fr") -> str:
     """One table a spreadsheet opens as is: UTF-8 with BOM, ``;`` separated, French headers."""
     index = 0 if language == "fr" else 1
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = _NeutralWriter(csv.writer(out, delimiter=";", lineterminator="\r\n"))
     writer.writerow(HEADERS["fr" if index == 0 else "en"])
     writer.writerow(["période" if index == 0 else "period", "start", found.start.isoformat(), "", ""])
     writer.writerow(["période" if index == 0 else "period", "end", found.end.isoformat(), "", ""])
@@ -93,14 +95,14 @@ def as_csv(found: Report, language: str = "fr") -> str:
     for origin, count in found.by_origin.items():
         writer.writerow(["origine" if index == 0 else "origin", origin, origin, count, ""])
     for line in found.by_badge_class:
-        writer.writerow(["badge", line.key, _safe(line.label), line.awarded, line.revoked])
+        writer.writerow(["badge", line.key, line.label, line.awarded, line.revoked])
     for line in found.by_theme:
         writer.writerow(
-            ["thème" if index == 0 else "theme", line.key, _safe(line.label), line.awarded, line.revoked]
+            ["thème" if index == 0 else "theme", line.key, line.label, line.awarded, line.revoked]
         )
     for theme, count in found.sessions_by_theme.items():
         writer.writerow(
-            ["sessions par thème" if index == 0 else "sessions by theme", theme, _safe(theme), count, ""]
+            ["sessions par thème" if index == 0 else "sessions by theme", theme, theme, count, ""]
         )
     return "\ufeff" + out.getvalue()
 
@@ -109,6 +111,24 @@ def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")  # French decimal comma, as the spreadsheet expects
 
 
-def _safe(text: str) -> str:
-    """No formula injection: a cell starting with = + - @ is read as text by spreadsheets."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+class _NeutralWriter:
+    """Every text cell of every row goes through ``neutral``: keys (badge tags, session themes
+    typed by coordinators), labels and headers alike, never one column only."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        self._writer.writerow([neutral(cell) if isinstance(cell, str) else cell for cell in row])
+
+
+_FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")  # and their full-width forms
+
+
+def neutral(text: str) -> str:
+    """No formula injection (OWASP "CSV injection"): a cell that a spreadsheet would read as a
+    formula, even after leading spaces, starts with an apostrophe and is read as text."""
+    stripped = text.lstrip(" ")
+    if text[:1] in _FORMULA_START or stripped[:1] in _FORMULA_START:
+        return "'" + text
+    return text

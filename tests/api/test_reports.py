@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import World
@@ -104,6 +105,31 @@ def test_a_badge_named_like_a_formula_is_text_in_the_csv() -> None:
         date(2026, 1, 1), date(2026, 1, 31), [], [AwardFacts("s", '=HYPERLINK("x")', ("t",), "direct", False)]
     )
     assert "'=HYPERLINK" in as_csv(found)
+
+
+@pytest.mark.parametrize(
+    "typed", ['=HYPERLINK("https://x.test","y")', "+1+cmd", "-2", "@SUM(A1)", "  =1+1", "＝1"]
+)
+def test_every_cell_of_the_report_is_neutralised_keys_included(typed: str) -> None:
+    """Regression (issue 15, point 11): the key column (badge tags, session themes typed freely)
+    was written raw, so a theme or tag like =HYPERLINK(…) ran in the funder's spreadsheet."""
+    import csv
+    import io
+    from datetime import date
+
+    from service.domain.reports import AwardFacts, SessionFacts, build
+    from service.usecases.reports import as_csv
+
+    found = build(
+        date(2026, 1, 1),
+        date(2026, 1, 31),
+        [SessionFacts("s1", "closed", (typed,), 3.5, (), {})],
+        [AwardFacts("s", "Badge", (typed,), "direct", False, "2026-01")],
+    )
+    rows = list(csv.reader(io.StringIO(as_csv(found).lstrip("\ufeff")), delimiter=";"))
+    cells = [cell for row in rows for cell in row]
+    assert any(typed in cell for cell in cells)  # the text is still there, as text
+    assert not [cell for cell in cells if cell.lstrip(" ")[:1] in set("=+-@＝")]
 
 
 def test_the_default_period_is_this_year_to_date(client: TestClient, world: World) -> None:

@@ -151,5 +151,6 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders, https=settings.public_url.startswith("https://"))
     app.state.metrics = Metrics(services.database)
+    app.state.metrics.count_rate_limit_failures(lambda: services.rate_limits.storage_failures)
     app.add_middleware(RequestContext, metrics=app.state.metrics)  # outermost: sees every answer
     return app

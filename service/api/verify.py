@@ -78,7 +78,7 @@ class VerifyIn(BaseModel):
     response_model=VerificationOut,
 )
 async def verify(request: Request, services: ServicesDep) -> VerificationOut:
-    services.rate_limits.check(VERIFY, request)
+    await services.rate_limits.check(VERIFY, request)
     given, email = await _read(request)
     result = await verify_answer(services, given, email)
     return verification_out(result, negotiate(request.headers.get("accept-language")))

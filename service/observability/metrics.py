@@ -4,7 +4,7 @@ reports the figures of the whole deployment."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -43,6 +43,18 @@ class DatabaseFigures(Collector):
         yield depth
 
 
+class _RateLimitFailures(Collector):
+    def __init__(self, failures: Callable[[], int]) -> None:
+        self._failures = failures
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        yield CounterMetricFamily(
+            "fabrique_rate_limit_storage_failures",
+            "Calls to the rate-limit storage that failed or timed out (requests let through)",
+            value=self._failures(),
+        )
+
+
 class Metrics:
     def __init__(self, database: Database) -> None:
         self.registry = CollectorRegistry()
@@ -60,6 +72,10 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(DatabaseFigures(database))
+
+    def count_rate_limit_failures(self, failures: Callable[[], int]) -> None:
+        """Expose how often the rate-limit storage (Redis) failed, read when scraped."""
+        self.registry.register(_RateLimitFailures(failures))
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()

@@ -109,7 +109,7 @@ async def _verify(
     shown_email: str,
 ) -> Response:
     try:
-        services.rate_limits.check(VERIFY, request)
+        await services.rate_limits.check(VERIFY, request)
     except RateLimited as exc:
         return too_many(request, int(exc.params["retry_after"]))
     result = await verify_answer(services, subject, email)

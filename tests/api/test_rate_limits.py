@@ -4,12 +4,17 @@ two processes sharing Redis share the count (two app instances here, each with i
 from __future__ import annotations
 
 import secrets
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from service.api.rate_limits import VERIFY, RateLimits
 from service.app import create_app
@@ -22,6 +27,7 @@ from tests.conftest import PUBLIC_URL
 from tests.factories import make_account, sign_in
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+METRICS_TOKEN = "jeton-de-metriques-de-test"
 
 
 def limited_app(settings: Settings, clock: FixedClock, database: Database, **limits: object) -> FastAPI:
@@ -121,3 +127,80 @@ def test_an_unreachable_redis_lets_requests_through_and_says_so(caplog: pytest.L
     assert limits.wait(VERIFY, "198.51.100.7") is None
     assert limits.wait(VERIFY, "198.51.100.7") is None
     assert "rate limit storage unavailable" in caplog.text
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """A TCP server on loopback that accepts every connection and never answers: a Redis
+    that hangs."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        listener.close()
+
+
+def test_a_redis_that_never_answers_neither_freezes_requests_nor_healthz(
+    settings: Settings, clock: FixedClock, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Regression (issue 15, point 7): the limiter called Redis on the event loop with no
+    timeout, so a Redis that accepted connections and never answered froze every request,
+    /healthz included. Now: each call waits at most 0.25 s, in a worker thread, the storage is
+    then left alone for 5 s (requests let through at once), and /metrics counts the failures."""
+    with silent_server() as port:
+        hung = settings.model_copy(
+            update={
+                "redis_url": f"redis://127.0.0.1:{port}/0",
+                "rate_limit_verify": "1/minute",
+                "metrics_token": SecretStr(METRICS_TOKEN),
+            }
+        )
+        app = create_app(hung, clock=clock, database=database)
+        with TestClient(app, base_url=settings.public_url) as client:
+            started = time.monotonic()
+            answers = [client.post("/verify", json={"input": "bonjour"}).status_code for _ in range(5)]
+            elapsed = time.monotonic() - started
+            assert answers == [200] * 5  # let through: the limit's storage is down, not the service
+            assert elapsed < 3  # one timeout, then the cool-down: not five hangs
+            assert client.get("/healthz").status_code == 200
+            metrics = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+            assert "fabrique_rate_limit_storage_failures_total 1.0" in metrics.text
+    assert "rate limit storage unavailable" in caplog.text
+
+
+def test_healthz_answers_while_a_verification_waits_on_a_hung_redis(
+    settings: Settings, clock: FixedClock, database: Database
+) -> None:
+    """The wait happens in a worker thread: the event loop serves /healthz meanwhile."""
+    with silent_server() as port:
+        hung = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{port}/0"})
+        app = create_app(hung, clock=clock, database=database)
+        limits: RateLimits = app.state.services.rate_limits
+        with TestClient(app, base_url=settings.public_url) as client:
+            slow = threading.Thread(target=lambda: client.post("/verify", json={"input": "bonjour"}))
+            slow.start()
+            time.sleep(0.05)  # the verification is now waiting on the silent Redis
+            started = time.monotonic()
+            assert client.get("/healthz").status_code == 200
+            assert time.monotonic() - started < 0.2
+            slow.join()
+        assert limits.storage_failures == 1

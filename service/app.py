@@ -148,7 +148,9 @@ def create_app(
     app.include_router(api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Admission, limit=settings.max_concurrent_requests)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_request_bytes, deadline=settings.body_timeout_seconds
+    )
     app.add_middleware(SecurityHeaders, https=settings.public_url.startswith("https://"))
     app.state.metrics = Metrics(services.database)
     app.state.metrics.count_rate_limit_failures(lambda: services.rate_limits.storage_failures)

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     # meanwhile; this process's own changes show at once. 0 checks on every request.
     public_cache_seconds: float = Field(default=0.25, ge=0, le=60)
     max_concurrent_requests: int = Field(default=12, ge=1, le=35)
+    # Time for a request body to arrive whole, before the request takes a slot (408 after).
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     # Verifications that need a worker thread (not everything in memory), at once per process.
     verify_concurrency: int = Field(default=2, ge=1, le=16)
     metrics_token: SecretStr | None = None

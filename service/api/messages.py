@@ -290,6 +290,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Trop de demandes depuis votre adresse : réessayez dans {retry_after} secondes.",
         "Too many requests from your address: try again in {retry_after} seconds.",
     ),
+    "request-timeout": (
+        "Requête trop lente",
+        "Request too slow",
+        "Le corps de la requête n'est pas arrivé en entier en {seconds} secondes.",
+        "The request body did not arrive whole within {seconds} seconds.",
+    ),
     "payload-too-large": (
         "Requête trop volumineuse",
         "Request too large",

@@ -12,7 +12,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+def _schemas_dir() -> Path:
+    """``schemas/`` ships inside the installed package as ``service/schemas``; in a checkout (and
+    an editable install) it is the top-level folder beside ``service/``."""
+    here = Path(__file__).resolve()
+    installed = here.parents[1] / "schemas"
+    return installed if (installed / "contexts").is_dir() else here.parents[2] / "schemas"
+
+
+SCHEMAS_DIR = _schemas_dir()
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_V3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"

@@ -242,7 +242,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "revoked": ("révoqué par l'émetteur", "revoked by the issuer"),
     "revoked-because": ("révoqué par l'émetteur : {reason}", "revoked by the issuer: {reason}"),
     "suspended": ("suspendu par l'émetteur", "suspended by the issuer"),
-    "not-revoked": ("ni révoqué, ni suspendu", "not revoked, not suspended"),
+    "not-revoked": ("non révoqué", "not revoked"),
+    "not-suspended": ("non suspendu", "not suspended"),
+    "not-revoked-nor-suspended": ("ni révoqué, ni suspendu", "neither revoked nor suspended"),
     "no-status-entry": (
         "le credential ne porte pas d'entrée de statut",
         "the credential carries no status entry",

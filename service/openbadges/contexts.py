@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+
 def _schemas_dir() -> Path:
     """``schemas/`` ships inside the installed package as ``service/schemas``; in a checkout (and
     an editable install) it is the top-level folder beside ``service/``."""

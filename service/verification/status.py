@@ -45,6 +45,7 @@ def bitstring_checker(
         entries = credential.get("credentialStatus")
         issuer = credential.get("issuer")
         issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+        passed: set[str] = set()
         for entry in entries if isinstance(entries, list) else [entries]:
             try:
                 outcome = _check_entry(
@@ -55,7 +56,11 @@ def bitstring_checker(
             if not outcome.ok:
                 report.failed("status", outcome.code, unreachable=outcome.unreachable, **outcome.params)
                 return
-        report.passed("status", "not-revoked")
+            passed.add(outcome.code)
+        # Suspension is named only where an entry checks it (other issuers' lists): this
+        # service's credentials carry revocation alone (README, "Suspension is not offered").
+        both = {"not-revoked", "not-suspended"} <= passed
+        report.passed("status", "not-revoked-nor-suspended" if both else min(passed, default="not-revoked"))
 
     return check
 
@@ -145,7 +150,7 @@ def _check_entry(
         return _Outcome(False, "status-list-unreadable", {})
     if flagged:
         return _Outcome(False, "revoked" if purpose == "revocation" else "suspended", {})
-    return _Outcome(True, "not-revoked", {})
+    return _Outcome(True, "not-revoked" if purpose == "revocation" else "not-suspended", {})
 
 
 def _revocation_list(

@@ -186,6 +186,9 @@ def cryptographic_key(kid: str, issuer_id: str, public_pem: str, urls: PublicUrl
     }
 
 
+NEVER_ISSUED = "urn:uuid:00000000-0000-4000-8000-000000000000"  # no award id is ever a UUID URN
+
+
 def revocation_list(issuer_id: str, revoked: Iterable[tuple[str, str | None]], urls: PublicUrls) -> Json:
     entries: list[Json] = []
     for award_id, reason in revoked:
@@ -193,6 +196,11 @@ def revocation_list(issuer_id: str, revoked: Iterable[tuple[str, str | None]], u
         if reason:
             entry["revocationReason"] = reason
         entries.append(entry)
+    if len(entries) == 1:
+        # The 1EdTech validator compacts a one-entry list into an object and then misses the
+        # revocation: a placeholder that no assertion will ever have keeps it a list, so an
+        # issuer's first revocation is seen there too (tests/interop/test_ob2_validator.py).
+        entries.append({"id": NEVER_ISSUED})
     return {
         "@context": CONTEXT,
         "type": "RevocationList",

@@ -148,10 +148,12 @@ def test_revoked_signed_assertion_is_invalid(
 def test_known_gaps_of_the_validator_are_covered_by_our_verifier(
     validator_python: Path, live: str, client: TestClient, award: dict[str, Any], clock: FixedClock
 ) -> None:
-    """GAP (1EdTech openbadges 1.1.2): a RevocationList holding a single entry is compacted to an
+    """GAPS (1EdTech openbadges 1.1.2): a RevocationList holding a single entry is compacted to an
     object that its check iterates as keys, and a hosted assertion answered 410 + revoked is not
-    checked at all; both come out valid. We assert the gap is still there (so this test tells us
-    when the validator is fixed) and that our own verifier reports both as revoked."""
+    checked at all; both came out valid. Our lists never hold a single entry (a never-issued
+    placeholder joins the first revocation), so an issuer's first revocation is seen by the
+    validator (regression, issue 15 point 4); the 410 gap is still there (this test tells us when
+    the validator is fixed), and our own verifier reports both as revoked."""
     token = signed(client, award["id"])
     client.post(
         f"/api/v1/awards/{award['id']}/revoke", json={"reason": "Fraude"}, headers=auth(award["token"])
@@ -159,7 +161,11 @@ def test_known_gaps_of_the_validator_are_covered_by_our_verifier(
     hosted = client.get(f"/awards/{award['id']}", headers={"Accept": "application/ld+json"})
     assert hosted.status_code == 410
     assert hosted.json()["revoked"] is True
-    assert validate(validator_python, live, token)["report"]["valid"] is True  # the single-entry gap
+    first = validate(validator_python, live, token)
+    assert first["report"]["valid"] is False  # the first revocation, seen
+    assert any("revoked" in e and "Fraude" in e for e in errors(first)), errors(first)
+    listing = client.get(f"/issuers/{award['issuer_id']}/revocations").json()
+    assert len(listing["revokedAssertions"]) == 2  # the revoked award and the placeholder
     assert validate(validator_python, live, award["assertion_url"])["report"]["valid"] is True  # the 410 gap
     ours = verify_hosted(award["assertion_url"], fetch=fetcher(client), now=clock.now()).report
     assert ours.outcome_of("status") is Outcome.FAILED

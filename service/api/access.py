@@ -34,6 +34,12 @@ def _writable_issuer(issuer_id: str, ctx: ContextDep, principal: PrincipalDep) -
     return issuer
 
 
+def _administered_issuer(issuer_id: str, ctx: ContextDep, principal: PrincipalDep) -> Issuer:
+    """For what only an administrator may do to an issuer (withdrawing its keys)."""
+    require_admin(principal)
+    return issuers.get(ctx, issuer_id)
+
+
 def _readable_badge_class(badge_class_id: str, ctx: ContextDep, principal: PrincipalDep) -> BadgeClass:
     badge_class = badge_classes.get(ctx, badge_class_id)
     require_read(principal, badge_class.issuer_id)
@@ -73,6 +79,7 @@ def _writable_session(session_id: str, ctx: ContextDep, principal: PrincipalDep)
 AdminDep = Annotated[Principal, Depends(_admin)]
 ReadableIssuer = Annotated[Issuer, Depends(_readable_issuer)]
 WritableIssuer = Annotated[Issuer, Depends(_writable_issuer)]
+AdministeredIssuer = Annotated[Issuer, Depends(_administered_issuer)]
 ReadableBadgeClass = Annotated[BadgeClass, Depends(_readable_badge_class)]
 WritableBadgeClass = Annotated[BadgeClass, Depends(_writable_badge_class)]
 ReadableAward = Annotated[Award, Depends(_readable_award)]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile, status
 
-from service.api.access import AdminDep, ReadableIssuer, WritableIssuer
+from service.api.access import AdminDep, AdministeredIssuer, ReadableIssuer, WritableIssuer
 from service.api.deps import ContextDep, PrincipalDep
 from service.api.pagination import Limit, Offset
 from service.api.schemas import IssuerOut, KeyOut, Page
@@ -76,7 +76,8 @@ def rotate_keys(issuer: WritableIssuer, ctx: ContextDep) -> list[KeyOut]:
 
 
 @router.post(
-    "/{issuer_id}/keys/{kid}/withdraw", summary="Withdraw a retired key: what it signed stops verifying"
+    "/{issuer_id}/keys/{kid}/withdraw",
+    summary="Withdraw a retired key: what it signed stops verifying (administrators only)",
 )
-def withdraw_key(issuer: WritableIssuer, kid: str, ctx: ContextDep) -> KeyOut:
+def withdraw_key(issuer: AdministeredIssuer, kid: str, ctx: ContextDep) -> KeyOut:
     return KeyOut.of(keys.withdraw(ctx, issuer.id, kid), ctx.urls)

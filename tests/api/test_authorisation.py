@@ -21,7 +21,12 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # (tests/api/test_verify.py checks that it leaves every table as it was).
 PUBLIC_COMPUTATIONS = {("POST", "/verify")}
 EXISTS_AFTER_AN_ACTION = {"/api/v1/sessions/{session_id}/closing"}
-ADMIN_ONLY = {("POST", "/api/v1/issuers"), ("DELETE", "/api/v1/issuers/{issuer_id}")}
+ADMIN_ONLY = {
+    ("POST", "/api/v1/issuers"),
+    ("DELETE", "/api/v1/issuers/{issuer_id}"),
+    # Withdrawing a key makes all it signed stop verifying (issue 15, point 13).
+    ("POST", "/api/v1/issuers/{issuer_id}/keys/{kid}/withdraw"),
+}
 
 
 def mounted_routes() -> list[tuple[str, str]]:

@@ -37,27 +37,41 @@ def rotate_then_withdraw_old(client: TestClient, world: World, clock: FixedClock
     )
     for key in old:
         response = client.post(
-            f"/api/v1/issuers/{world.issuer_id}/keys/{key['kid']}/withdraw", headers=auth(world.coordinator)
+            f"/api/v1/issuers/{world.issuer_id}/keys/{key['kid']}/withdraw", headers=auth(world.admin)
         )
         assert response.status_code == 200, response.text
         assert response.json()["withdrawn_at"] == "2026-11-23T10:00:00Z"
     return old
 
 
+def test_only_an_administrator_withdraws_keys(client: TestClient, world: World, clock: FixedClock) -> None:
+    """Regression (issue 15, point 13): any coordinator of the issuer could withdraw its keys,
+    which makes every badge they signed stop verifying. Administrators only."""
+    old = keys_of(client, world)
+    clock.advance(timedelta(days=1))
+    client.post(f"/api/v1/issuers/{world.issuer_id}/keys/rotate", headers=auth(world.coordinator))
+    refused = client.post(
+        f"/api/v1/issuers/{world.issuer_id}/keys/{old[0]['kid']}/withdraw", headers=auth(world.coordinator)
+    )
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert client.get(f"/keys/{old[0]['kid']}").status_code == 200  # still published, still verifies
+
+
 def test_the_active_key_cannot_be_withdrawn(client: TestClient, world: World) -> None:
     for key in keys_of(client, world):
         response = client.post(
-            f"/api/v1/issuers/{world.issuer_id}/keys/{key['kid']}/withdraw", headers=auth(world.coordinator)
+            f"/api/v1/issuers/{world.issuer_id}/keys/{key['kid']}/withdraw", headers=auth(world.admin)
         )
         assert response.status_code == 409
         assert response.json()["code"] == "key-is-active"
     other_kid = client.get(f"/issuers/{world.other_issuer_id}/jwks.json").json()["keys"][0]["kid"]
     foreign = client.post(
-        f"/api/v1/issuers/{world.issuer_id}/keys/{other_kid}/withdraw", headers=auth(world.coordinator)
+        f"/api/v1/issuers/{world.issuer_id}/keys/{other_kid}/withdraw", headers=auth(world.admin)
     )
     assert foreign.status_code == 404  # another issuer's key is not found here, whoever asks
     unknown = client.post(
-        f"/api/v1/issuers/{world.issuer_id}/keys/inconnue/withdraw", headers=auth(world.coordinator)
+        f"/api/v1/issuers/{world.issuer_id}/keys/inconnue/withdraw", headers=auth(world.admin)
     )
     assert unknown.status_code == 404
 
@@ -71,7 +85,7 @@ def test_withdrawn_keys_are_unpublished_and_their_signatures_fail(
     old = rotate_then_withdraw_old(client, world, clock)
     old_kids = {k["kid"] for k in old}
     again = client.post(
-        f"/api/v1/issuers/{world.issuer_id}/keys/{old[0]['kid']}/withdraw", headers=auth(world.coordinator)
+        f"/api/v1/issuers/{world.issuer_id}/keys/{old[0]['kid']}/withdraw", headers=auth(world.admin)
     )
     assert again.json()["code"] == "key-already-withdrawn"
     for kid in old_kids:

@@ -80,7 +80,7 @@ def award(client: TestClient, database: Database) -> dict[str, Any]:
         ],
         expires_at="2099-11-22T10:00:00Z",  # the validator judges expiry by the wall clock
     )
-    return {**created, "token": coordinator, "badge_class_id": badge_class["id"]}
+    return {**created, "token": coordinator, "admin": admin, "badge_class_id": badge_class["id"]}
 
 
 def signed(client: TestClient, award_id: str) -> str:
@@ -212,7 +212,7 @@ def test_a_withdrawn_key_no_longer_validates(
 
     kid = json.loads(base64.urlsafe_b64decode(old_kid + "=="))["kid"]
     response = client.post(
-        f"/api/v1/issuers/{award['issuer_id']}/keys/{kid}/withdraw", headers=auth(award["token"])
+        f"/api/v1/issuers/{award['issuer_id']}/keys/{kid}/withdraw", headers=auth(award["admin"])
     )
     assert response.status_code == 200
     result = validate(validator_python, live, token)

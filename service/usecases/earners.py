@@ -63,7 +63,9 @@ def erase(ctx: Context, award_id: str) -> Award:
     now = ctx.clock.now()
     if award.revoked_at is None:
         award.revoked_at = now
-        award.revocation_reason = ERASED_REASON
+    # The coordinator's reason may name the earner, and the revocation list is public: it goes
+    # too (regression, issue 15 point 13). The award was revoked; why is nobody's business now.
+    award.revocation_reason = ERASED_REASON
     origin = ctx.session.get(AwardOrigin, award.id)
     if origin is not None:
         if origin.kind == "session" and origin.session_id is not None:

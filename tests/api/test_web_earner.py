@@ -142,3 +142,24 @@ def test_erasure_revokes_and_deletes_personal_data(client: TestClient, app: Fast
     again = client.post(f"{link}/effacer", data={"confirm": "1"}, follow_redirects=True, headers=BROWSER)
     assert "Ce badge a été effacé" in unescape(again.text)
     assert client.post(f"{link}/publier", headers=BROWSER).status_code == 410
+
+
+def test_erasure_of_a_revoked_badge_removes_the_coordinators_reason_from_public_lists(
+    client: TestClient, world: World
+) -> None:
+    """Regression (issue 15, point 13): a badge revoked with a reason naming the earner, then
+    erased at the earner's request, kept that reason in the public revocation list."""
+    reason = "Camille Durand a triché à l'évaluation"
+    client.post(
+        f"/api/v1/awards/{world.award_id}/revoke", json={"reason": reason}, headers=auth(world.coordinator)
+    )
+    listing = client.get(f"/issuers/{world.issuer_id}/revocations").text
+    assert "Camille Durand" in listing
+    link = earner_link(client, world.award_id)
+    assert client.post(f"{link}/effacer", data={"confirm": "1"}, follow_redirects=False).status_code == 303
+    after = client.get(f"/issuers/{world.issuer_id}/revocations").json()["revokedAssertions"]
+    assert "Camille Durand" not in json.dumps(after, ensure_ascii=False)
+    entry = next(e for e in after if e["id"].endswith(world.award_id))
+    assert entry["revocationReason"].startswith("Effacé à la demande de la personne titulaire")
+    hosted = client.get(f"/awards/{world.award_id}", headers={"Accept": "application/json"})
+    assert "Camille Durand" not in hosted.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
@@ -155,6 +156,8 @@ def export_command(
 
     settings = _settings()
     passphrase = _passphrase(passphrase_stdin, confirm=True)
+    if file.name != "<stdout>":
+        os.fchmod(file.fileno(), 0o600)  # the archive holds sealed keys and every earner's data
     services = build_services(settings)
     try:
         summary = export_instance(

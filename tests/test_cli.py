@@ -160,3 +160,20 @@ def test_accounts_are_created_and_their_password_changed_from_the_command_line(
     assert client.get("/console", follow_redirects=False).status_code == 303  # its sessions were closed
     assert sign_in(client, email, "a long enough secret").status_code == 401
     assert sign_in(client, email, "a new long secret").status_code == 303
+
+
+def test_the_embedded_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """Regression (issue 15, point 13): the SQLite file holding every earner's email was
+    created world-readable (umask 022)."""
+    path = tmp_path / "nouveau" / "fabrique.db"
+    result = run("db", "upgrade", env=cli_env(f"sqlite:///{path}", tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    for companion in (path.with_name("fabrique.db-wal"), path.with_name("fabrique.db-shm")):
+        if companion.exists():
+            assert companion.stat().st_mode & 0o077 == 0
+    loose = tmp_path / "ancien.db"
+    loose.touch(mode=0o644)
+    assert run("db", "upgrade", env=cli_env(f"sqlite:///{loose}", tmp_path)).returncode == 0
+    assert loose.stat().st_mode & 0o777 == 0o600  # an existing file is tightened too

@@ -71,6 +71,7 @@ def exported(
     done = run("export", str(archive), "--passphrase-stdin", env=env, stdin=PASSPHRASE + "\n")
     assert done.returncode == 0, done.stderr
     assert "private key(s) sealed" in done.stdout
+    assert archive.stat().st_mode & 0o777 == 0o600  # sealed keys and earners' data: owner only
     return archive, {"secret": secret}
 
 

@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     key_passphrase: SecretStr | None = None
     secret_key: SecretStr | None = None
     max_image_bytes: int = Field(default=512 * 1024, gt=0)
-    max_request_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    # A 4 MB badge image or file to verify, with its form around it.
+    max_request_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     # Emails (sent by `fabrique worker`).
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, gt=0, lt=65536)

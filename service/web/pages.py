@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.deps import ContextDep, ServicesDep
 from service.api.rate_limits import VERIFY, RateLimited
@@ -75,29 +77,35 @@ async def verify_page(request: Request, services: ServicesDep, lien: str | None 
 
 
 @router.post("/verifier")
-async def verify_submit(
-    request: Request,
-    services: ServicesDep,
-    input: Annotated[str, Form(max_length=MAX_PASTED)] = "",
-    expected_email: Annotated[str, Form(max_length=320)] = "",
-    file: UploadFile | None = None,
-) -> Response:
-    subject: str | bytes = input.strip()
-    if file is not None and file.filename:
-        content = await file.read(MAX_UPLOAD + 1)
-        if len(content) > MAX_UPLOAD:
-            return _verify_error(request, tr(request, "Le fichier dépasse 4 Mo."), input, expected_email)
-        if content:
-            subject = content
+async def verify_submit(request: Request, services: ServicesDep) -> Response:
+    """The form is read here rather than by FastAPI: a pasted badge over 1 Mo or a file over 4 Mo
+    gets this page with its message, not a bare 400 or 422 (regression, issue 15 point 13)."""
+    try:
+        async with request.form(max_files=1, max_fields=4, max_part_size=MAX_PASTED + 1) as form:
+            fields = {name: form.get(name) for name in ("input", "expected_email", "file")}
+            upload = fields["file"]
+            content = await upload.read(MAX_UPLOAD + 1) if isinstance(upload, StarletteUpload) else b""
+    except (StarletteHTTPException, ValueError):  # Starlette's 400 for a part over the size
+        return _verify_error(request, tr(request, "Le contenu collé dépasse 1 Mo."), "", "")
+    given = fields["input"] if isinstance(fields["input"], str) else ""
+    expected_email = fields["expected_email"] if isinstance(fields["expected_email"], str) else ""
+    if len(given) > MAX_PASTED:
+        return _verify_error(request, tr(request, "Le contenu collé dépasse 1 Mo."), "", expected_email)
+    if len(expected_email) > 320:
+        message = tr(request, "L'adresse électronique attendue n'est pas valide.")
+        return _verify_error(request, message, given, "")
+    if len(content) > MAX_UPLOAD:
+        return _verify_error(request, tr(request, "Le fichier dépasse 4 Mo."), given, expected_email)
+    subject: str | bytes = content or given.strip()
     if not subject:
         message = tr(request, "Donnez un lien, collez un badge ou choisissez un fichier.")
-        return _verify_error(request, message, input, expected_email)
+        return _verify_error(request, message, given, expected_email)
     try:
         email = parse_expected_email(expected_email.strip() or None)
     except FabriqueError:
         message = tr(request, "L'adresse électronique attendue n'est pas valide.")
-        return _verify_error(request, message, input, expected_email)
-    return await _verify(request, services, subject, email, input, expected_email)
+        return _verify_error(request, message, given, expected_email)
+    return await _verify(request, services, subject, email, given, expected_email)
 
 
 async def _verify(

@@ -61,7 +61,7 @@ def test_oversized_bodies_are_refused_before_reading(
     client: TestClient, world: World, database: Database
 ) -> None:
     before = row_counts(database)
-    big = b'{"name": "' + b"x" * (3 * 1024 * 1024) + b'"}'
+    big = b'{"name": "' + b"x" * (6 * 1024 * 1024) + b'"}'
     declared = client.post(
         "/api/v1/issuers", content=big, headers={**auth(world.admin), "Content-Type": "application/json"}
     )
@@ -69,7 +69,7 @@ def test_oversized_bodies_are_refused_before_reading(
     assert declared.json()["code"] == "payload-too-large"
 
     def chunks() -> Iterator[bytes]:
-        for _ in range(48):
+        for _ in range(96):  # 6 MiB, over the 5 MiB limit
             yield b"x" * 65536
 
     chunked = client.post(

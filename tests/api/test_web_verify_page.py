@@ -75,9 +75,24 @@ def test_bad_inputs_get_readable_messages(client: TestClient) -> None:
     assert bad_email.status_code == 422
     assert "L'adresse électronique attendue n'est pas valide." in unescape(bad_email.text)
     too_big = submit(client, file=b"\x89PNG" + b"0" * (4 * 1024 * 1024))
-    assert too_big.status_code == 413  # over the request limit: refused before it is read
-    assert too_big.headers["content-type"].startswith("text/html")  # a page, since a browser asked
+    assert too_big.status_code == 422  # over 4 MB: this page says so
+    assert "Le fichier dépasse 4 Mo." in unescape(too_big.text)
+    huge = submit(client, file=b"\x89PNG" + b"0" * (6 * 1024 * 1024))
+    assert huge.status_code == 413  # over the request limit: refused before it is read
+    assert huge.headers["content-type"].startswith("text/html")  # a page, since a browser asked
     junk = submit(client, text="<script>alert(1)</script>")
     assert junk.status_code == 200
     assert "<script>alert(1)</script>" not in junk.text  # echoed back escaped
     assert "Badge non valide" in unescape(junk.text)
+
+
+def test_oversize_inputs_get_the_page_with_its_message_and_4_mb_files_are_taken(client: TestClient) -> None:
+    """Regression (issue 15, point 13): a pasted badge over 1 MiB got a bare error (JSON or a
+    generic page), and the documented 4 MB upload was refused by a 2 MiB body limit."""
+    pasted = client.post("/verifier", data={"input": "x" * (1024 * 1024 + 10)}, headers=BROWSER)
+    assert pasted.status_code == 422
+    assert "Le contenu collé dépasse 1 Mo." in unescape(pasted.text)
+    assert "<form" in pasted.text  # the verification page itself, to try again
+    three_mb = submit(client, file=b"\x89PNG" + b"0" * (3 * 1024 * 1024))
+    assert three_mb.status_code == 200, three_mb.status_code  # read and judged, not refused
+    assert "Badge non valide" in unescape(three_mb.text)

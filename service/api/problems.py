@@ -73,6 +73,8 @@ _VALUE_ERRORS_FR: dict[str, str] = {
     "not a valid RNA number (W followed by 9 characters)": "numéro RNA invalide (W suivi de 9 caractères)",
     "image too large": "image trop lourde",
     "control characters are not allowed": "les caractères de contrôle ne sont pas acceptés",
+    "invisible or direction-changing characters are not allowed": "les caractères invisibles ou qui changent le sens du texte ne sont pas acceptés",
+    "the date must be between 1970 and 9000": "la date doit être comprise entre 1970 et 9000",
     "expected an absolute http:// or https:// URL": "une adresse web complète est attendue (http:// ou https://)",
     "the image's base64 data is invalid": "les données base64 de l'image sont invalides",
     "expected a data:image/png;base64,… or data:image/svg+xml;base64,… URI": "une URI data:image/png;base64,… ou data:image/svg+xml;base64,… est attendue",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Self
 
 from pydantic import (
@@ -42,7 +42,24 @@ def _printable(value: str) -> str:
 
 
 _Printable = AfterValidator(_printable)
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _Printable]
+# Zero-width characters, the soft hyphen, and the marks and isolates that change the direction
+# of text: a name holding them can show as another name ("Coop" that reads "pooC", two names that
+# look alike but differ), where people judge who issued a badge and to whom.
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _visible(value: str) -> str:
+    if _INVISIBLE.search(value):
+        raise ValueError("invisible or direction-changing characters are not allowed")
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    _Printable,
+    AfterValidator(_visible),
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), _Printable]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), _Printable]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), _Printable]
@@ -242,11 +259,26 @@ class Evidence(Command):
         return self
 
 
+def _representable(value: datetime) -> datetime:
+    """A moment that UTC can hold, in years people issue badges in: 9999-12-31T23:00:00-05:00
+    overflowed on the way to UTC (a 500)."""
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the date must be between 1970 and 9000") from None
+    if not 1970 <= moment.year <= 9000:
+        raise ValueError("the date must be between 1970 and 9000")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_representable)]
+
+
 class AwardCreate(Command):
     recipient_email: EmailStr
     recipient_name: Name | None = None
-    issued_on: AwareDatetime | None = Field(default=None, description="defaults to now")
-    expires_at: AwareDatetime | None = Field(
+    issued_on: Moment | None = Field(default=None, description="defaults to now")
+    expires_at: Moment | None = Field(
         default=None, description="defaults to issued_on + the badge class's validity_days"
     )
     narrative: Text | None = None

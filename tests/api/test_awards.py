@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from service.clock import FixedClock
@@ -138,3 +139,50 @@ def test_invalid_awards_write_nothing(client: TestClient, world: World, database
         == 404
     )
     assert row_counts(database) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "moment"),
+    [
+        ("expires_at", "9999-12-31T23:00:00-05:00"),  # overflowed on the way to UTC: a 500
+        ("issued_on", "0001-01-01T00:30:00+01:00"),
+        ("expires_at", "9500-01-01T00:00:00Z"),
+        ("issued_on", "1969-12-31T23:59:59Z"),
+    ],
+)
+def test_dates_at_the_edge_of_the_range_get_a_422_never_a_500(
+    client: TestClient, world: World, database: Database, field: str, moment: str
+) -> None:
+    """Regression (issue 15, point 13)."""
+    before = row_counts(database)
+    response = client.post(
+        f"/api/v1/badge-classes/{world.badge_class_id}/awards",
+        json={"recipient_email": "camille@example.fr", field: moment},
+        headers={**auth(world.coordinator), "Accept-Language": "fr"},
+    )
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert any("entre 1970 et 9000" in error["message"] for error in errors), errors
+    assert row_counts(database) == before
+
+
+@pytest.mark.parametrize(
+    "name", ["Coop\u202edes médiateurs", "Coop\u200bdes médiateurs", "\u2066Camille\u2069", "Ca\u00admille"]
+)
+def test_names_shown_to_people_refuse_invisible_and_direction_changing_characters(
+    client: TestClient, world: World, name: str
+) -> None:
+    """Regression (issue 15, point 13): a right-to-left override makes a name read as another."""
+    for path, body in (
+        (
+            f"/api/v1/badge-classes/{world.badge_class_id}/awards",
+            {"recipient_email": "c@example.fr", "recipient_name": name},
+        ),
+        (
+            f"/api/v1/issuers/{world.issuer_id}/badge-classes",
+            {"name": name, "description": "D", "criteria_narrative": "C"},
+        ),
+    ):
+        response = client.post(path, json=body, headers={**auth(world.coordinator), "Accept-Language": "fr"})
+        assert response.status_code == 422, (path, response.text)
+        assert "caractères invisibles" in response.text

@@ -76,8 +76,7 @@ def serve(
     services.database.dispose()
     typer.echo(f"Fabrique à badges on http://{host}:{port} (public URL {settings.public_url})")
     configure_logs(settings.log_format)
-    # The app writes its own access lines (request id, route template, no query string).
-    options = {"host": host, "port": port, "proxy_headers": True, "access_log": False, "log_config": None}
+    options = server_options(settings, host, port)
     if workers > 1:
         uvicorn.run("service.cli:asgi", workers=workers, factory=True, **options)  # type: ignore[arg-type]
     else:
@@ -344,6 +343,22 @@ def _print_verification(result: Verification) -> None:
     if result.issuer is not None:
         typer.echo(f"issuer.identity: {result.issuer.identity.value}")
     typer.echo(f"{result.verdict.value.upper()} ({result.form.value})")
+
+
+def server_options(settings: Settings, host: str, port: int) -> dict[str, object]:
+    """Uvicorn's options. ``X-Forwarded-For`` and ``-Proto`` are believed only from the proxies
+    ``FABRIQUE_TRUSTED_PROXIES`` names; with none, never (any other process on the host could
+    otherwise pick the address the rate limits count)."""
+    proxies = settings.trusted_proxies.strip()
+    return {
+        "host": host,
+        "port": port,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies or None,
+        # The app writes its own access lines (request id, route template, no query string).
+        "access_log": False,
+        "log_config": None,
+    }
 
 
 def asgi() -> object:

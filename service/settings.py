@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     # Networks listed here (comma-separated CIDR, e.g. an intranet) may be reached anyway;
     # plain http is for tests on loopback. The CA bundle adds trust anchors (a test CA).
     verify_allowed_networks: str = ""
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks).
+    trusted_proxies: str = ""
     # Issuers the operator vouches for: a JSON list of {"name", "dids", "domains"} (README).
     trusted_issuers_file: Path | None = None
     verify_allow_http: bool = False

@@ -290,6 +290,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Trop de demandes depuis votre adresse : réessayez dans {retry_after} secondes.",
         "Too many requests from your address: try again in {retry_after} seconds.",
     ),
+    "viewer-no-people": (
+        "Données personnelles réservées",
+        "Personal data withheld",
+        "Un jeton de consultation ne voit ni les adresses ni les noms des personnes, et ne peut pas chercher par adresse.",
+        "A viewer token sees neither people's emails nor names, and cannot search by email.",
+    ),
     "request-timeout": (
         "Requête trop lente",
         "Request too slow",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from service.openbadges.urls import PublicUrls
 from service.persistence.tables import Award, BadgeClass, Issuer, SigningKey
@@ -129,7 +129,7 @@ class AwardOut(BaseModel):
     id: str
     badge_class_id: str
     issuer_id: str
-    recipient_email: str
+    recipient_email: str | None = Field(description="null for a viewer token: people's data is not theirs")
     recipient_name: str | None
     issued_on: datetime
     expires_at: datetime | None

@@ -34,8 +34,8 @@ class HalfDayOut(BaseModel):
 
 
 class TrainerOut(BaseModel):
-    name: str
-    email: str
+    name: str | None
+    email: str | None
     role: str
     language: str
 
@@ -123,8 +123,8 @@ class SessionOut(BaseModel):
 
 class EnrolmentOut(BaseModel):
     id: str
-    name: str
-    email: str
+    name: str | None
+    email: str | None
     structure: str | None
     profession: str | None
     state: str
@@ -148,8 +148,8 @@ class EnrolmentOut(BaseModel):
 
 
 class PlannedOut(BaseModel):
-    email: str
-    name: str
+    email: str | None
+    name: str | None
     badge_class_id: str
     origin: str
     earned: bool

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Query, status
 from pydantic import EmailStr
 
 from service.api.access import ReadableAward, ReadableIssuer, WritableAward, WritableBadgeClass
-from service.api.deps import ContextDep
+from service.api.deps import ContextDep, PrincipalDep
 from service.api.pagination import Limit, Offset
+from service.api.people import for_principal
 from service.api.schemas import AwardOut, CredentialOut, Page
+from service.errors import Forbidden
 from service.persistence.repositories import Awards
 from service.signing.keystore import Algorithm
 from service.usecases import awards, credentials
@@ -32,12 +34,15 @@ def issue_award(badge_class: WritableBadgeClass, body: AwardCreate, ctx: Context
 def list_awards(
     issuer: ReadableIssuer,
     ctx: ContextDep,
+    principal: PrincipalDep,
     badge_class_id: str | None = None,
     recipient_email: Annotated[EmailStr | None, Query()] = None,
     revoked: bool | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[AwardOut]:
+    if recipient_email is not None and not principal.sees_people:
+        raise Forbidden("viewer-no-people")  # a filter by email would tell who has which badge
     rows, total = Awards(ctx.session).list(
         issuer_id=issuer.id,
         badge_class_id=badge_class_id,
@@ -46,12 +51,13 @@ def list_awards(
         limit=limit,
         offset=offset,
     )
-    return Page(items=[AwardOut.of(a, ctx.urls) for a in rows], total=total, limit=limit, offset=offset)
+    items = [for_principal(principal, AwardOut.of(a, ctx.urls)) for a in rows]
+    return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/awards/{award_id}", summary="Read an award")
-def read_award(award: ReadableAward, ctx: ContextDep) -> AwardOut:
-    return AwardOut.of(award, ctx.urls)
+def read_award(award: ReadableAward, ctx: ContextDep, principal: PrincipalDep) -> AwardOut:
+    return for_principal(principal, AwardOut.of(award, ctx.urls))
 
 
 @router.get(

@@ -16,9 +16,10 @@ from service.api.access import (
     WritableSession,
 )
 from service.api.csv_messages import line_message
-from service.api.deps import ContextDep
+from service.api.deps import ContextDep, PrincipalDep
 from service.api.i18n import Language, negotiate
 from service.api.pagination import Limit, Offset
+from service.api.people import for_principal
 from service.api.problems import problem
 from service.api.schemas import Page
 from service.api.session_schemas import (
@@ -62,6 +63,7 @@ def create_session(issuer: WritableIssuer, body: SessionCreate, ctx: ContextDep)
 def list_sessions(
     issuer: ReadableIssuer,
     ctx: ContextDep,
+    principal: PrincipalDep,
     state: SessionState | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -69,12 +71,13 @@ def list_sessions(
     rows, total = TrainingSessions(ctx.session).list_for_issuer(
         issuer.id, state.value if state else None, limit, offset
     )
-    return Page(items=[SessionOut.of(s) for s in rows], total=total, limit=limit, offset=offset)
+    items = [for_principal(principal, SessionOut.of(s)) for s in rows]
+    return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/sessions/{session_id}", summary="Read a session")
-def read_session(training: ReadableSession) -> SessionOut:
-    return SessionOut.of(training)
+def read_session(training: ReadableSession, principal: PrincipalDep) -> SessionOut:
+    return for_principal(principal, SessionOut.of(training))
 
 
 @router.patch("/sessions/{session_id}", summary="Change a session (lists given replace the current ones)")
@@ -83,8 +86,10 @@ def update_session(training: WritableSession, body: SessionUpdate, ctx: ContextD
 
 
 @router.get("/sessions/{session_id}/enrolments", summary="Enrolments, with the half-days each attended")
-def list_enrolments(training: ReadableSession, ctx: ContextDep) -> list[EnrolmentOut]:
-    return _enrolments(ctx, training.id)
+def list_enrolments(
+    training: ReadableSession, ctx: ContextDep, principal: PrincipalDep
+) -> list[EnrolmentOut]:
+    return [for_principal(principal, e) for e in _enrolments(ctx, training.id)]
 
 
 @router.post("/sessions/{session_id}/enrolments", summary="Enrol people (added or updated by work email)")
@@ -99,8 +104,8 @@ def mark_attendance(training: WritableSession, body: AttendanceMarks, ctx: Conte
 
 
 @router.get("/sessions/{session_id}/preview", summary="Who would get which badge if the session closed now")
-def preview(training: ReadableSession, ctx: ContextDep) -> list[PlannedOut]:
-    return [PlannedOut.of(line) for line in closing.preview(ctx, training)]
+def preview(training: ReadableSession, ctx: ContextDep, principal: PrincipalDep) -> list[PlannedOut]:
+    return [for_principal(principal, PlannedOut.of(line)) for line in closing.preview(ctx, training)]
 
 
 @router.post(

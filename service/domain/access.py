@@ -25,5 +25,11 @@ class Principal:
     def can_read(self, issuer_id: str) -> bool:
         return self.is_admin or issuer_id in self.issuer_ids
 
+    @property
+    def sees_people(self) -> bool:
+        """Earners' and trainers' emails and names are for those who act on them: a viewer
+        (a funder's report, an audit) reads awards and sessions without them."""
+        return self.role is not Role.VIEWER
+
     def can_write(self, issuer_id: str) -> bool:
         return self.is_admin or (self.role is Role.COORDINATOR and issuer_id in self.issuer_ids)

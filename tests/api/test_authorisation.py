@@ -161,3 +161,37 @@ def test_public_documents_need_no_token(client: TestClient, world: World, prefix
     ids = {"/issuers/": world.issuer_id, "/badges/": world.badge_class_id, "/awards/": world.award_id}
     url = prefix + ids.get(prefix, "")
     assert client.get(url).status_code == 200
+
+
+def test_a_viewer_reads_no_ones_email_or_name(client: TestClient, app: FastAPI, world: World) -> None:
+    """Regression (issue 15, point 13): a viewer token (a funder's reporting) read every earner's
+    and trainer's email. Every API read route, as a viewer: no email of anyone in the answer,
+    and no search by email; the issuer's own coordinator still sees them."""
+    enrolled = client.post(
+        f"/api/v1/sessions/{world.session_id}/enrolments",
+        json={"enrolments": [{"name": "Camille Durand", "email": "camille.secret@example.fr"}]},
+        headers=auth(world.coordinator),
+    )
+    assert enrolled.status_code in (200, 201), enrolled.text
+    earner = client.get(f"/api/v1/awards/{world.award_id}", headers=auth(world.coordinator)).json()
+    session = client.get(f"/api/v1/sessions/{world.session_id}", headers=auth(world.coordinator)).json()
+    trainers = {t["email"] for t in session["trainers"]}
+    assert trainers  # the session has trainers, whose emails are people's data too
+    secrets_ = {earner["recipient_email"], "camille.secret@example.fr", *trainers}
+    for method, path in routes(app):
+        if method != "GET" or not path.startswith("/api/") or path in EXISTS_AFTER_AN_ACTION:
+            continue
+        answer = client.get(fill(path, world), headers=auth(world.viewer))
+        assert answer.status_code == 200, (path, answer.text)
+        assert not [s for s in secrets_ if s in answer.text], path
+        assert "Camille Durand" not in answer.text, path
+    searched = client.get(
+        f"/api/v1/issuers/{world.issuer_id}/awards",
+        params={"recipient_email": earner["recipient_email"]},
+        headers=auth(world.viewer),
+    )
+    assert (searched.status_code, searched.json()["code"]) == (403, "viewer-no-people")
+    coordinator = client.get(
+        f"/api/v1/sessions/{world.session_id}/enrolments", headers=auth(world.coordinator)
+    )
+    assert "camille.secret@example.fr" in coordinator.text

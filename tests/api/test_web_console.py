@@ -15,7 +15,7 @@ from service.persistence.database import Database
 from service.persistence.tables import Award, BadgeClass
 from service.persistence.training_tables import OutboxMessage, TrainingSession
 from tests.api.conftest import World
-from tests.factories import SVG, console_csrf, make_account, png_bytes, row_counts, sign_in
+from tests.factories import SVG, auth, console_csrf, make_account, png_bytes, row_counts, sign_in
 
 
 def signed_in(client: TestClient, database: Database, world: World) -> str:
@@ -233,3 +233,29 @@ def test_console_pages_escape_what_users_typed(client: TestClient, database: Dat
     page = client.get(f"/console/emetteurs/{world.issuer_id}").text
     assert payload not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_viewer_account_sees_no_ones_email_or_name_in_the_console(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """Regression (issue 15, point 13), in the console as in the API: a viewer (funder, audit)
+    sees awards and sessions, not the people in them, and cannot search by name or email."""
+    coordinator_view = TestClient(client.app, base_url=str(client.base_url))
+    sign_in(
+        coordinator_view, make_account(database, Role.COORDINATOR, [world.issuer_id], email="c@exemple.fr")
+    )
+    awards_url = f"/console/emetteurs/{world.issuer_id}/attributions"
+    earner = client.get(f"/api/v1/awards/{world.award_id}", headers=auth(world.coordinator)).json()
+    assert earner["recipient_email"] in coordinator_view.get(awards_url).text
+    sign_in(client, make_account(database, Role.VIEWER, [world.issuer_id], email="v@exemple.fr"))
+    listing = client.get(awards_url, params={"q": earner["recipient_email"]})
+    assert listing.status_code == 200
+    assert earner["recipient_email"] not in listing.text.replace(f'value="{earner["recipient_email"]}"', "")
+    assert "(réservé aux coordinateurs)" in unescape(listing.text)
+    session = client.get(f"/console/formations/{world.session_id}")
+    assert session.status_code == 200
+    trainers = client.get(f"/api/v1/sessions/{world.session_id}", headers=auth(world.coordinator)).json()[
+        "trainers"
+    ]
+    assert trainers
+    assert not [t for t in trainers if t["email"] in session.text]

@@ -290,6 +290,24 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Trop de demandes depuis votre adresse : réessayez dans {retry_after} secondes.",
         "Too many requests from your address: try again in {retry_after} seconds.",
     ),
+    "resend-too-soon": (
+        "Renvoi trop rapproché",
+        "Resent too soon",
+        "Un courriel vient d'être envoyé pour ce badge : réessayez dans {minutes} minutes.",
+        "An email was just sent for this badge: try again in {minutes} minutes.",
+    ),
+    "resend-too-many": (
+        "Trop de renvois",
+        "Too many resends",
+        "Ce badge a déjà été renvoyé {per_day} fois aujourd'hui : réessayez demain.",
+        "This badge was already resent {per_day} times today: try again tomorrow.",
+    ),
+    "resend-not-possible": (
+        "Renvoi impossible",
+        "Cannot resend",
+        "Ce badge est révoqué ou effacé : aucun courriel n'est renvoyé.",
+        "This badge is revoked or erased: no email is sent again.",
+    ),
     "viewer-no-people": (
         "Données personnelles réservées",
         "Personal data withheld",

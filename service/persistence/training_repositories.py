@@ -158,6 +158,23 @@ class Outbox:
     def get(self, message_id: str) -> OutboxMessage | None:
         return self.session.get(OutboxMessage, message_id) if is_id(message_id) else None
 
+    def count_for_award_since(self, award_id: str, since: datetime) -> int:
+        """Messages queued for this award since ``since`` (the resend limits)."""
+        query = select(func.count()).where(
+            OutboxMessage.award_id == award_id, OutboxMessage.created_at > since
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def last_language(self, award_id: str) -> str | None:
+        """The language of the newest message about this award (a resend keeps it)."""
+        query = (
+            select(OutboxMessage.language)
+            .where(OutboxMessage.award_id == award_id)
+            .order_by(OutboxMessage.created_at.desc())
+            .limit(1)
+        )
+        return self.session.scalar(query)
+
     def depth(self) -> dict[str, int]:
         query = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
         return {str(row[0]): int(row[1]) for row in self.session.execute(query)}

@@ -188,7 +188,14 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (
-        UniqueConstraint("kind", "award_id"),  # one announcement per award, ever
+        # One announcement per award, ever; resends (kind award-resent) are rows of their own.
+        Index(
+            "uq_outbox_award_announced",
+            "award_id",
+            unique=True,
+            sqlite_where=text("kind = 'award-issued'"),
+            postgresql_where=text("kind = 'award-issued'"),
+        ),
         Index("ix_outbox_state_next", "state", "next_attempt_at"),
     )
 

@@ -2,10 +2,12 @@
 
 A worker claims due messages for a lease (one short transaction), sends them, then records each
 outcome (another short transaction). A worker that dies after claiming leaves its messages to be
-claimed again when the lease runs out: nothing is lost. The unique (kind, award) pair means one
-award is announced once. The one window left is a worker dying after the SMTP server accepted a
-message but before recording it: that message is sent again (at least once delivery); its
-Message-ID is the same both times, so mail clients can fold the two.
+claimed again when the lease runs out: nothing is lost. A unique index means one award is
+announced once; a coordinator's resend is a message of its own (``award-resent``), limited in
+rate, since that email is the only place the earner's private link lives. The one window left
+is a worker dying after the SMTP server accepted a message but before recording it: that
+message is sent again (at least once delivery); its Message-ID is the same both times, so mail
+clients can fold the two.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from service.errors import Conflict
 from service.ids import new_id
 from service.persistence.tables import Award
 from service.persistence.training_repositories import Outbox
@@ -20,15 +23,20 @@ from service.persistence.training_tables import OutboxMessage
 from service.usecases.context import Context
 
 AWARD_ISSUED = "award-issued"
+AWARD_RESENT = "award-resent"
+RESEND_INTERVAL = timedelta(minutes=10)
+RESENDS_PER_DAY = 5
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=5)
 
 
-def enqueue_award_email(ctx: Context, award: Award, language: str) -> OutboxMessage:
+def enqueue_award_email(
+    ctx: Context, award: Award, language: str, *, kind: str = AWARD_ISSUED
+) -> OutboxMessage:
     now = ctx.clock.now()
     message = OutboxMessage(
         id=new_id(),
-        kind=AWARD_ISSUED,
+        kind=kind,
         award_id=award.id,
         recipient=award.recipient_email,
         language=language,
@@ -39,6 +47,22 @@ def enqueue_award_email(ctx: Context, award: Award, language: str) -> OutboxMess
     )
     ctx.session.add(message)
     return message
+
+
+def resend(ctx: Context, award: Award) -> OutboxMessage:
+    """Queue the award's email again, in the language of the last one: at most once every
+    ``RESEND_INTERVAL`` and ``RESENDS_PER_DAY`` a day per award (``Conflict`` otherwise), never
+    for a revoked or erased award."""
+    if award.revoked_at is not None or award.erased_at is not None:
+        raise Conflict("resend-not-possible", id=award.id)
+    now = ctx.clock.now()
+    outbox = Outbox(ctx.session)
+    if outbox.count_for_award_since(award.id, now - RESEND_INTERVAL):
+        raise Conflict("resend-too-soon", minutes=int(RESEND_INTERVAL.total_seconds() // 60))
+    if outbox.count_for_award_since(award.id, now - timedelta(days=1)) >= RESENDS_PER_DAY:
+        raise Conflict("resend-too-many", per_day=RESENDS_PER_DAY)
+    language = outbox.last_language(award.id) or "fr"
+    return enqueue_award_email(ctx, award, language, kind=AWARD_RESENT)
 
 
 @dataclass(frozen=True, slots=True)

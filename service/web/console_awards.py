@@ -9,13 +9,11 @@ from typing import Annotated, NoReturn
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from service.api.deps import ContextDep
 from service.domain.reports import Report
-from service.errors import FabriqueError, InvalidInput, NotFound
+from service.errors import Conflict, FabriqueError, InvalidInput, NotFound
 from service.persistence.repositories import Awards
-from service.persistence.training_tables import OutboxMessage
 from service.usecases import awards, issuers, outbox, reports
 from service.usecases.commands import Revocation
 from service.web import charts
@@ -52,6 +50,9 @@ def awards_page(
     done = {
         "revoque": tr(request, "Badge révoqué."),
         "renvoye": tr(request, "Le courriel partira dans les minutes qui suivent."),
+        "trop-tot": tr(request, "Un courriel vient d'être envoyé pour ce badge : réessayez dans 10 minutes."),
+        "trop-souvent": tr(request, "Ce badge a déjà été renvoyé 5 fois aujourd'hui : réessayez demain."),
+        "impossible": tr(request, "Ce badge est révoqué ou effacé : aucun courriel n'est renvoyé."),
     }.get(fait or "")
     return console_page(
         request,
@@ -114,16 +115,15 @@ def _refused(
 def resend(award_id: str, who: CheckedDep, ctx: ContextDep) -> Response:
     award = awards.get(ctx, award_id)
     require_write(who, award.issuer_id)
-    if award.revoked_at is None and award.erased_at is None:
-        previous = ctx.session.scalar(
-            select(OutboxMessage.language)
-            .where(OutboxMessage.award_id == award.id)
-            .order_by(OutboxMessage.created_at.desc())
-            .limit(1)
+    try:
+        outbox.resend(ctx, award)
+        done = "renvoye"
+    except Conflict as refused:  # too soon, too often, or revoked: said on the page, not as JSON
+        done = {"resend-too-soon": "trop-tot", "resend-too-many": "trop-souvent"}.get(
+            refused.code, "impossible"
         )
-        outbox.enqueue_award_email(ctx, award, previous or "fr")
     return RedirectResponse(
-        f"/console/emetteurs/{award.issuer_id}/attributions?q={award.id}&fait=renvoye", status_code=303
+        f"/console/emetteurs/{award.issuer_id}/attributions?q={award.id}&fait={done}", status_code=303
     )
 
 

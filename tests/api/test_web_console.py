@@ -5,11 +5,13 @@ Every refused form says why and writes nothing."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from service.clock import FixedClock
 from service.domain.access import Role
 from service.persistence.database import Database
 from service.persistence.tables import Award, BadgeClass
@@ -259,3 +261,32 @@ def test_a_viewer_account_sees_no_ones_email_or_name_in_the_console(
     ]
     assert trainers
     assert not [t for t in trainers if t["email"] in session.text]
+
+
+def test_an_email_can_be_resent_again_limited_in_rate(
+    client: TestClient, database: Database, world: World, clock: FixedClock
+) -> None:
+    """Regression (issue 15, point 10): after the first email, "Renvoyer l'e-mail" failed (one
+    email per award in the schema) and the console showed raw JSON 409; that email is the only
+    place the earner's private link lives. Resends are rows of their own, limited in rate."""
+    csrf = signed_in(client, database, world)
+    url = f"/console/attributions/{world.award_id}/renvoyer"
+
+    def resend() -> str:
+        answer = client.post(url, data={"csrf": csrf}, follow_redirects=True)
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("text/html")
+        return unescape(answer.text)
+
+    assert "Le courriel partira dans les minutes qui suivent." in resend()
+    assert "réessayez dans 10 minutes" in resend()  # at once again: said on the page
+    for _ in range(4):
+        clock.advance(timedelta(minutes=11))
+        assert "Le courriel partira dans les minutes qui suivent." in resend()
+    clock.advance(timedelta(minutes=11))
+    assert "déjà été renvoyé 5 fois aujourd'hui" in resend()
+    with database.transaction(write=False) as session:
+        kinds = session.scalars(
+            select(OutboxMessage.kind).where(OutboxMessage.award_id == world.award_id)
+        ).all()
+    assert kinds == ["award-resent"] * 5

@@ -35,7 +35,15 @@ from service.settings import Settings, resolve_secret
 from service.signing.keystore import KeyStore
 from service.verification.fetcher import FetchPolicy, GuardedFetcher
 from service.verification.identity import Trust, TrustList
-from service.web import console, console_auth, console_awards, console_sessions, log_redaction, pages
+from service.web import (
+    api_docs,
+    console,
+    console_auth,
+    console_awards,
+    console_sessions,
+    log_redaction,
+    pages,
+)
 from service.web.headers import SecurityHeaders
 from service.web.render import STATIC
 
@@ -123,6 +131,8 @@ def create_app(
 
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,  # served by web/api_docs, from this origin, under the pages' CSP
+        redoc_url=None,
         title="Fabrique à badges",
         version=__version__,
         description=DESCRIPTION,
@@ -146,6 +156,8 @@ def create_app(
     for router in (*PUBLIC_ROUTERS, *PAGE_ROUTERS):
         app.include_router(router)
     app.include_router(api)
+    app.include_router(api_docs.router)
+    app.mount("/static/api-docs", api_docs.assets(), name="api-docs")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Admission, limit=settings.max_concurrent_requests)
     app.add_middleware(

@@ -12,8 +12,6 @@ PAGE_CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 DOCUMENT_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
-# The interactive API documentation (Swagger UI) needs its own scripts and inline set-up.
-_DOCS_PATHS = ("/docs", "/redoc")
 HSTS = "max-age=31536000"
 
 
@@ -26,14 +24,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = str(scope.get("path", "")).startswith(_DOCS_PATHS)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                if not docs:
-                    html = headers.get("content-type", "").startswith("text/html")
-                    headers.setdefault("Content-Security-Policy", PAGE_CSP if html else DOCUMENT_CSP)
+                html = headers.get("content-type", "").startswith("text/html")
+                headers.setdefault("Content-Security-Policy", PAGE_CSP if html else DOCUMENT_CSP)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

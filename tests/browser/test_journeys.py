@@ -217,3 +217,32 @@ def test_the_accessibility_check_does_find_problems(page: Page, site: Site) -> N
     )
     found = {v["id"] for v in serious_violations(page)}
     assert {"image-alt", "color-contrast"} <= found
+
+
+def test_the_api_documentation_runs_from_this_origin_under_the_pages_csp(
+    browser: Browser, site: Site
+) -> None:
+    """Regression (issue 15, point 12): /docs and /redoc loaded floating-version scripts from a
+    CDN, without integrity, with no CSP, on the console's origin. Now: Swagger UI's assets from a
+    package, served here, under the pages' CSP (this context does not bypass it)."""
+    context = browser.new_context()
+    page = context.new_page()
+    violations: list[str] = []
+    elsewhere: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((site.url, "data:", "blob:")) else elsewhere.append(r.url),
+    )
+    try:
+        page.goto(f"{site.url}/docs")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+        assert "Fabrique à badges" in page.inner_text(".swagger-ui .info .title")
+        screenshot(page, "api-docs")
+    finally:
+        context.close()
+    assert violations == []
+    assert elsewhere == []
+    headers = site.client.get("/docs").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert site.client.get("/redoc").status_code == 404  # its inline styles cannot pass that CSP

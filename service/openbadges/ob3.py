@@ -3,6 +3,7 @@ AchievementCredential. Pure functions: records in, JSON-LD dictionaries out; uns
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from service.domain.recipients import HashedRecipient
@@ -65,6 +66,15 @@ def achievement(
     return {"@context": [CREDENTIALS_V2, OB_V3], **document} if with_context else document
 
 
+# Namespace of the subjects' URNs: uuid5(namespace, award id) is the same for an award every time
+# its credential is made, and tells nothing of the earner.
+SUBJECT_NAMESPACE = uuid.UUID("6f1d8f3e-3b1c-5e0a-9d55-2c4b7a1e9f60")
+
+
+def subject_urn(award_id: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(SUBJECT_NAMESPACE, award_id)}"
+
+
 def credential(
     award: AwardRecord,
     *,
@@ -75,11 +85,15 @@ def credential(
     subject_did: str | None = None,
 ) -> Json:
     """An unsigned AchievementCredential. The subject is the earner's DID when known, else a
-    salted hash of the email (the same salt as the OB 2.0 assertion of the same award)."""
-    subject: Json = {"type": ["AchievementSubject"], "achievement": achievement_document}
-    if subject_did:
-        subject["id"] = subject_did
-    else:
+    salted hash of the email (the same salt as the OB 2.0 assertion of the same award). The
+    subject always has an ``id`` (the DID, or a URN of this award alone, which links nothing
+    across awards), so that every VC-JWT carries the ``sub`` claim OB 3.0 requires."""
+    subject: Json = {
+        "id": subject_did or subject_urn(award.id),
+        "type": ["AchievementSubject"],
+        "achievement": achievement_document,
+    }
+    if not subject_did:
         recipient = HashedRecipient.for_email(award.recipient_email, award.salt)
         subject["identifier"] = [
             {

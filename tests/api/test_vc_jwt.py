@@ -161,8 +161,23 @@ def test_the_vc_claim_form_of_vc_data_model_1_1_still_verifies_and_claims_must_a
     for claim, value, reason in (
         ("nbf", current["nbf"] + 3600, "nbf claim does not match"),
         ("jti", "urn:uuid:autre", "jti claim does not match"),
+        ("sub", "urn:uuid:00000000-0000-5000-8000-000000000000", "sub claim does not match"),
     ):
         lying = jwt.encode({**current, claim: value}, private, algorithm="RS256", headers=headers)
         report = verify(client, lying, clock)
         assert report.outcome_of("proof") is Outcome.FAILED
         assert reason in next(c.reason for c in report.checks if c.name == "proof")
+
+
+def test_every_vc_jwt_names_its_subject_in_sub(client: TestClient, world: World) -> None:
+    """Regression (issue 15, point 1): OB 3.0 requires the ``sub`` claim, the credential
+    subject's id; the subject had none. Now a URN of the award alone, the same each time."""
+    credential = client.get(f"/awards/{world.award_id}/credential").json()
+    subject_id = credential["credentialSubject"]["id"]
+    assert subject_id.startswith("urn:uuid:")
+    for alg in ("RS256", "EdDSA"):
+        token = client.get(f"/awards/{world.award_id}/credential.jwt", params={"alg": alg}).text
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["sub"] == subject_id
+    other = issue_award(client, world.coordinator, world.badge_class_id, recipient_email="c@example.fr")
+    assert client.get(f"/awards/{other['id']}/credential").json()["credentialSubject"]["id"] != subject_id

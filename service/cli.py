@@ -66,7 +66,7 @@ def serve(
     import uvicorn
 
     settings = _settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     migrate.upgrade(settings.effective_database_url)
     services = build_services(settings)
     with services.database.transaction() as session:
@@ -372,7 +372,7 @@ def asgi() -> object:
 def db_upgrade(revision: Annotated[str, typer.Option(help="target revision")] = "head") -> None:
     """Apply the migrations up to REVISION (the latest by default)."""
     settings = _settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     migrate.upgrade(settings.effective_database_url, revision)
     typer.echo(f"database at revision {migrate.head_revision() if revision == 'head' else revision}")
 

@@ -166,7 +166,8 @@ def test_the_embedded_database_is_readable_by_its_owner_only(tmp_path: Path) -> 
     """Regression (issue 15, point 13): the SQLite file holding every earner's email was
     created world-readable (umask 022)."""
     path = tmp_path / "nouveau" / "fabrique.db"
-    result = run("db", "upgrade", env=cli_env(f"sqlite:///{path}", tmp_path))
+    env = {**cli_env(f"sqlite:///{path}", tmp_path), "FABRIQUE_DATA_DIR": str(path.parent)}
+    result = run("db", "upgrade", env=env)
     assert result.returncode == 0, result.stderr
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700

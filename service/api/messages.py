@@ -13,6 +13,12 @@ from service.api.messages_training import TRAINING_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "bad-request": ("Requête invalide", "Bad request", "La requête est invalide.", "The request is invalid."),
+    "unknown-option": (
+        "Option inconnue",
+        "Unknown option",
+        "L'option « {field} » n'existe pas ici : rien n'a été fait.",
+        "There is no option “{field}” here: nothing was done.",
+    ),
     "invalid-input": (
         "Données invalides",
         "Invalid data",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from service.api.access import AdminDep, AdministeredIssuer, ReadableIssuer, WritableIssuer
 from service.api.deps import ContextDep, PrincipalDep
 from service.api.pagination import Limit, Offset
 from service.api.schemas import IssuerOut, KeyOut, Page
 from service.api.uploads import read_capped
+from service.errors import InvalidInput
 from service.persistence.repositories import Issuers, SigningKeys
 from service.persistence.tables import Issuer
+from service.signing.keystore import Algorithm
 from service.usecases import issuers, keys
 from service.usecases.commands import IssuerCreate, IssuerUpdate
 from service.usecases.context import Context
@@ -69,10 +71,19 @@ def delete_issuer(_: AdminDep, issuer_id: str, ctx: ContextDep) -> Response:
 @router.post(
     "/{issuer_id}/keys/rotate",
     status_code=status.HTTP_201_CREATED,
-    summary="Rotate the issuer's signing keys",
+    summary="Rotate the issuer's signing keys: those of `algorithm` (repeatable), or all",
 )
-def rotate_keys(issuer: WritableIssuer, ctx: ContextDep) -> list[KeyOut]:
-    return [KeyOut.of(k, ctx.urls) for k in keys.rotate(ctx, issuer.id)]
+def rotate_keys(
+    issuer: WritableIssuer,
+    ctx: ContextDep,
+    request: Request,
+    algorithm: Annotated[list[Algorithm] | None, Query()] = None,
+) -> list[KeyOut]:
+    unknown = sorted(set(request.query_params) - {"algorithm"})
+    if unknown:  # an option misspelt must not rotate every key
+        raise InvalidInput("unknown-option", field=unknown[0])
+    chosen = list(dict.fromkeys(algorithm)) if algorithm else list(keys.ISSUER_ALGORITHMS)
+    return [KeyOut.of(k, ctx.urls) for k in keys.rotate(ctx, issuer.id, chosen)]
 
 
 @router.post(

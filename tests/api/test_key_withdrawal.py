@@ -119,3 +119,26 @@ def test_withdrawn_keys_are_unpublished_and_their_signatures_fail(
     assert verify_signed(fresh_signed, fetch=fetcher(client), now=now).report.valid
     listing = keys_of(client, world)
     assert sum(k["withdrawn_at"] is not None for k in listing) == 2
+
+
+def test_rotation_rotates_what_is_asked_and_refuses_what_it_does_not_know(
+    client: TestClient, world: World
+) -> None:
+    """Regression (issue 15, point 3, in part): `?algorithm=EdDSA` was ignored and both keys were
+    rotated; a misspelt option must not rotate anything either."""
+
+    def active() -> dict[str, str]:
+        return {k["algorithm"]: k["kid"] for k in keys_of(client, world) if k["retired_at"] is None}
+
+    before = active()
+    url = f"/api/v1/issuers/{world.issuer_id}/keys/rotate"
+    only = client.post(url, params={"algorithm": "EdDSA"}, headers=auth(world.coordinator))
+    assert only.status_code == 201, only.text
+    assert [k["algorithm"] for k in only.json()] == ["EdDSA"]
+    after = active()
+    assert after["RS256"] == before["RS256"]  # the OB 2.0 key untouched
+    assert after["EdDSA"] != before["EdDSA"]
+    for params in ({"algorithm": "HS256"}, {"algo": "EdDSA"}):
+        refused = client.post(url, params=params, headers=auth(world.coordinator))
+        assert refused.status_code == 422, (params, refused.text)
+    assert active() == after  # nothing rotated

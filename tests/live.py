@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -21,8 +22,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: FastAPI, port: int | None = None, tls: tuple[Path, Path] | None = None) -> Iterator[str]:
-    """Yield the base URL of a running server; stop it on exit. ``tls`` = (certificate, key)."""
+def serve(
+    app: FastAPI, port: int | None = None, tls: tuple[Path, Path] | None = None, **options: Any
+) -> Iterator[str]:
+    """Yield the base URL of a running server; stop it on exit. ``tls`` = (certificate, key);
+    ``options``: more of uvicorn's settings (the proxy headers, say)."""
     port = port or free_port()
     certificate, key = tls if tls else (None, None)
     server = uvicorn.Server(
@@ -34,6 +38,7 @@ def serve(app: FastAPI, port: int | None = None, tls: tuple[Path, Path] | None =
             lifespan="off",
             ssl_certfile=str(certificate) if certificate else None,
             ssl_keyfile=str(key) if key else None,
+            **options,
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

@@ -25,7 +25,7 @@ from service.settings import Settings
 from tests.api.conftest import World
 from tests.conftest import PUBLIC_URL
 from tests.factories import make_account, sign_in
-from tests.live import free_port
+from tests.live import free_port, serve
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 METRICS_TOKEN = "jeton-de-metriques-de-test"
@@ -207,25 +207,6 @@ def test_healthz_answers_while_a_verification_waits_on_a_hung_redis(
         assert limits.storage_failures == 1
 
 
-@contextmanager
-def serving(app: FastAPI, options: dict[str, object]) -> Iterator[str]:
-    """The app behind uvicorn with the options ``fabrique serve`` gives it."""
-    import uvicorn
-
-    config = uvicorn.Config(app, **{**options, "lifespan": "off", "log_level": "warning"})  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{options['port']}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.mark.parametrize(("trusted", "second"), [("", 429), ("127.0.0.1", 200)])
 def test_forwarded_addresses_are_believed_only_from_configured_proxies(
     settings: Settings, clock: FixedClock, database: Database, trusted: str, second: int
@@ -239,7 +220,9 @@ def test_forwarded_addresses_are_believed_only_from_configured_proxies(
 
     configured = settings.model_copy(update={"trusted_proxies": trusted, "rate_limit_verify": "1/minute"})
     app = create_app(configured, clock=clock, database=database)
-    with serving(app, server_options(configured, "127.0.0.1", free_port())) as base:
+    options = server_options(configured, "127.0.0.1", free_port())
+    proxy = {name: options[name] for name in ("proxy_headers", "forwarded_allow_ips")}
+    with serve(app, port=int(str(options["port"])), **proxy) as base:
         answers = [
             httpx.post(
                 f"{base}/verify", json={"input": "bonjour"}, headers={"X-Forwarded-For": address}

@@ -46,11 +46,12 @@ class RateLimits:
         *,
         enabled: bool = True,
         monotonic: Callable[[], float] = time.monotonic,
+        storage_timeout: float = STORAGE_TIMEOUT,
     ) -> None:
         self.enabled = enabled
         self.shared = not storage_uri.startswith("memory://")
         options: dict[str, float | str | bool] = (
-            {"socket_timeout": STORAGE_TIMEOUT, "socket_connect_timeout": STORAGE_TIMEOUT}
+            {"socket_timeout": storage_timeout, "socket_connect_timeout": storage_timeout}
             if storage_uri.startswith(("redis://", "rediss://", "redis+unix://"))
             else {}
         )

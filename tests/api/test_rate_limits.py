@@ -3,6 +3,7 @@ two processes sharing Redis share the count (two app instances here, each with i
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import socket
 import threading
@@ -191,19 +192,29 @@ def test_a_redis_that_never_answers_neither_freezes_requests_nor_healthz(
 def test_healthz_answers_while_a_verification_waits_on_a_hung_redis(
     settings: Settings, clock: FixedClock, database: Database
 ) -> None:
-    """The wait happens in a worker thread: the event loop serves /healthz meanwhile."""
+    """The wait happens in a worker thread: the event loop serves /healthz meanwhile. The storage
+    timeout is 2 s here, so that /healthz answering first proves it was not queued behind it."""
     with silent_server() as port:
         hung = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{port}/0"})
         app = create_app(hung, clock=clock, database=database)
-        limits: RateLimits = app.state.services.rate_limits
+        limits = RateLimits(f"redis://127.0.0.1:{port}/0", {VERIFY: "10/minute"}, storage_timeout=2.0)
+        app.state.services = dataclasses.replace(app.state.services, rate_limits=limits)
+        finished: dict[str, float] = {}
         with TestClient(app, base_url=settings.public_url) as client:
-            slow = threading.Thread(target=lambda: client.post("/verify", json={"input": "bonjour"}))
-            slow.start()
-            time.sleep(0.05)  # the verification is now waiting on the silent Redis
+
+            def verify() -> None:
+                client.post("/verify", json={"input": "bonjour"})
+                finished["verify"] = time.monotonic()
+
+            slow = threading.Thread(target=verify)
             started = time.monotonic()
+            slow.start()
+            time.sleep(0.1)  # the verification is now waiting on the silent Redis
             assert client.get("/healthz").status_code == 200
-            assert time.monotonic() - started < 0.2
+            finished["healthz"] = time.monotonic()
             slow.join()
+        assert finished["healthz"] < finished["verify"]
+        assert finished["verify"] - started >= 1.9  # it did wait for the silent Redis
         assert limits.storage_failures == 1
 
 

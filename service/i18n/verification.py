@@ -13,7 +13,7 @@ from datetime import datetime
 from babel.dates import format_date
 
 from service.verification.identity import Identity, IssuerIdentity
-from service.verification.report import Check, Outcome, Report
+from service.verification.report import Check, Report
 
 Language = str  # "fr" or "en"
 FR, EN = 0, 1
@@ -122,6 +122,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "algorithm {algorithm} is not RS256, the OB 2.0 signing algorithm",
     ),
     "tampered": ("la signature ne correspond pas au document", "the signature does not match the document"),
+    "signed": ("signature valide", "valid signature"),
     "signed-by": (
         "signé avec une clé de l'émetteur",
         "signed with one of the issuer's keys",
@@ -301,12 +302,6 @@ def form_label(form: str, language: Language) -> str:
     return FORMS.get(form, (form, form))[_index(language)]
 
 
-OUTCOMES = {
-    Outcome.PASSED: ("réussie", "passed"),
-    Outcome.FAILED: ("échouée", "failed"),
-    Outcome.SKIPPED: ("non concluante", "not applicable"),
-}
-
 # The headline: one sentence that says what is true, chosen from the failures in this order.
 FORGED = frozenset(
     {
@@ -412,10 +407,6 @@ def check_label(name: str, language: Language) -> str:
 
 def check_reason(check: Check, language: Language) -> str:
     return reason(check.code, check.params, language)
-
-
-def outcome_label(outcome: Outcome, language: Language) -> str:
-    return OUTCOMES[outcome][_index(language)]
 
 
 def date_text(value: str | None, language: Language) -> str:

@@ -110,7 +110,13 @@ def test_two_servers_and_two_workers_lose_nothing_and_duplicate_nothing(
             for base in bases:
                 wait_healthy(base)
             token = auth(world.coordinator)
-            with httpx.Client(timeout=120) as http, ThreadPoolExecutor(max_workers=32) as pool:
+            # No kept-alive connections: 32 threads sharing a pool could reuse a socket the server
+            # had closed after its keep-alive delay ("Bad file descriptor" on a loaded machine).
+            no_reuse = httpx.Limits(max_keepalive_connections=0)
+            with (
+                httpx.Client(timeout=120, limits=no_reuse) as http,
+                ThreadPoolExecutor(max_workers=32) as pool,
+            ):
 
                 def issue(i: int) -> httpx.Response:
                     return http.post(

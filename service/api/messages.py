@@ -272,6 +272,28 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "Ce SVG est invalide ou contient du contenu actif ou externe ({reason}).",
         "This SVG is invalid or holds active or external content ({reason}).",
     ),
+    "image-svg-encoding": (
+        "SVG illisible",
+        "Unreadable SVG",
+        "Ce SVG n'est pas écrit dans l'encodage qu'il annonce : enregistrez-le en UTF-8.",
+        "This SVG is not written in the encoding it declares: save it as UTF-8.",
+    ),
+    "image-already-baked": (
+        "Image déjà porteuse d'un badge",
+        "Image already holds a badge",
+        "Cette image contient déjà un badge émis (c'est le badge de quelqu'un) : "
+        "envoyez l'image d'origine, sans badge intégré.",
+        "This image already holds an issued badge (it is somebody's badge): "
+        "send the original image, without a badge baked in.",
+    ),
+    "badge-image-unbakable": (
+        "Image du badge inutilisable",
+        "Badge image unusable",
+        "L'image de ce modèle de badge ne peut pas recevoir le badge : le coordinateur doit la "
+        "remplacer. Le badge reste valable sous ses autres formes.",
+        "This badge class's image cannot hold the badge: the coordinator must replace it. "
+        "The badge stays valid in its other forms.",
+    ),
     "image-type-mismatch": (
         "Type d'image incohérent",
         "Image type mismatch",

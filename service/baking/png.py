@@ -126,3 +126,81 @@ def _itxt_text(data: bytes) -> str:
         return text.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BakingError("the badge text is not UTF-8") from exc
+
+
+# Channels per colour type, and the bit depths each allows (PNG §11.2.2).
+_COLOUR_TYPES = {
+    0: (1, {1, 2, 4, 8, 16}),
+    2: (3, {8, 16}),
+    3: (1, {1, 2, 4, 8}),
+    4: (2, {8, 16}),
+    6: (4, {8, 16}),
+}
+# Adam7 passes: first column, first row, column step, row step.
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+_INFLATE_STEP = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    width: int
+    height: int
+    holds_badge: bool
+
+
+def check_structure(content: bytes) -> Structure:
+    """Read the whole file as a decoder would, without keeping pixels: every chunk and CRC, IHDR
+    first with a valid colour type and depth, a palette when one is needed, consecutive IDAT
+    chunks whose compressed stream is complete and inflates to exactly the bytes the header
+    announces, IEND last. Raises ``BakingError`` saying what is wrong. ``max pixels`` is the
+    caller's business: inflating is streamed and stops at the announced size."""
+    parsed = list(chunks(content))
+    if not parsed or parsed[0].kind != b"IHDR" or len(parsed[0].data) != 13:
+        raise BakingError("PNG without IHDR first")
+    width, height, depth, colour, compression, filtering, interlace = struct.unpack(
+        ">IIBBBBB", parsed[0].data
+    )
+    if width == 0 or height == 0 or colour not in _COLOUR_TYPES or depth not in _COLOUR_TYPES[colour][1]:
+        raise BakingError("PNG header with an impossible size, colour type or depth")
+    if compression != 0 or filtering != 0 or interlace not in (0, 1):
+        raise BakingError("PNG header with an unknown compression, filter or interlace method")
+    kinds = [c.kind for c in parsed]
+    if colour == 3 and b"PLTE" not in kinds:
+        raise BakingError("palette PNG without a palette")
+    positions = [i for i, kind in enumerate(kinds) if kind == b"IDAT"]
+    if not positions or positions != list(range(positions[0], positions[-1] + 1)):
+        raise BakingError("PNG without image data, or with image data in pieces apart")
+    first, last = positions[0], positions[-1]
+    bits = _COLOUR_TYPES[colour][0] * depth
+    _inflate_exactly(
+        b"".join(c.data for c in parsed[first : last + 1]), _scanline_bytes(width, height, bits, interlace)
+    )
+    return Structure(width, height, any(_badge_keyword(c) is not None for c in parsed))
+
+
+def _scanline_bytes(width: int, height: int, bits: int, interlace: int) -> int:
+    """The size of the filtered image: each row is one filter byte and its packed pixels."""
+    passes = _ADAM7 if interlace else ((0, 0, 1, 1),)
+    total = 0
+    for x0, y0, dx, dy in passes:
+        columns, rows = -(-(width - x0) // dx), -(-(height - y0) // dy)
+        if columns > 0 and rows > 0:
+            total += rows * (1 + (columns * bits + 7) // 8)
+    return total
+
+
+def _inflate_exactly(stream: bytes, expected: int) -> None:
+    inflater = zlib.decompressobj()
+    produced = 0
+    pending = stream
+    try:
+        while pending and not inflater.eof:
+            produced += len(inflater.decompress(pending, _INFLATE_STEP))
+            if produced > expected:
+                raise BakingError("PNG image data inflates beyond the size its header announces")
+            pending = inflater.unconsumed_tail
+        produced += len(inflater.flush())
+    except zlib.error as exc:
+        raise BakingError("PNG image data is corrupt") from exc
+    if not inflater.eof or produced != expected:
+        raise BakingError("PNG image data is truncated or does not match its header")

@@ -1,7 +1,10 @@
 """Badge and issuer images: PNG or SVG only, checked by content, never by the declared name.
 
-The checks read headers and parse SVG without resolving anything: no decompression, no entity
-expansion, no network. Anything that could run script in a browser is refused.
+An image is accepted only when a badge can be baked into it: a PNG is read whole as a decoder
+would (every chunk, CRC and the image data, inflated in bounded steps and never kept), an SVG is
+parsed whole without resolving anything (no DTD, no entity, no network) and stored in UTF-8.
+An image that already carries a badge is refused (it is somebody's badge, not a badge design),
+and anything that could run script in a browser is refused.
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from service.baking import png, svg
+from service.baking.png import BakingError
+
 ImageType = Literal["image/png", "image/svg+xml"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_PIXELS_PER_SIDE = 4096
 MIN_PIXELS_PER_SIDE = 16
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 _FORBIDDEN_SVG_ELEMENTS = {"script", "foreignObject", "iframe", "embed", "object"}
+_PROBE = '{"name": "-->]]><svg/>"}'  # what a hostile badge name could hold
 _HREF_ATTRIBUTES = {"href", "{http://www.w3.org/1999/xlink}href"}
 
 
@@ -54,7 +61,7 @@ def check_image(content: bytes, *, max_bytes: int) -> CheckedImage:
 
 
 def _check_png(content: bytes) -> CheckedImage:
-    # The first chunk must be IHDR (length 13): width and height are its first two fields.
+    # The first chunk must be IHDR (length 13): the size is checked before anything is inflated.
     if len(content) < 33 or content[12:16] != b"IHDR":
         raise ImageRejected("image-corrupt")
     width, height = struct.unpack(">II", content[16:24])
@@ -67,15 +74,31 @@ def _check_png(content: bytes) -> CheckedImage:
                 minimum=MIN_PIXELS_PER_SIDE,
                 maximum=MAX_PIXELS_PER_SIDE,
             )
+    try:
+        structure = png.check_structure(content)
+    except BakingError as exc:
+        raise ImageRejected("image-corrupt") from exc
+    if structure.holds_badge:
+        raise ImageRejected("image-already-baked")
+    try:  # the proof that a badge can go in: bake one
+        png.bake(content, _PROBE, png.OB3_KEYWORD)
+    except BakingError as exc:
+        raise ImageRejected("image-corrupt") from exc
     return CheckedImage(content, "image/png", width, height)
 
 
 def _looks_like_svg(content: bytes) -> bool:
-    head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!--")
+    """XML of any kind (the parse decides whether it is SVG): a prefixed ``<s:svg>`` is SVG too."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16
+        return True
+    return content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def _check_svg(content: bytes) -> CheckedImage:
+    try:
+        content = svg.utf8_document(content)
+    except BakingError as exc:
+        raise ImageRejected("image-svg-encoding") from exc
     try:
         root = fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (DefusedXmlException, ParseError, ValueError) as exc:
@@ -84,6 +107,12 @@ def _check_svg(content: bytes) -> CheckedImage:
         raise ImageRejected("image-svg-unsafe-or-invalid", reason="root element is not svg")
     for element in root.iter():
         _check_svg_element(element)
+    if any(True for name, namespace in svg.ELEMENTS.items() for _ in root.iter(f"{{{namespace}}}{name}")):
+        raise ImageRejected("image-already-baked")
+    try:  # the proof that a badge can go in: bake one
+        svg.bake(content, _PROBE, "credential")
+    except BakingError as exc:
+        raise ImageRejected("image-svg-unsafe-or-invalid", reason=str(exc)) from exc
     return CheckedImage(content, "image/svg+xml", None, None)
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import struct
 from enum import StrEnum
 
 from service.baking import png, svg
-from service.errors import Gone, InvalidInput
+from service.baking.png import BakingError
+from service.errors import Conflict, Gone, InvalidInput
 from service.persistence.tables import Award
 from service.usecases import credentials
+
+_log = logging.getLogger(__name__)
 
 
 class Standard(StrEnum):
@@ -49,13 +53,22 @@ def baked_image(
         text = json.dumps(credentials.signed_credential(award), ensure_ascii=False, separators=(",", ":"))
     else:
         text = award.signed_assertion
-    source = badge_class.image
-    if badge_class.image_type == "image/png" and image_format is ImageFormat.SVG:
+    try:
+        return _bake(badge_class.image, badge_class.image_type, text, standard, image_format)
+    except BakingError as exc:
+        _log.warning("badge class %s: its image cannot be baked: %s", badge_class.id, exc)
+        raise Conflict("badge-image-unbakable", badge_class_id=badge_class.id) from exc
+
+
+def _bake(
+    source: bytes, image_type: str, text: str, standard: Standard, image_format: ImageFormat | None
+) -> tuple[bytes, str]:
+    if image_type == "image/png" and image_format is ImageFormat.SVG:
         source = svg_around_png(source)
-    elif badge_class.image_type == "image/svg+xml" and image_format is ImageFormat.PNG:
+    elif image_type == "image/svg+xml" and image_format is ImageFormat.PNG:
         raise InvalidInput("image-format-unavailable", field="format")
-    elif badge_class.image_type == "image/png":
+    elif image_type == "image/png":
         keyword = png.OB3_KEYWORD if standard is Standard.OB3 else png.OB2_KEYWORD
-        return png.bake(badge_class.image, text, keyword), "image/png"
+        return png.bake(source, text, keyword), "image/png"
     element = "credential" if standard is Standard.OB3 else "assertion"
     return svg.bake(source, text, element), "image/svg+xml"

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from service.errors import Gone, NotFound
+from service.errors import FabriqueError, Gone, NotFound
 from service.openbadges import ob2
 from service.persistence.repositories import Awards
 from service.persistence.tables import Award
@@ -109,12 +109,17 @@ def export(ctx: Context, award: Award) -> bytes:
             archive.writestr("open-badges-3.0-credential.json", json.dumps(award.credential, indent=2))
         if award.credential_jwt:
             archive.writestr("open-badges-3.0-credential.jwt", award.credential_jwt)
+        readme = _README
         if award.revoked_at is None:
             for standard in baked.Standard:
-                content, media_type = baked.baked_image(award, standard)
+                try:
+                    content, media_type = baked.baked_image(award, standard)
+                except FabriqueError:  # one unusable image never costs the earner the archive
+                    readme = _README + _NO_BAKED_IMAGE
+                    continue
                 extension = "png" if media_type == "image/png" else "svg"
                 archive.writestr(f"badge-{standard.value}.{extension}", content)
-        archive.writestr("LISEZ-MOI.txt", _README)
+        archive.writestr("LISEZ-MOI.txt", readme)
     return buffer.getvalue()
 
 
@@ -165,4 +170,9 @@ open-badges-3.0-credential.jwt    Open Badges 3.0 (VC-JWT)
 open-badges-2.0-assertion*.json/.jws  Open Badges 2.0 (hébergée et signée · hosted and signed)
 badge-ob3.*, badge-ob2.*          l'image du badge avec le badge intégré · the baked image
 donnees-personnelles.json         ce que le service garde sur vous · what the service holds about you
+"""
+_NO_BAKED_IMAGE = """
+L'image du badge n'a pas pu être préparée : elle manque à cette archive ; les autres formes
+suffisent à prouver le badge. The badge image could not be prepared: it is missing from this
+archive; the other forms are enough to prove the badge.
 """

@@ -12,26 +12,38 @@ import base64
 import hashlib
 import hmac
 import html
+import io
 import json
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
+from service.baking.png import OB2_KEYWORD
+from service.baking.png import bake as bake_png
+from service.baking.svg import bake as bake_svg
+from service.baking.svg import unbake as unbake_svg
 from service.domain.access import Role
 from service.persistence.database import Database
+from service.persistence.tables import BadgeClass
 from service.settings import Settings
 from tests.api.conftest import World
 from tests.api.test_vc_jwt import signed_by_the_other_issuer
 from tests.factories import (
+    SVG,
     auth,
     console_csrf,
     create_badge_class,
     create_issuer,
+    data_uri,
+    earner_link,
     issue_award,
     make_account,
     png_bytes,
@@ -229,6 +241,88 @@ def test_an_svg_with_an_external_entity_is_refused(client: TestClient, world: Wo
     baked = client.post("/verify", files={"file": ("x.svg", xxe, "image/svg+xml")})
     assert baked.status_code in {200, 422}
     assert "root:" not in baked.text
+
+
+def _bad_crc_png() -> bytes:
+    content = bytearray(png_bytes())
+    content[-13] ^= 0x01  # the IDAT chunk's CRC
+    return bytes(content)
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (_bad_crc_png(), "image-corrupt"),
+        (png_bytes()[: png_bytes().index(b"IEND") - 4], "image-corrupt"),  # no IEND
+        (bake_png(png_bytes(), '{"id": "x"}', OB2_KEYWORD), "image-already-baked"),
+        (bake_svg(SVG, "https://ailleurs.example/a/1", "assertion"), "image-already-baked"),
+        ("<svg><title>é</title></svg>".encode("latin-1"), "image-svg-encoding"),
+    ],
+    ids=["bad-crc", "no-iend", "png-with-a-badge", "svg-with-a-badge", "latin-1-undeclared"],
+)
+def test_an_image_that_cannot_be_baked_is_refused_at_upload(
+    client: TestClient, world: World, content: bytes, code: str
+) -> None:
+    refused = _upload(client, world, content, "image", "application/octet-stream")
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == code
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"/>',
+        '<?xml version="1.0" encoding="ISO-8859-1"?><svg xmlns="http://www.w3.org/2000/svg"><title>Médiation</title></svg>'.encode(
+            "latin-1"
+        ),
+        b'<s:svg xmlns:s="http://www.w3.org/2000/svg"><s:circle r="9"/></s:svg>',
+        b'<!-- <svg> --><svg xmlns="http://www.w3.org/2000/svg"><circle r="9"/></svg>',
+    ],
+    ids=["self-closed", "latin-1-declared", "prefixed", "svg-in-a-comment-first"],
+)
+def test_an_accepted_svg_bakes_even_with_a_hostile_badge_name(
+    client: TestClient, world: World, content: bytes
+) -> None:
+    name = "Médiation --><script>alert(1)</script><!-- ]]>"
+    badge = create_badge_class(
+        client, world.coordinator, world.issuer_id, name=name, image=data_uri(content, "image/svg+xml")
+    )
+    award = issue_award(client, world.coordinator, badge["id"], recipient_name=name)
+    for standard in ("ob3", "ob2"):
+        image = client.get(f"/awards/{award['id']}/image?standard={standard}")
+        assert image.status_code == 200, image.text
+        unbaked = unbake_svg(image.content)
+        assert unbaked is not None
+        root = defused_fromstring(image.content)
+        assert not list(root.iter("script"))
+        assert not list(root.iter("{http://www.w3.org/2000/svg}script"))
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"{earner_link(client, award['id'])}/archive.zip").content)
+    )
+    assert {"badge-ob3.svg", "badge-ob2.svg"} <= set(archive.namelist())
+
+
+def test_a_stored_image_that_cannot_be_baked_is_a_409_and_never_costs_the_archive(
+    client: TestClient, world: World, database: Database
+) -> None:
+    """An image stored before uploads were read whole (here a self-closed prefixed root with
+    trailing garbage the old check let through) must not turn into a server error."""
+    with database.transaction() as session:
+        session.execute(
+            update(BadgeClass)
+            .where(BadgeClass.id == world.badge_class_id)
+            .values(image=b"<svg xmlns='http://www.w3.org/2000/svg'></svg><svg", image_type="image/svg+xml")
+        )
+    image = client.get(f"/awards/{world.award_id}/image")
+    assert image.status_code == 409
+    assert image.headers["content-type"].startswith("application/problem+json")
+    assert image.json()["code"] == "badge-image-unbakable"
+    response = client.get(f"{earner_link(client, world.award_id)}/archive.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert "open-badges-3.0-credential.json" in archive.namelist()
+    assert not [n for n in archive.namelist() if n.startswith("badge-ob")]
+    assert "n'a pas pu être préparée" in archive.read("LISEZ-MOI.txt").decode()
 
 
 def test_oversized_bodies_get_413_before_being_read(

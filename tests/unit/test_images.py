@@ -1,5 +1,9 @@
+import struct
+import zlib
+
 import pytest
 
+from service.baking import png, svg
 from service.domain.images import ImageRejected, check_image
 from tests.factories import SVG, png_bytes
 
@@ -68,3 +72,82 @@ def test_png_declaring_huge_dimensions_is_refused_without_decompressing() -> Non
 )
 def test_unsafe_svgs_are_refused(svg: bytes, why: str) -> None:
     assert rejected(svg) == "image-svg-unsafe-or-invalid", why
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def test_a_png_is_read_whole_before_it_is_accepted() -> None:
+    good = png_bytes()
+    bad_crc = bytearray(good)
+    bad_crc[-13] ^= 0x01  # the last byte of the IDAT chunk's CRC
+    assert rejected(bytes(bad_crc)) == "image-corrupt"
+    no_iend = good[: good.index(b"IEND") - 4]
+    assert rejected(no_iend) == "image-corrupt"
+    header = good[: good.index(b"IDAT") - 4]
+    short_rows = zlib.compress(b"\x00" + b"\x10" * (3 * 64) * 10)  # 10 rows of the 64 announced
+    assert rejected(header + png_chunk(b"IDAT", short_rows) + png_chunk(b"IEND", b"")) == "image-corrupt"
+    cut_stream = zlib.compress((b"\x00" + b"\x10" * 3 * 64) * 64)[:-6]  # no end, no checksum
+    assert rejected(header + png_chunk(b"IDAT", cut_stream) + png_chunk(b"IEND", b"")) == "image-corrupt"
+    palette = bytearray(png_bytes())
+    palette[25] = 3  # colour type 3 (palette) and no PLTE chunk
+    palette[29:33] = struct.pack(">I", zlib.crc32(bytes(palette[12:29])))
+    assert rejected(bytes(palette)) == "image-corrupt"
+
+
+def test_an_interlaced_png_is_measured_pass_by_pass() -> None:
+    width, height = 33, 17  # sizes that leave some Adam7 passes short
+    rows = b"".join(
+        (b"\x00" + b"\x55" * 3 * -(-(width - x0) // dx)) * -(-(height - y0) // dy)
+        for x0, y0, dx, dy in (
+            (0, 0, 8, 8),
+            (4, 0, 8, 8),
+            (0, 4, 4, 8),
+            (2, 0, 4, 4),
+            (0, 2, 2, 4),
+            (1, 0, 2, 2),
+            (0, 1, 1, 2),
+        )
+        if width > x0 and height > y0
+    )
+    image = (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 1))
+        + png_chunk(b"IDAT", zlib.compress(rows))
+        + png_chunk(b"IEND", b"")
+    )
+    assert check_image(image, max_bytes=LIMIT).width == width
+
+
+def test_an_image_that_already_holds_a_badge_is_refused() -> None:
+    assert rejected(png.bake(png_bytes(), '{"id": "x"}', png.OB2_KEYWORD)) == "image-already-baked"
+    assert (
+        rejected(svg.bake(SVG, "https://ailleurs.example/assertion/1", "assertion")) == "image-already-baked"
+    )
+
+
+def test_svgs_that_used_to_break_baking_are_accepted_and_bake() -> None:
+    latin1 = '<?xml version="1.0" encoding="ISO-8859-1"?><svg xmlns="http://www.w3.org/2000/svg"><title>Médiation</title></svg>'
+    cases = {
+        "self-closed": b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"/>',
+        "latin-1": latin1.encode("latin-1"),
+        "prefixed": b'<s:svg xmlns:s="http://www.w3.org/2000/svg"><s:rect width="9" height="9"/></s:svg>',
+        "comment first": b'<!-- <svg> --><svg xmlns="http://www.w3.org/2000/svg"><!-- x --></svg>',
+    }
+    for why, content in cases.items():
+        image = check_image(content, max_bytes=LIMIT)
+        text = '{"name": "é -->]]><svg onload=alert(1)>"}'
+        baked = svg.bake(image.content, text, "credential")
+        assert svg.unbake(baked) == ("credential", text), why
+    stored = check_image(latin1.encode("latin-1"), max_bytes=LIMIT).content
+    assert stored.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    assert "Médiation".encode() in stored
+
+
+def test_an_svg_in_another_encoding_than_it_declares_is_refused() -> None:
+    assert rejected('<svg xmlns="http://www.w3.org/2000/svg"><title>é</title></svg>'.encode("latin-1")) == (
+        "image-svg-encoding"
+    )
+    lying = b'<?xml version="1.0" encoding="x-unknown"?><svg xmlns="http://www.w3.org/2000/svg"/>'
+    assert rejected(lying) == "image-svg-encoding"

@@ -518,7 +518,7 @@ def accounts_password(
     email: Annotated[str, typer.Option(help="the account's email")],
     password_stdin: Annotated[bool, typer.Option(help="read the password from standard input")] = False,
 ) -> None:
-    """Set a new password; the account's open sessions are closed and its lock lifted."""
+    """Set a new password; the account's open sessions are closed and its locks lifted."""
     from service.usecases import accounts
 
     password = _new_password(sys.stdin.readline().rstrip("\n") if password_stdin else None)
@@ -528,6 +528,21 @@ def accounts_password(
         with services.database.transaction() as session:
             accounts.set_password(session, email, password)
         typer.echo(f"password of {email} changed")
+
+    _run(action)
+
+
+@accounts_app.command("unlock")
+def accounts_unlock(email: Annotated[str, typer.Option(help="the account's email")]) -> None:
+    """Lift the account's sign-in locks, from every address (after repeated wrong passwords)."""
+    from service.usecases import accounts
+
+    services = build_services(_settings())
+
+    def action() -> None:
+        with services.database.transaction() as session:
+            lifted = accounts.unlock(session, email)
+        typer.echo(f"{email}: {lifted} address(es) unlocked")
 
     _run(action)
 

@@ -160,6 +160,14 @@ def test_accounts_are_created_and_their_password_changed_from_the_command_line(
     assert client.get("/console", follow_redirects=False).status_code == 303  # its sessions were closed
     assert sign_in(client, email, "a long enough secret").status_code == 401
     assert sign_in(client, email, "a new long secret").status_code == 303
+    for _ in range(5):  # locked out from this address, then lifted by an administrator
+        sign_in(client, email, "a wrong guess")
+    assert sign_in(client, email, "a new long secret").status_code == 401
+    unlocked = run("accounts", "unlock", "--email", email, env=env)
+    assert (unlocked.returncode, unlocked.stdout.strip()) == (0, f"{email}: 1 address(es) unlocked")
+    assert sign_in(client, email, "a new long secret").status_code == 303
+    unknown = run("accounts", "unlock", "--email", "personne@example.fr", env=env)
+    assert (unknown.returncode, "account-not-found" in unknown.stderr) == (1, True)
 
 
 def test_the_embedded_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:

@@ -62,10 +62,15 @@ class Summary:
     keys_missing: list[str] = field(default_factory=list)
 
 
+_NOT_DATA = {
+    PublicRevision.__tablename__,  # a per-database counter for caches: the target keeps its own
+    console_tables.ConsoleSigninFailure.__tablename__,  # short-lived locks and the addresses they name
+}
+
+
 def tables() -> list[Table]:
-    """Every table of the instance's data, parents before children (the public revision is a
-    per-database counter for caches, not data: the target keeps its own)."""
-    return [t for t in Base.metadata.sorted_tables if t.name != PublicRevision.__tablename__]
+    """Every table of the instance's data, parents before children."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in _NOT_DATA]
 
 
 def _encode(value: Any) -> Any:

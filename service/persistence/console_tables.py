@@ -19,9 +19,6 @@ class ConsoleAccount(Base):
     password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, PHC string
     role: Mapped[str] = mapped_column(String(16))  # admin | coordinator | viewer
     language: Mapped[str] = mapped_column(String(8), default="fr")
-    # Lockout: consecutive failures, and the moment sign-in is allowed again.
-    failed_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     last_sign_in_at: Mapped[datetime | None]
     disabled_at: Mapped[datetime | None]
@@ -40,6 +37,22 @@ class ConsoleAccountIssuer(Base):
         ForeignKey("console_accounts.id", ondelete="CASCADE"), primary_key=True
     )
     issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ConsoleSigninFailure(Base):
+    """Wrong passwords for one account from one address (an IPv4 address or an IPv6 /64), and
+    the lock they earned: a lock keeps that address out, never the account's owner elsewhere."""
+
+    __tablename__ = "console_signin_failures"
+
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("console_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int]
+    locks: Mapped[int]
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime]
 
 
 class ConsoleSession(Base):

@@ -1,10 +1,12 @@
-"""Console accounts: creation (CLI), sign-in with argon2id and lockout, browser sessions."""
+"""Console accounts: creation (CLI), sign-in with argon2id and a lockout per account and
+address, browser sessions."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -18,7 +20,12 @@ from service.domain.access import Principal, Role
 from service.domain.recipients import normalise_email
 from service.errors import Conflict, InvalidInput, NotFound
 from service.ids import new_id
-from service.persistence.console_tables import ConsoleAccount, ConsoleAccountIssuer, ConsoleSession
+from service.persistence.console_tables import (
+    ConsoleAccount,
+    ConsoleAccountIssuer,
+    ConsoleSession,
+    ConsoleSigninFailure,
+)
 from service.persistence.tables import Issuer
 
 MIN_PASSWORD = 12
@@ -61,7 +68,6 @@ def create(
         password_hash=hasher().hash(password),
         role=role.value,
         language="fr",
-        failed_attempts=0,
         created_at=clock.now(),
     )
     account.scopes = [ConsoleAccountIssuer(issuer_id=i) for i in dict.fromkeys(issuer_ids)]
@@ -77,42 +83,81 @@ def set_password(session: Session, email: str, password: str) -> ConsoleAccount:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInput("password-length", minimum=MIN_PASSWORD, maximum=MAX_PASSWORD)
     account.password_hash = hasher().hash(password)
-    account.failed_attempts = 0
-    account.locked_until = None
+    session.execute(delete(ConsoleSigninFailure).where(ConsoleSigninFailure.account_id == account.id))
     session.execute(delete(ConsoleSession).where(ConsoleSession.account_id == account.id))
     session.flush()
     return account
 
 
-def authenticate(session: Session, clock: Clock, email: str, password: str) -> ConsoleAccount | None:
-    """The account if the password is right and the account neither locked nor disabled. Every
-    refusal looks the same and takes one argon2 verification, whether the account exists or not."""
+def unlock(session: Session, email: str) -> int:
+    """Lift every sign-in lock of the account, from every address; the number lifted."""
+    account = session.scalar(select(ConsoleAccount).where(ConsoleAccount.email == normalise_email(email)))
+    if account is None:
+        raise NotFound("account-not-found", email=email)
+    result = session.execute(
+        delete(ConsoleSigninFailure).where(ConsoleSigninFailure.account_id == account.id)
+    )
+    session.flush()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def authenticate(
+    session: Session, clock: Clock, email: str, password: str, address: str
+) -> ConsoleAccount | None:
+    """The account if the password is right, the account not disabled and ``address`` (the
+    client's) not locked out of it. Every refusal looks the same and takes one argon2
+    verification, whether the account exists or not. Failures lock only the address they come
+    from, so a stranger cannot keep an account's owner out."""
     now = clock.now()
-    address = normalise_email(email)[:320]
+    wanted = normalise_email(email)[:320]
     # A NUL cannot be in a stored address (and PostgreSQL refuses it in a query): unknown account.
     account = (
-        session.scalar(select(ConsoleAccount).where(ConsoleAccount.email == address).with_for_update())
-        if address and "\x00" not in address
+        session.scalar(select(ConsoleAccount).where(ConsoleAccount.email == wanted).with_for_update())
+        if wanted and "\x00" not in wanted
         else None
     )
-    usable = account is not None and account.disabled_at is None and len(password) <= MAX_PASSWORD
-    attempts = signin.Attempts(account.failed_attempts, account.locked_until) if account else None
-    if account is None or not usable or (attempts and signin.is_locked(attempts, now)):
+    if account is None or account.disabled_at is not None or len(password) > MAX_PASSWORD:
+        _verify(_decoy_hash(), password[:MAX_PASSWORD])
+        return None
+    key = signin.address_key(address)
+    failure = session.get(ConsoleSigninFailure, (account.id, key))
+    attempts = _attempts(failure)
+    if signin.is_locked(attempts, now):
         _verify(_decoy_hash(), password[:MAX_PASSWORD])
         return None
     if not _verify(account.password_hash, password):
-        assert attempts is not None  # noqa: S101 - account is known here
         after = signin.after_failure(attempts, now)
-        account.failed_attempts, account.locked_until = after.failures, after.locked_until
+        if failure is None:
+            failure = ConsoleSigninFailure(account_id=account.id, address=key)
+            session.add(failure)
+        failure.failures, failure.locks = after.failures, after.locks
+        failure.locked_until, failure.last_failure_at = after.locked_until, now
+        _forget_old_failures(session, account.id, now)
         session.flush()
         return None
-    account.failed_attempts = 0
-    account.locked_until = None
+    if failure is not None:
+        session.delete(failure)
     account.last_sign_in_at = now
     if hasher().check_needs_rehash(account.password_hash):
         account.password_hash = hasher().hash(password)
     session.flush()
     return account
+
+
+def _attempts(failure: ConsoleSigninFailure | None) -> signin.Attempts:
+    if failure is None:
+        return signin.Attempts()
+    return signin.Attempts(failure.failures, failure.locks, failure.locked_until, failure.last_failure_at)
+
+
+def _forget_old_failures(session: Session, account_id: str, now: datetime) -> None:
+    """Rows no lock can come back from: the table stays as small as the attacks are recent."""
+    horizon = now - signin.FORGET_AFTER - signin.LONGEST_LOCK
+    session.execute(
+        delete(ConsoleSigninFailure).where(
+            ConsoleSigninFailure.account_id == account_id, ConsoleSigninFailure.last_failure_at < horizon
+        )
+    )
 
 
 def _verify(stored: str, password: str) -> bool:

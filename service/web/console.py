@@ -95,13 +95,13 @@ def signin(
         refused = _signin_form(request, services, suite, error=message, status=429)
         refused.headers["Retry-After"] = str(wait)
         return refused
-    account = accounts.authenticate(session, services.clock, email, password)
+    account = accounts.authenticate(session, services.clock, email, password, client_address(request))
     if account is None:
-        # The same words whether the account is unknown, locked or the password wrong.
+        # The same words whether the account is unknown, locked out from here or the password wrong.
         message = tr(
             request,
-            "Adresse ou mot de passe incorrect, ou compte temporairement verrouillé après "
-            "plusieurs échecs (réessayez dans 15 minutes).",
+            "Adresse ou mot de passe incorrect, ou connexion suspendue depuis votre adresse après "
+            "plusieurs échecs : réessayez plus tard, ou demandez à un administrateur de la rétablir.",
         )
         return _signin_form(request, services, suite, error=message, status=401)
     opened = accounts.open_session(session, services.clock, account)

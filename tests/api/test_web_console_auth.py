@@ -3,21 +3,28 @@ expiry, and accounts that see only their issuers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from html import unescape
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from service.clock import FixedClock
 from service.domain import signin
 from service.domain.access import Role
-from service.persistence.console_tables import ConsoleAccount, ConsoleSession
+from service.errors import NotFound
+from service.persistence.console_tables import ConsoleSession, ConsoleSigninFailure
 from service.persistence.database import Database
+from service.usecases import accounts
 from tests.api.conftest import World
+from tests.conftest import PUBLIC_URL
 from tests.factories import PASSWORD, console_csrf, form_value, make_account, sign_in
 
-REFUSED = "Adresse ou mot de passe incorrect, ou compte temporairement verrouillé"
+REFUSED = "Adresse ou mot de passe incorrect, ou connexion suspendue depuis votre adresse"
 
 
 def test_the_console_asks_to_sign_in_first(client: TestClient) -> None:
@@ -64,20 +71,79 @@ def test_every_refusal_reads_the_same(client: TestClient, database: Database, wo
         )
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(
-    client: TestClient, database: Database, world: World, clock: FixedClock
+def failures_of(database: Database) -> list[ConsoleSigninFailure]:
+    with database.transaction(write=False) as session:
+        return list(session.scalars(select(ConsoleSigninFailure)).all())
+
+
+def test_five_failures_lock_out_that_address_only_and_never_the_owner_elsewhere(
+    app: FastAPI, database: Database, world: World, clock: FixedClock
+) -> None:
+    """Regression (issue 15, point 13): five wrong passwords from anywhere locked the account
+    for everybody, so a stranger could keep a known coordinator out indefinitely."""
+    email = make_account(database, Role.COORDINATOR, [world.issuer_id])
+    with from_address(app, "203.0.113.7") as stranger, from_address(app, "198.51.100.20") as owner:
+        for _ in range(signin.MAX_FAILURES):
+            assert sign_in(stranger, email, "guess").status_code == 401
+        locked = sign_in(stranger, email)  # the right password, refused from the stranger's address
+        assert locked.status_code == 401
+        assert REFUSED in unescape(locked.text)
+        assert sign_in(owner, email).status_code == 303  # the owner, elsewhere, comes in
+        (failure,) = failures_of(database)
+        assert (failure.address, failure.locks) == ("203.0.113.7", 1)
+        assert failure.locked_until == clock.now() + signin.FIRST_LOCK
+        clock.advance(signin.FIRST_LOCK + timedelta(seconds=1))
+        assert sign_in(stranger, email).status_code == 303  # the lock ends; success clears it
+        assert failures_of(database) == []
+
+
+def test_each_new_lock_from_an_address_lasts_twice_as_long(
+    app: FastAPI, database: Database, world: World, clock: FixedClock
 ) -> None:
     email = make_account(database, Role.COORDINATOR, [world.issuer_id])
-    for _ in range(signin.MAX_FAILURES):
-        assert sign_in(client, email, "guess").status_code == 401
-    locked = sign_in(client, email)  # the right password, refused while locked
-    assert locked.status_code == 401
-    assert REFUSED in unescape(locked.text)
-    with database.transaction(write=False) as session:
-        account = session.scalars(select(ConsoleAccount)).one()
-        assert account.locked_until == clock.now() + signin.LOCK
-    clock.advance(signin.LOCK + timedelta(seconds=1))
-    assert sign_in(client, email).status_code == 303
+    with (
+        from_address(app, "2001:db8:1:2:3:4:5:6") as stranger,
+        from_address(app, "2001:db8:1:2::99") as same_64,
+    ):
+        for lock in (1, 2, 3):
+            for _ in range(signin.MAX_FAILURES):
+                assert sign_in(stranger, email, "guess").status_code == 401
+            (failure,) = failures_of(database)
+            assert failure.address == "2001:db8:1:2::/64"  # an IPv6 subscriber's whole /64
+            assert failure.locked_until == clock.now() + signin.FIRST_LOCK * 2 ** (lock - 1)
+            assert sign_in(same_64, email).status_code == 401  # another address of that /64
+            clock.advance(signin.FIRST_LOCK * 2 ** (lock - 1) + timedelta(seconds=1))
+        clock.advance(signin.FORGET_AFTER)  # a quiet day after the last lock: counting starts over
+        for _ in range(signin.MAX_FAILURES):
+            assert sign_in(stranger, email, "guess").status_code == 401
+        (failure,) = failures_of(database)
+        assert (failure.locks, failure.locked_until) == (1, clock.now() + signin.FIRST_LOCK)
+
+
+def test_an_administrator_or_a_new_password_lifts_every_lock(
+    app: FastAPI, database: Database, world: World
+) -> None:
+    email = make_account(database, Role.COORDINATOR, [world.issuer_id])
+    with from_address(app, "203.0.113.7") as stranger:
+        for _ in range(signin.MAX_FAILURES):
+            sign_in(stranger, email, "guess")
+        assert sign_in(stranger, email).status_code == 401
+        with database.transaction() as session:
+            assert accounts.unlock(session, email) == 1
+        assert sign_in(stranger, email).status_code == 303
+        for _ in range(signin.MAX_FAILURES):
+            sign_in(stranger, email, "guess")
+        with database.transaction() as session:
+            accounts.set_password(session, email, PASSWORD)
+        assert failures_of(database) == []
+        with database.transaction() as session, pytest.raises(NotFound):
+            accounts.unlock(session, "personne@example.fr")
+
+
+@contextmanager
+def from_address(app: FastAPI, address: str) -> Iterator[TestClient]:
+    with TestClient(app, base_url=PUBLIC_URL, client=(address, 40000)) as browser:
+        yield browser
 
 
 def test_the_sign_in_form_needs_its_token(client: TestClient, database: Database, world: World) -> None:

@@ -64,15 +64,34 @@ def test_earner_links_are_bound_to_the_award_and_the_secret() -> None:
 
 
 def test_lockout_rules() -> None:
-    attempts = signin.Attempts(0, None)
+    attempts = signin.Attempts()
     for _ in range(signin.MAX_FAILURES - 1):
         attempts = signin.after_failure(attempts, NOW)
         assert not signin.is_locked(attempts, NOW)
     attempts = signin.after_failure(attempts, NOW)
     assert signin.is_locked(attempts, NOW)
-    assert signin.is_locked(attempts, NOW + signin.LOCK - timedelta(seconds=1))
-    assert not signin.is_locked(attempts, NOW + signin.LOCK)
-    assert attempts.failures == 0  # counting starts anew after the lock
+    assert signin.is_locked(attempts, NOW + signin.FIRST_LOCK - timedelta(seconds=1))
+    assert not signin.is_locked(attempts, NOW + signin.FIRST_LOCK)
+    assert (attempts.failures, attempts.locks) == (0, 1)  # counting starts anew after the lock
+    assert [signin.lock_length(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (15, 30, 60)]
+    assert signin.lock_length(40) == signin.LONGEST_LOCK
+    later = NOW + signin.FIRST_LOCK
+    assert signin.current(attempts, later + signin.FORGET_AFTER - timedelta(seconds=1)) == attempts
+    assert signin.current(attempts, later + signin.FORGET_AFTER) == signin.Attempts()
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("testclient", "testclient"),
+        ("x" * 100, "x" * 64),
+    ],
+)
+def test_a_lock_applies_to_an_ipv4_address_or_an_ipv6_64(address: str, key: str) -> None:
+    assert signin.address_key(address) == key
 
 
 def test_session_lifetime_rules() -> None:
@@ -101,7 +120,8 @@ def test_unknown_accounts_cost_one_argon2_verification_too(monkeypatch: pytest.M
         def now(self) -> datetime:
             return NOW
 
-    assert accounts.authenticate(NoAccount(), Clock(), "nobody@example.fr", "guess") is None  # type: ignore[arg-type]
+    refused = accounts.authenticate(NoAccount(), Clock(), "nobody@example.fr", "guess", "203.0.113.7")  # type: ignore[arg-type]
+    assert refused is None
     assert calls == [decoy]
 
 

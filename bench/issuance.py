@@ -32,7 +32,7 @@ from service.persistence.repositories import SigningKeys
 from service.signing import vc_jwt
 from service.signing.data_integrity import add_proof, canonicalize, canonicalize_reference
 from service.signing.did_web import issuer_did, verification_method_id
-from service.signing.keystore import Algorithm
+from service.signing.keystore import Algorithm, KeyPurpose
 from service.usecases import awards, badge_classes, issuers
 from service.usecases.closing import CLOSING_BATCH
 from service.usecases.commands import AwardCreate, BadgeClassCreate, IssuerCreate
@@ -88,7 +88,7 @@ def main() -> None:
         issuer = issuers.create(context(session), ISSUER)
         badge = badge_classes.create(context(session), issuer, BADGE)
         badge_id = badge.id
-        ed_key = SigningKeys(session).active(issuer.id, "EdDSA")
+        ed_key = SigningKeys(session).active(issuer.id, KeyPurpose.DATA_INTEGRITY)
         if ed_key is None:
             raise SystemExit("the issuer has no Ed25519 key")
         private = services.keys.load(issuer.id, ed_key.kid)
@@ -118,7 +118,7 @@ def main() -> None:
     now = datetime.now(UTC)
 
     with services.database.transaction() as session:
-        rsa_key = SigningKeys(session).active(issuer.id, "RS256")
+        rsa_key = SigningKeys(session).active(issuer.id, KeyPurpose.VC_JWT)
         if rsa_key is None:
             raise SystemExit("the issuer has no RS256 key")
         rsa_private = services.keys.load(issuer.id, rsa_key.kid)

@@ -40,6 +40,7 @@ from service.web import (
     console,
     console_auth,
     console_awards,
+    console_keys,
     console_sessions,
     log_redaction,
     pages,
@@ -56,7 +57,13 @@ API_ROUTERS = (
     v1_reports.router,
 )
 PUBLIC_ROUTERS = (verify.router, public.router, operations.router)
-PAGE_ROUTERS = (pages.router, console.router, console_sessions.router, console_awards.router)
+PAGE_ROUTERS = (
+    pages.router,
+    console.router,
+    console_sessions.router,
+    console_awards.router,
+    console_keys.router,
+)
 
 DESCRIPTION = """
 API des coordinateurs de **Fabrique à badges** : émetteurs, badges, attributions, révocations.

@@ -20,7 +20,7 @@ from service.observability.logs import configure as configure_logs
 from service.persistence import migrate
 from service.persistence.repositories import ApiTokens, Issuers, SigningKeys
 from service.settings import Settings
-from service.signing.keystore import Algorithm
+from service.signing.keystore import KeyPurpose
 from service.usecases import keys as key_usecases
 from service.usecases import startup, tokens
 from service.usecases.context import Context
@@ -395,9 +395,14 @@ def _run(action: Callable[[], None]) -> None:
 @keys_app.command("rotate")
 def keys_rotate(
     issuer: Annotated[str, typer.Option(help="issuer id")],
-    algorithm: Annotated[list[Algorithm] | None, typer.Option(help="RS256, EdDSA; both when omitted")] = None,
+    purpose: Annotated[
+        list[KeyPurpose] | None,
+        typer.Option(help="ob2, vc-jwt or data-integrity (repeat for several); all when omitted"),
+    ] = None,
 ) -> None:
-    """Make new signing keys for ISSUER; retired keys stay published so old signatures verify."""
+    """Make new signing keys for ISSUER, per purpose; retired keys stay published so old
+    signatures verify. After an ob2 rotation, OB 2.0 files downloaded before no longer pass the
+    1EdTech validator (the issuer profile names the new key only): earners download them again."""
     services = build_services(_settings())
 
     def action() -> None:
@@ -405,9 +410,9 @@ def keys_rotate(
             if Issuers(session).get(issuer) is None:
                 raise FabriqueError("issuer-not-found", id=issuer)
             for key in key_usecases.rotate(
-                _ctx(services, session), issuer, algorithm or key_usecases.ISSUER_ALGORITHMS
+                _ctx(services, session), issuer, purpose or key_usecases.ISSUER_PURPOSES
             ):
-                typer.echo(f"{key.algorithm}\t{key.kid}\t{services.urls.key(key.kid)}")
+                typer.echo(f"{key.purpose}\t{key.algorithm}\t{key.kid}\t{services.urls.key(key.kid)}")
 
     _run(action)
 
@@ -423,7 +428,7 @@ def keys_withdraw(
     def action() -> None:
         with services.database.transaction() as session:
             key = key_usecases.withdraw(_ctx(services, session), issuer, kid)
-            typer.echo(f"{key.algorithm}\t{key.kid}\twithdrawn")
+            typer.echo(f"{key.purpose}\t{key.algorithm}\t{key.kid}\twithdrawn")
 
     _run(action)
 
@@ -441,7 +446,7 @@ def keys_list(issuer: Annotated[str, typer.Option(help="issuer id")]) -> None:
                 if key.retired_at
                 else "active"
             )
-            typer.echo(f"{key.algorithm}\t{key.kid}\t{state}")
+            typer.echo(f"{key.purpose}\t{key.algorithm}\t{key.kid}\t{state}")
 
 
 @tokens_app.command("create")

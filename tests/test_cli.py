@@ -96,16 +96,20 @@ def test_keys_rotate(database_url: str, database: Database, tmp_path: Path, clie
         **cli_env(database_url, tmp_path),
         "FABRIQUE_KEYS_DIR": str(client.app.state.services.keys.directory),
     }  # type: ignore[attr-defined]
-    result = run("keys", "rotate", "--issuer", issuer["id"], "--algorithm", "RS256", env=env)
+    result = run("keys", "rotate", "--issuer", issuer["id"], "--purpose", "vc-jwt", env=env)
     assert result.returncode == 0, result.stderr
     listing = run("keys", "list", "--issuer", issuer["id"], env=env).stdout
-    assert listing.count("active") == 2
-    assert listing.count("retired") == 1
-    new_kid = result.stdout.split("\t")[1]
+    assert listing.count("active") == 3
+    assert [line.split("\t")[0] for line in listing.splitlines() if "retired" in line] == ["vc-jwt"]
+    purpose, algorithm, new_kid = result.stdout.split("\t")[:3]
+    assert (purpose, algorithm) == ("vc-jwt", "RS256")
     assert new_kid not in old
     assert (client.app.state.services.keys.directory / issuer["id"] / f"{new_kid}.pem").exists()  # type: ignore[attr-defined]
     missing = run("keys", "rotate", "--issuer", "y" * 26, env=env)
     assert missing.returncode == 1
+    for option in (["--purpose", "HS256"], ["--algorithm", "RS256"]):  # refused, never ignored
+        refused = run("keys", "rotate", "--issuer", issuer["id"], *option, env=env)
+        assert refused.returncode == 2, option
 
 
 def test_production_refuses_to_start_with_placeholder_secret(database_url: str, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from service.openbadges import ob2, ob3
 from service.persistence import public_revision
 from service.persistence.repositories import Awards, SigningKeys
 from service.persistence.tables import Award
-from service.signing.keystore import Algorithm
+from service.signing.keystore import Algorithm, KeyPurpose
 from service.usecases import awards, badge_classes, baked, credentials, issuers, status
 from service.usecases.context import Context
 from service.web.badge_view import qr_svg, view
@@ -49,7 +49,7 @@ def _page_wanted(request: Request) -> bool:
 
 
 def _active_rsa_kid(ctx: Context, issuer_id: str) -> str | None:
-    key = SigningKeys(ctx.session).active(issuer_id, Algorithm.RS256.value)
+    key = SigningKeys(ctx.session).active(issuer_id, KeyPurpose.OB2)
     return key.kid if key else None
 
 
@@ -184,10 +184,10 @@ def signed_award(award_id: str, ctx: ContextDep) -> Response:
     award = _not_erased(awards.get(ctx, award_id))
     headers = {
         "Content-Disposition": f'attachment; filename="badge-{award.id}.jws"',
-        "Cache-Control": LONG,
+        "Cache-Control": SHORT,  # signed anew after a rotation of the issuer's OB 2.0 key
         **_CORS,
     }
-    return Response(award.signed_assertion, media_type="application/jose", headers=headers)
+    return Response(awards.signed_assertion(ctx, award), media_type="application/jose", headers=headers)
 
 
 @router.get(
@@ -203,7 +203,7 @@ def baked_award_image(
     """``standard=ob3`` (default) bakes the OB 3.0 credential, ``ob2`` the signed OB 2.0 assertion;
     ``format=svg`` gives a PNG badge as SVG too."""
     award = _not_erased(awards.get(ctx, award_id))
-    content, media_type = baked.baked_image(award, standard, format)
+    content, media_type = baked.baked_image(ctx, award, standard, format)
     extension = "png" if media_type == "image/png" else "svg"
     headers = {
         "Content-Disposition": f'attachment; filename="badge-{award.id}-{standard.value}.{extension}"',

@@ -23,6 +23,7 @@ class Page(BaseModel, Generic[T]):
 class KeyOut(BaseModel):
     kid: str
     algorithm: str
+    purpose: str  # ob2 | vc-jwt | data-integrity
     created_at: datetime
     retired_at: datetime | None
     withdrawn_at: datetime | None
@@ -33,6 +34,7 @@ class KeyOut(BaseModel):
         return cls(
             kid=key.kid,
             algorithm=key.algorithm,
+            purpose=key.purpose,
             created_at=key.created_at,
             retired_at=key.retired_at,
             withdrawn_at=key.withdrawn_at,

@@ -14,7 +14,7 @@ from service.api.uploads import read_capped
 from service.errors import InvalidInput
 from service.persistence.repositories import Issuers, SigningKeys
 from service.persistence.tables import Issuer
-from service.signing.keystore import Algorithm
+from service.signing.keystore import KeyPurpose
 from service.usecases import issuers, keys
 from service.usecases.commands import IssuerCreate, IssuerUpdate
 from service.usecases.context import Context
@@ -71,18 +71,22 @@ def delete_issuer(_: AdminDep, issuer_id: str, ctx: ContextDep) -> Response:
 @router.post(
     "/{issuer_id}/keys/rotate",
     status_code=status.HTTP_201_CREATED,
-    summary="Rotate the issuer's signing keys: those of `algorithm` (repeatable), or all",
+    summary="Rotate the issuer's signing keys: those of `purpose` (repeatable: ob2, vc-jwt, "
+    "data-integrity), or all",
 )
 def rotate_keys(
     issuer: WritableIssuer,
     ctx: ContextDep,
     request: Request,
-    algorithm: Annotated[list[Algorithm] | None, Query()] = None,
+    purpose: Annotated[list[KeyPurpose] | None, Query()] = None,
 ) -> list[KeyOut]:
-    unknown = sorted(set(request.query_params) - {"algorithm"})
-    if unknown:  # an option misspelt must not rotate every key
+    """Each purpose rotates alone. After an ``ob2`` rotation every signed OB 2.0 assertion the
+    service hands out (alone, baked, in archives) is signed with the new key; files downloaded
+    before keep their old signature, which the 1EdTech validator no longer accepts."""
+    unknown = sorted(set(request.query_params) - {"purpose"})
+    if unknown:  # an option misspelt (or the former ``algorithm``) must not rotate every key
         raise InvalidInput("unknown-option", field=unknown[0])
-    chosen = list(dict.fromkeys(algorithm)) if algorithm else list(keys.ISSUER_ALGORITHMS)
+    chosen = list(dict.fromkeys(purpose)) if purpose else list(keys.ISSUER_PURPOSES)
     return [KeyOut.of(k, ctx.urls) for k in keys.rotate(ctx, issuer.id, chosen)]
 
 

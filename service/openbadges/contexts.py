@@ -27,6 +27,9 @@ OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_V3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+# Named by DID documents that list a JsonWebKey method. This service never expands a DID
+# document as JSON-LD (it reads verification methods as JSON), so it holds no copy of it.
+JWK_V1 = "https://w3id.org/security/jwk/v1"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"

@@ -19,6 +19,7 @@ from service.persistence.tables import (
     StatusList,
 )
 from service.persistence.training_tables import SessionRule, TrainerRule, TrainingSession
+from service.signing.keystore import KeyPurpose
 
 _ACTIVE_KEYS = "fabrique.active_keys"  # session.info: issuer id -> {algorithm: key}
 
@@ -184,37 +185,37 @@ class SigningKeys:
     def get(self, kid: str) -> SigningKey | None:
         return self.session.get(SigningKey, kid) if is_kid(kid) else None
 
-    def active(self, issuer_id: str, algorithm: str) -> SigningKey | None:
+    def active(self, issuer_id: str, purpose: KeyPurpose) -> SigningKey | None:
         query = select(SigningKey).where(
             SigningKey.issuer_id == issuer_id,
-            SigningKey.algorithm == algorithm,
+            SigningKey.purpose == purpose.value,
             SigningKey.retired_at.is_(None),
         )
         return self.session.scalar(query)
 
-    def active_by_algorithm(self, issuer_id: str) -> dict[str, SigningKey]:
-        """The issuer's current key of each algorithm, in one query per transaction: a session
+    def active_by_purpose(self, issuer_id: str) -> dict[KeyPurpose, SigningKey]:
+        """The issuer's current key of each purpose, in one query per transaction: a session
         closing issues hundreds of awards with the same keys (``forget_active`` after a change)."""
-        memo: dict[str, dict[str, SigningKey]] = self.session.info.setdefault(_ACTIVE_KEYS, {})
+        memo: dict[str, dict[KeyPurpose, SigningKey]] = self.session.info.setdefault(_ACTIVE_KEYS, {})
         found = memo.get(issuer_id)
         if found is None:
             query = select(SigningKey).where(
                 SigningKey.issuer_id == issuer_id, SigningKey.retired_at.is_(None)
             )
-            found = memo[issuer_id] = {key.algorithm: key for key in self.session.scalars(query)}
+            found = memo[issuer_id] = {KeyPurpose(key.purpose): key for key in self.session.scalars(query)}
         return dict(found)
 
     def forget_active(self, issuer_id: str) -> None:
         self.session.info.get(_ACTIVE_KEYS, {}).pop(issuer_id, None)
 
     def for_issuer(
-        self, issuer_id: str, algorithm: str | None = None, *, published_only: bool = False
+        self, issuer_id: str, purpose: KeyPurpose | None = None, *, published_only: bool = False
     ) -> Sequence[SigningKey]:
         query = select(SigningKey).where(SigningKey.issuer_id == issuer_id)
         if published_only:
             query = query.where(SigningKey.withdrawn_at.is_(None))
-        if algorithm is not None:
-            query = query.where(SigningKey.algorithm == algorithm)
+        if purpose is not None:
+            query = query.where(SigningKey.purpose == purpose.value)
         return self.session.scalars(query.order_by(SigningKey.created_at, SigningKey.kid)).all()
 
     def published(self) -> Sequence[SigningKey]:

@@ -139,6 +139,7 @@ class SigningKey(Base):
     kid: Mapped[str] = mapped_column(String(64), primary_key=True)  # RFC 7638 thumbprint
     issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="RESTRICT"))
     algorithm: Mapped[str] = mapped_column(String(16))  # RS256 | EdDSA
+    purpose: Mapped[str] = mapped_column(String(16))  # ob2 | vc-jwt | data-integrity
     public_jwk: Mapped[dict[str, Any]]
     public_pem: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
@@ -148,11 +149,11 @@ class SigningKey(Base):
 
     __table_args__ = (
         Index("ix_signing_keys_issuer_algorithm", "issuer_id", "algorithm"),
-        # At most one active key per issuer and algorithm, even under concurrent rotations.
+        # At most one active key per issuer and purpose, even under concurrent rotations.
         Index(
             "uq_signing_keys_active",
             "issuer_id",
-            "algorithm",
+            "purpose",
             unique=True,
             sqlite_where=text("retired_at IS NULL"),
             postgresql_where=text("retired_at IS NULL"),

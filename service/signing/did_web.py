@@ -1,8 +1,10 @@
 """did:web identifiers and DID documents for issuers (W3C did:web method).
 
 ``did:web:<host>:issuers:<id>`` resolves to ``https://<host>/issuers/<id>/did.json``; a port in
-the host is percent-encoded (``%3A``). Every Ed25519 key the issuer ever had is listed as a
-Multikey verification method, so proofs made before a rotation keep verifying.
+the host is percent-encoded (``%3A``). Every Ed25519 key the issuer has not withdrawn is listed as
+a Multikey verification method and every VC-JWT key as a JsonWebKey one, all in
+``assertionMethod``: what was signed before a rotation keeps verifying, and a VC-JWT's ``kid``
+(a DID URL) ties its key to the issuer's identity.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
-from service.openbadges.contexts import DID_V1, MULTIKEY_V1
+from service.openbadges.contexts import DID_V1, JWK_V1, MULTIKEY_V1
 from service.signing.jwk import b64url_decode
 from service.signing.multibase import ed25519_multikey
 
@@ -42,8 +44,10 @@ def verification_method_id(did: str, kid: str) -> str:
     return f"{did}#{kid}"
 
 
-def did_document(did: str, ed25519_keys: Iterable[PublishedKey]) -> dict[str, Any]:
-    methods = [
+def did_document(
+    did: str, ed25519_keys: Iterable[PublishedKey], json_web_keys: Iterable[PublishedKey] = ()
+) -> dict[str, Any]:
+    multikeys = [
         {
             "id": verification_method_id(did, key.kid),
             "type": "Multikey",
@@ -52,11 +56,20 @@ def did_document(did: str, ed25519_keys: Iterable[PublishedKey]) -> dict[str, An
         }
         for key in ed25519_keys
     ]
-    ids = [m["id"] for m in methods]
+    jwks = [
+        {
+            "id": verification_method_id(did, key.kid),
+            "type": "JsonWebKey",
+            "controller": did,
+            "publicKeyJwk": dict(key.public_jwk),
+        }
+        for key in json_web_keys
+    ]
+    context = [DID_V1, MULTIKEY_V1] + ([JWK_V1] if jwks else [])
     return {
-        "@context": [DID_V1, MULTIKEY_V1],
+        "@context": context,
         "id": did,
-        "verificationMethod": methods,
-        "assertionMethod": ids,
-        "authentication": ids,
+        "verificationMethod": multikeys + jwks,
+        "assertionMethod": [m["id"] for m in multikeys + jwks],
+        "authentication": [m["id"] for m in multikeys],
     }

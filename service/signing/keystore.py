@@ -22,8 +22,21 @@ PrivateKey = rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
 
 
 class Algorithm(StrEnum):
-    RS256 = "RS256"  # OB 2.0 signed assertions; also offered for OB 3.0 VC-JWT
-    EDDSA = "EdDSA"  # OB 3.0 Data Integrity eddsa-rdfc-2022 and VC-JWT
+    RS256 = "RS256"  # OB 2.0 signed assertions; OB 3.0 VC-JWT
+    EDDSA = "EdDSA"  # OB 3.0 Data Integrity eddsa-rdfc-2022, and VC-JWT on request
+
+
+class KeyPurpose(StrEnum):
+    """What a key signs. Each purpose has its own key and rotates alone: rotating the VC-JWT
+    key never changes the key an OB 2.0 issuer profile names, and the reverse."""
+
+    OB2 = "ob2"  # RS256: OB 2.0 signed assertions (the issuer profile's publicKey)
+    VC_JWT = "vc-jwt"  # RS256: OB 3.0 VC-JWT (a JsonWebKey method of the DID document)
+    DATA_INTEGRITY = "data-integrity"  # Ed25519: eddsa-rdfc-2022 proofs, EdDSA VC-JWT (a Multikey)
+
+    @property
+    def algorithm(self) -> Algorithm:
+        return Algorithm.EDDSA if self is KeyPurpose.DATA_INTEGRITY else Algorithm.RS256
 
 
 class KeyFileMissing(RuntimeError):

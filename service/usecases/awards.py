@@ -1,4 +1,6 @@
-"""Awards: a badge class given to one person. Signed once at issue; its URL never changes."""
+"""Awards: a badge class given to one person. Signed at issue; its URL never changes. The OB 2.0
+signed assertion handed out is signed by the issuer's current OB 2.0 key, signed anew after a
+rotation."""
 
 from __future__ import annotations
 
@@ -11,13 +13,25 @@ from service.openbadges import ob2
 from service.persistence.repositories import Awards, SigningKeys
 from service.persistence.tables import Award, BadgeClass
 from service.signing.jws import sign_json
-from service.signing.keystore import Algorithm
+from service.signing.keystore import Algorithm, KeyPurpose
 from service.usecases.commands import AwardCreate, Revocation
 from service.usecases.context import Context
 from service.usecases.credentials import sign_credential
 
 # Clocks of the caller and of this service may disagree a little; further ahead is a mistake.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def signed_assertion(ctx: Context, award: Award) -> str:
+    """The OB 2.0 signed assertion as handed out now. While the key that signed it at issue is
+    still the issuer's current OB 2.0 key, the stored one; after a rotation, the same assertion
+    signed by the current key, the only one the issuer profile names (validators such as
+    1EdTech's accept no other). RS256 (PKCS#1 v1.5) is deterministic: the same bytes each time."""
+    key = SigningKeys(ctx.session).active(award.issuer_id, KeyPurpose.OB2)
+    if key is None or key.kid == award.signing_kid or not award.signed_assertion:
+        return award.signed_assertion
+    payload = ob2.assertion(award, ctx.urls, signed_by=ctx.urls.key(key.kid))
+    return sign_json(payload, ctx.keys.load(award.issuer_id, key.kid), Algorithm.RS256, key.kid)
 
 
 def get(ctx: Context, award_id: str) -> Award:
@@ -45,8 +59,8 @@ def issue(ctx: Context, badge_class: BadgeClass, command: AwardCreate, *, flush:
         expires_at = expires_at.astimezone(UTC).replace(microsecond=0)
         if expires_at <= issued_on:
             raise InvalidInput("expires-before-issue", field="expires_at")
-    active_keys = SigningKeys(ctx.session).active_by_algorithm(badge_class.issuer_id)
-    key = active_keys.get(Algorithm.RS256.value)
+    active_keys = SigningKeys(ctx.session).active_by_purpose(badge_class.issuer_id)
+    key = active_keys.get(KeyPurpose.OB2)
     if key is None:
         raise Conflict("issuer-has-no-signing-key", id=badge_class.issuer_id)
     award = Award(

@@ -13,7 +13,8 @@ from service.baking import png, svg
 from service.baking.png import BakingError
 from service.errors import Conflict, Gone, InvalidInput
 from service.persistence.tables import Award
-from service.usecases import credentials
+from service.usecases import awards, credentials
+from service.usecases.context import Context
 
 _log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def svg_around_png(content: bytes) -> bytes:
 
 
 def baked_image(
-    award: Award, standard: Standard, image_format: ImageFormat | None = None
+    ctx: Context, award: Award, standard: Standard, image_format: ImageFormat | None = None
 ) -> tuple[bytes, str]:
     """(content, media type), in the badge class's own format unless asked otherwise: a PNG
     badge can be had as SVG too (not the reverse: that would need a rasteriser). A revoked award
@@ -52,7 +53,7 @@ def baked_image(
     if standard is Standard.OB3:
         text = json.dumps(credentials.signed_credential(award), ensure_ascii=False, separators=(",", ":"))
     else:
-        text = award.signed_assertion
+        text = awards.signed_assertion(ctx, award)
     try:
         return _bake(badge_class.image, badge_class.image_type, text, standard, image_format)
     except BakingError as exc:

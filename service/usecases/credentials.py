@@ -1,5 +1,6 @@
 """OB 3.0 AchievementCredentials: built, checked against the official schema, then signed with
-an ``eddsa-rdfc-2022`` Data Integrity proof by the issuer's active Ed25519 key."""
+an ``eddsa-rdfc-2022`` Data Integrity proof by the issuer's active Ed25519 key, and as a VC-JWT
+by its active VC-JWT key (RS256), whose ``kid`` is that key's DID URL."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from service.persistence.tables import Award, BadgeClass, Issuer, SigningKey
 from service.signing import vc_jwt
 from service.signing.data_integrity import add_proof
 from service.signing.did_web import PublishedKey, did_document, issuer_did, verification_method_id
-from service.signing.keystore import Algorithm, KeyFileMissing
+from service.signing.keystore import Algorithm, KeyFileMissing, KeyPurpose
 from service.usecases import status
 from service.usecases.context import Context
 
@@ -25,9 +26,16 @@ def did_of(ctx: Context, issuer_id: str) -> str:
 
 
 def issuer_did_document(ctx: Context, issuer: Issuer) -> dict[str, Any]:
-    """Every Ed25519 key of the issuer not withdrawn, newest last: old proofs keep verifying."""
-    keys = SigningKeys(ctx.session).for_issuer(issuer.id, Algorithm.EDDSA.value, published_only=True)
-    return did_document(did_of(ctx, issuer.id), [PublishedKey(k.kid, k.public_jwk) for k in keys])
+    """Every Data Integrity and VC-JWT key of the issuer not withdrawn, newest last: what was
+    signed before a rotation keeps verifying."""
+    repo = SigningKeys(ctx.session)
+    proofs = repo.for_issuer(issuer.id, KeyPurpose.DATA_INTEGRITY, published_only=True)
+    tokens = repo.for_issuer(issuer.id, KeyPurpose.VC_JWT, published_only=True)
+    return did_document(
+        did_of(ctx, issuer.id),
+        [PublishedKey(k.kid, k.public_jwk) for k in proofs],
+        [PublishedKey(k.kid, k.public_jwk) for k in tokens],
+    )
 
 
 def profile(ctx: Context, issuer: Issuer) -> dict[str, Any]:
@@ -39,13 +47,16 @@ def achievement(ctx: Context, badge_class: BadgeClass) -> dict[str, Any]:
 
 
 def sign_credential(
-    ctx: Context, award: Award, badge_class: BadgeClass, active_keys: dict[str, SigningKey] | None = None
+    ctx: Context,
+    award: Award,
+    badge_class: BadgeClass,
+    active_keys: dict[KeyPurpose, SigningKey] | None = None,
 ) -> None:
     """Give the award its OB 3.0 credential. An invalid credential is refused, never signed.
     ``active_keys`` (algorithm to current key) saves a query when the caller has them."""
     issuer = badge_class.issuer
     if active_keys is None:
-        active_keys = SigningKeys(ctx.session).active_by_algorithm(issuer.id)
+        active_keys = SigningKeys(ctx.session).active_by_purpose(issuer.id)
     unsigned = ob3.credential(
         award,
         issuer_profile=profile(ctx, issuer),
@@ -56,17 +67,21 @@ def sign_credential(
     errors = schema_errors(unsigned)
     if errors:
         raise InvalidInput("credential-schema-invalid", errors="; ".join(errors[:5]))
-    key = _active(active_keys, issuer.id, Algorithm.EDDSA)
+    key = _active(active_keys, issuer.id, KeyPurpose.DATA_INTEGRITY)
     private_key = ctx.keys.load(issuer.id, key.kid)
     if not isinstance(private_key, ed25519.Ed25519PrivateKey):
         raise KeyFileMissing(f"key {key.kid} is not an Ed25519 key")
     method = verification_method_id(did_of(ctx, issuer.id), key.kid)
     award.credential = add_proof(unsigned, private_key, method, ctx.clock.now())
     award.credential_kid = key.kid
-    # RS256 kids are RFC 7638 thumbprints found in the issuer's JWKS.
-    rsa_key = _active(active_keys, issuer.id, Algorithm.RS256)
+    # The kid is the key's DID URL: a JsonWebKey method the issuer's DID document lists for
+    # assertions (tokens made before 2026-12-03 name a thumbprint of the issuer's JWK Set).
+    jwt_key = _active(active_keys, issuer.id, KeyPurpose.VC_JWT)
     award.credential_jwt = vc_jwt.encode(
-        unsigned, ctx.keys.load(issuer.id, rsa_key.kid), Algorithm.RS256, rsa_key.kid
+        unsigned,
+        ctx.keys.load(issuer.id, jwt_key.kid),
+        Algorithm.RS256,
+        verification_method_id(did_of(ctx, issuer.id), jwt_key.kid),
     )
 
 
@@ -97,8 +112,8 @@ def issuer_jwks(ctx: Context, issuer: Issuer) -> dict[str, Any]:
     return {"keys": [{**k.public_jwk, "kid": k.kid, "alg": k.algorithm, "use": "sig"} for k in keys]}
 
 
-def _active(active_keys: dict[str, SigningKey], issuer_id: str, algorithm: Algorithm) -> SigningKey:
-    key = active_keys.get(algorithm.value)
+def _active(active_keys: dict[KeyPurpose, SigningKey], issuer_id: str, purpose: KeyPurpose) -> SigningKey:
+    key = active_keys.get(purpose)
     if key is None:
         raise Conflict("issuer-has-no-signing-key", id=issuer_id)
     return key

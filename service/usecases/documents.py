@@ -12,6 +12,7 @@ from service.errors import FabriqueError
 from service.openbadges import ob2
 from service.persistence import public_revision
 from service.persistence.repositories import Awards, SigningKeys
+from service.signing.keystore import KeyPurpose
 from service.usecases import awards, badge_classes, credentials, issuers, status
 from service.usecases.context import Context
 from service.usecases.status import SignedListCache
@@ -100,7 +101,7 @@ def _local(ctx: Context, signed_lists: SignedListCache | None, path: str) -> Fet
 
 def _issuer(ctx: Context, _cache: SignedListCache | None, issuer_id: str) -> Fetched:
     issuer = issuers.get(ctx, issuer_id)
-    key = SigningKeys(ctx.session).active(issuer.id, "RS256")
+    key = SigningKeys(ctx.session).active(issuer.id, KeyPurpose.OB2)
     return Fetched(200, ob2.issuer(issuer, ctx.urls, key.kid if key else None))
 
 

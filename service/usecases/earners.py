@@ -16,7 +16,7 @@ from service.openbadges import ob2
 from service.persistence.repositories import Awards
 from service.persistence.tables import Award
 from service.persistence.training_tables import Attendance, AwardOrigin, Enrolment, OutboxMessage
-from service.usecases import baked
+from service.usecases import awards, baked
 from service.usecases.context import Context
 
 ERASED_REASON = "Effacé à la demande de la personne titulaire · Erased at the earner's request"
@@ -104,7 +104,7 @@ def export(ctx: Context, award: Award) -> bytes:
         archive.writestr(
             "open-badges-2.0-assertion.json", json.dumps(ob2.assertion(award, ctx.urls), indent=2)
         )
-        archive.writestr("open-badges-2.0-assertion-signee.jws", award.signed_assertion)
+        archive.writestr("open-badges-2.0-assertion-signee.jws", awards.signed_assertion(ctx, award))
         if award.credential is not None:
             archive.writestr("open-badges-3.0-credential.json", json.dumps(award.credential, indent=2))
         if award.credential_jwt:
@@ -113,7 +113,7 @@ def export(ctx: Context, award: Award) -> bytes:
         if award.revoked_at is None:
             for standard in baked.Standard:
                 try:
-                    content, media_type = baked.baked_image(award, standard)
+                    content, media_type = baked.baked_image(ctx, award, standard)
                 except FabriqueError:  # one unusable image never costs the earner the archive
                     readme = _README + _NO_BAKED_IMAGE
                     continue

@@ -9,7 +9,7 @@ from service.persistence.tables import Issuer
 from service.usecases.commands import IssuerCreate, IssuerUpdate
 from service.usecases.context import Context
 from service.usecases.images import accept_image
-from service.usecases.keys import ISSUER_ALGORITHMS, create_key
+from service.usecases.keys import ISSUER_PURPOSES, create_key
 
 
 def get(ctx: Context, issuer_id: str) -> Issuer:
@@ -35,8 +35,8 @@ def create(ctx: Context, command: IssuerCreate) -> Issuer:
     _set_image(ctx, issuer, command)
     ctx.session.add(issuer)
     ctx.session.flush()
-    for algorithm in ISSUER_ALGORITHMS:
-        create_key(ctx, issuer.id, algorithm)
+    for purpose in ISSUER_PURPOSES:
+        create_key(ctx, issuer.id, purpose)
     return issuer
 
 

@@ -1,4 +1,5 @@
-"""Create and rotate issuers' signing keys. Newest signs; every key ever used stays published."""
+"""Create and rotate issuers' signing keys, one per purpose (OB 2.0, VC-JWT, Data Integrity).
+The newest of a purpose signs; every key not withdrawn stays published."""
 
 from __future__ import annotations
 
@@ -9,20 +10,21 @@ from service.persistence.database import register_pending_file
 from service.persistence.repositories import SigningKeys
 from service.persistence.tables import SigningKey
 from service.signing import keystore
-from service.signing.keystore import Algorithm
+from service.signing.keystore import KeyPurpose
 from service.usecases.context import Context
 
-ISSUER_ALGORITHMS = (Algorithm.RS256, Algorithm.EDDSA)
+ISSUER_PURPOSES = tuple(KeyPurpose)
 
 
-def create_key(ctx: Context, issuer_id: str, algorithm: Algorithm) -> SigningKey:
-    generated = keystore.generate(algorithm)
+def create_key(ctx: Context, issuer_id: str, purpose: KeyPurpose) -> SigningKey:
+    generated = keystore.generate(purpose.algorithm)
     path = ctx.keys.save(issuer_id, generated)
     register_pending_file(ctx.session, path)
     row = SigningKey(
         kid=generated.kid,
         issuer_id=issuer_id,
-        algorithm=algorithm.value,
+        algorithm=purpose.algorithm.value,
+        purpose=purpose.value,
         public_jwk=generated.public_jwk,
         public_pem=generated.public_pem,
         created_at=ctx.clock.now(),
@@ -35,16 +37,18 @@ def create_key(ctx: Context, issuer_id: str, algorithm: Algorithm) -> SigningKey
 
 
 def rotate(
-    ctx: Context, issuer_id: str, algorithms: Iterable[Algorithm] = ISSUER_ALGORITHMS
+    ctx: Context, issuer_id: str, purposes: Iterable[KeyPurpose] = ISSUER_PURPOSES
 ) -> list[SigningKey]:
-    """Retire the active key of each algorithm and make a new one; old ones stay published."""
+    """Retire the active key of each purpose named and make a new one; the others are left
+    alone, and retired keys stay published (in the DID document and the JWK Set) until withdrawn.
+    After an OB 2.0 rotation, the signed assertions served are signed anew with the new key."""
     repo = SigningKeys(ctx.session)
     created = []
-    for algorithm in algorithms:
-        current = repo.active(issuer_id, algorithm.value)
+    for purpose in dict.fromkeys(purposes):
+        current = repo.active(issuer_id, purpose)
         if current is not None:
             repo.retire(current, ctx.clock.now())
-        created.append(create_key(ctx, issuer_id, algorithm))
+        created.append(create_key(ctx, issuer_id, purpose))
     return created
 
 

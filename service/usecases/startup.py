@@ -7,13 +7,13 @@ import logging
 from service.persistence.repositories import Issuers, SigningKeys
 from service.signing.keystore import KeyFileMissing
 from service.usecases.context import Context
-from service.usecases.keys import ISSUER_ALGORITHMS, create_key
+from service.usecases.keys import ISSUER_PURPOSES, create_key
 
 log = logging.getLogger("fabrique.startup")
 
 
 def ensure_issuer_keys(ctx: Context) -> int:
-    """Give every issuer an active key of each algorithm; report active keys whose file is missing.
+    """Give every issuer an active key of each purpose; report active keys whose file is missing.
 
     Returns the number of keys created. A missing private file is reported, never replaced
     silently: another host may hold it, and a new key would change what this one signs with.
@@ -26,10 +26,10 @@ def ensure_issuer_keys(ctx: Context) -> int:
         if not page:
             return created
         for issuer in page:
-            for algorithm in ISSUER_ALGORITHMS:
-                active = repo.active(issuer.id, algorithm.value)
+            for purpose in ISSUER_PURPOSES:
+                active = repo.active(issuer.id, purpose)
                 if active is None:
-                    create_key(ctx, issuer.id, algorithm)
+                    create_key(ctx, issuer.id, purpose)
                     created += 1
                     continue
                 try:

@@ -20,7 +20,7 @@ from service.persistence.repositories import SigningKeys, StatusLists
 from service.persistence.tables import Award, StatusEntry, StatusList
 from service.signing.data_integrity import add_proof
 from service.signing.did_web import issuer_did, verification_method_id
-from service.signing.keystore import Algorithm, KeyFileMissing
+from service.signing.keystore import KeyFileMissing, KeyPurpose
 from service.usecases.context import Context
 
 REVOCATION = "revocation"
@@ -125,7 +125,7 @@ def list_credential(ctx: Context, list_id: str, cache: SignedListCache | None = 
         raise NotFound("status-list-not-found", id=list_id)
     bits = status_bits.bitstring(status_list.size, repo.revoked_positions(status_list.id))
     encoded = status_bits.encode(bits)
-    key = SigningKeys(ctx.session).active(status_list.issuer_id, Algorithm.EDDSA.value)
+    key = SigningKeys(ctx.session).active(status_list.issuer_id, KeyPurpose.DATA_INTEGRITY)
     if key is None:
         raise Conflict("issuer-has-no-signing-key", id=status_list.issuer_id)
     cache_key = (status_list.id, key.kid, encoded)

@@ -118,10 +118,11 @@ def _issuer_id(credential: Json) -> str:
     return str(issuer.get("id") if isinstance(issuer, dict) else issuer)
 
 
-def assertion_key(
+def assertion_method(
     method_id: str, issuer_id: str, resolve_did: DidResolver, cache: dict[str, Json | None]
-) -> ed25519.Ed25519PublicKey | None:
-    """The Ed25519 key of a verification method the issuer lists for assertions, or None."""
+) -> Json | None:
+    """The verification method ``method_id`` when the issuer's DID document lists it for
+    assertions and names the issuer as its controller, or None."""
     did = method_id.split("#", 1)[0]
     if did != issuer_id:
         return None
@@ -137,12 +138,22 @@ def assertion_key(
         return None
     for method in document.get("verificationMethod") or []:
         if isinstance(method, dict) and method.get("id") == method_id and method.get("controller") == did:
-            try:
-                raw = ed25519_from_multikey(str(method.get("publicKeyMultibase")))
-            except ValueError:
-                return None
-            return ed25519.Ed25519PublicKey.from_public_bytes(raw)
+            return method
     return None
+
+
+def assertion_key(
+    method_id: str, issuer_id: str, resolve_did: DidResolver, cache: dict[str, Json | None]
+) -> ed25519.Ed25519PublicKey | None:
+    """The Ed25519 key of a Multikey method the issuer lists for assertions, or None."""
+    method = assertion_method(method_id, issuer_id, resolve_did, cache)
+    if method is None or "publicKeyMultibase" not in method:
+        return None
+    try:
+        raw = ed25519_from_multikey(str(method.get("publicKeyMultibase")))
+    except ValueError:
+        return None
+    return ed25519.Ed25519PublicKey.from_public_bytes(raw)
 
 
 def _check_window(credential: Json, now: datetime, report: Report, expires_at: int | None) -> None:
@@ -280,8 +291,7 @@ def _jwt_key(
     if not isinstance(kid, str):
         return None, "key-not-the-issuers"
     if kid.startswith(f"{issuer_id}#"):
-        key = assertion_key(kid, issuer_id, resolve_did, {}) if alg == "EdDSA" else None
-        return key, "key-of-issuer"
+        return _method_key(assertion_method(kid, issuer_id, resolve_did, {}), str(alg)), "key-of-issuer"
     if kid.startswith("https://") and resolve_url is not None:
         issuer_domain = domain_of(issuer_id)
         if issuer_domain is None or domain_of(kid) != issuer_domain:
@@ -298,6 +308,23 @@ def _jwt_key(
         if isinstance(entry, dict) and entry.get("kid") == kid:
             return _from_jwk(entry, str(alg)), "key-of-issuer"
     return None, "key-not-the-issuers"
+
+
+def _method_key(method: Json | None, alg: str) -> PublicKey | None:
+    """The key of a DID document's verification method: a Multikey (Ed25519) or a JsonWebKey
+    (``publicKeyJwk``, also under its former name JsonWebKey2020), of the kind ``alg`` needs."""
+    if method is None:
+        return None
+    jwk = method.get("publicKeyJwk")
+    if method.get("type") in ("JsonWebKey", "JsonWebKey2020") and isinstance(jwk, dict):
+        return _from_jwk(jwk, alg)
+    if method.get("type") == "Multikey" and alg == "EdDSA":
+        try:
+            raw = ed25519_from_multikey(str(method.get("publicKeyMultibase")))
+        except ValueError:
+            return None
+        return ed25519.Ed25519PublicKey.from_public_bytes(raw)
+    return None
 
 
 def _from_jwk(entry: Json, alg: str) -> PublicKey | None:

@@ -14,13 +14,15 @@ from pydantic import ValidationError
 from service.api.deps import ContextDep, ServicesDep, SessionDep
 from service.api.rate_limits import SIGNIN, client_address
 from service.errors import FabriqueError, Forbidden, InvalidInput
-from service.persistence.repositories import BadgeClasses, Issuers
+from service.persistence.repositories import BadgeClasses, Issuers, SigningKeys
 from service.persistence.training_repositories import TrainingSessions
+from service.signing.keystore import KeyPurpose
 from service.usecases import accounts, badge_classes, issuers
 from service.usecases.commands import BadgeClassCreate, IssuerCreate
 from service.web import console_auth
 from service.web.console_auth import CheckedDep, ShowPage, SignedInDep, require_read, require_write
 from service.web.forms import problems_of, text
+from service.web.labels import KEY_PURPOSES
 from service.web.render import page, tr
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -164,11 +166,16 @@ def issuer_create(
 
 
 @router.get("/emetteurs/{issuer_id}")
-def issuer_page(request: Request, issuer_id: str, who: SignedInDep, ctx: ContextDep) -> Response:
+def issuer_page(
+    request: Request, issuer_id: str, who: SignedInDep, ctx: ContextDep, fait: str | None = None
+) -> Response:
     issuer = issuers.get(ctx, issuer_id)
     require_read(who, issuer.id)
     classes, _ = BadgeClasses(ctx.session).list_for_issuer(issuer.id, 500, 0)
     trainings, _ = TrainingSessions(ctx.session).list_for_issuer(issuer.id, None, 200, 0)
+    active = SigningKeys(ctx.session).active_by_purpose(issuer.id)
+    signing = [(purpose.value, KEY_PURPOSES[purpose.value], active.get(purpose)) for purpose in KeyPurpose]
+    done = tr(request, "Clé changée.") if (fait or "").startswith("cle-") else None
     return console_page(
         request,
         "console/issuer.html",
@@ -176,6 +183,8 @@ def issuer_page(request: Request, issuer_id: str, who: SignedInDep, ctx: Context
         issuer=issuer,
         badge_classes=classes,
         trainings=trainings,
+        signing=signing,
+        done=done,
         can_write=who.principal.can_write(issuer.id),
     )
 

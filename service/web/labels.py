@@ -28,3 +28,8 @@ DOWNLOADS = (
     N_("Credential Open Badges 3.0 (VC-JWT)"),
     N_("Assertion Open Badges 2.0"),
 )
+KEY_PURPOSES = {
+    "ob2": N_("Open Badges 2.0 (assertions signées, RS256)"),
+    "vc-jwt": N_("Open Badges 3.0 en VC-JWT (RS256)"),
+    "data-integrity": N_("Open Badges 3.0, preuve Data Integrity (Ed25519)"),
+}

@@ -13,7 +13,7 @@ def key_files(settings: Settings) -> list[Path]:
     return sorted(settings.keys_dir.glob("*/*.pem"))
 
 
-def test_admin_creates_an_issuer_with_both_keys(
+def test_admin_creates_an_issuer_with_a_key_per_purpose(
     client: TestClient, database: Database, settings: Settings
 ) -> None:
     admin = make_token(database, Role.ADMIN)
@@ -22,7 +22,11 @@ def test_admin_creates_an_issuer_with_both_keys(
     assert issuer["rna"] == "W691234567"
     assert issuer["public_url"] == f"https://badges.example.test/issuers/{issuer['id']}"
     assert len(issuer["id"]) == 26
-    assert sorted(k["algorithm"] for k in issuer["keys"]) == ["EdDSA", "RS256"]
+    assert sorted((k["purpose"], k["algorithm"]) for k in issuer["keys"]) == [
+        ("data-integrity", "EdDSA"),
+        ("ob2", "RS256"),
+        ("vc-jwt", "RS256"),
+    ]
     assert all(k["retired_at"] is None for k in issuer["keys"])
     files = key_files(settings)
     assert {f.stem for f in files} == {k["kid"] for k in issuer["keys"]}
@@ -111,7 +115,7 @@ def test_delete_issuer_only_when_unused(client: TestClient, world: World, settin
     assert response.status_code == 409
     assert response.json()["code"] == "issuer-has-badge-classes"
     other_keys = {p for p in key_files(settings) if p.parent.name == world.other_issuer_id}
-    assert len(other_keys) == 2
+    assert len(other_keys) == 3
     assert (
         client.delete(f"/api/v1/issuers/{world.other_issuer_id}", headers=auth(world.admin)).status_code
         == 204
@@ -154,7 +158,7 @@ def test_encrypted_keys_sign_and_an_unreadable_key_is_a_clear_503(
         badge_class = create_badge_class(client, admin, issuer["id"])
         issue_award(client, admin, badge_class["id"])
     pems = [p.read_bytes() for p in (tmp_path / "keys" / issuer["id"]).glob("*.pem")]
-    assert len(pems) == 2
+    assert len(pems) == 3
     assert all(b"ENCRYPTED PRIVATE KEY" in pem for pem in pems)
     with app_with("une autre phrase de passe") as client:
         before = row_counts(database)

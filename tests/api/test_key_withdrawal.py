@@ -118,27 +118,56 @@ def test_withdrawn_keys_are_unpublished_and_their_signatures_fail(
     fresh_signed = client.get(f"/awards/{fresh['id']}/signed").text
     assert verify_signed(fresh_signed, fetch=fetcher(client), now=now).report.valid
     listing = keys_of(client, world)
-    assert sum(k["withdrawn_at"] is not None for k in listing) == 2
+    assert sum(k["withdrawn_at"] is not None for k in listing) == 3  # OB 2.0, VC-JWT, Data Integrity
 
 
-def test_rotation_rotates_what_is_asked_and_refuses_what_it_does_not_know(
+def test_each_purpose_rotates_alone_and_unknown_options_rotate_nothing(
     client: TestClient, world: World
 ) -> None:
-    """Regression (issue 15, point 3, in part): `?algorithm=EdDSA` was ignored and both keys were
-    rotated; a misspelt option must not rotate anything either."""
+    """Regression (issue 15, point 3): `?algorithm=EdDSA` was ignored and every key rotated, and
+    one RSA key served OB 2.0 and VC-JWT alike, so a VC-JWT rotation changed the key the OB 2.0
+    issuer profile names. Each purpose has its own key; a misspelt option rotates nothing."""
 
     def active() -> dict[str, str]:
-        return {k["algorithm"]: k["kid"] for k in keys_of(client, world) if k["retired_at"] is None}
+        return {k["purpose"]: k["kid"] for k in keys_of(client, world) if k["retired_at"] is None}
 
     before = active()
+    assert set(before) == {"ob2", "vc-jwt", "data-integrity"}
+    assert len(set(before.values())) == 3  # three keys, not one RSA key shared
     url = f"/api/v1/issuers/{world.issuer_id}/keys/rotate"
-    only = client.post(url, params={"algorithm": "EdDSA"}, headers=auth(world.coordinator))
+    only = client.post(url, params={"purpose": "vc-jwt"}, headers=auth(world.coordinator))
     assert only.status_code == 201, only.text
-    assert [k["algorithm"] for k in only.json()] == ["EdDSA"]
+    assert [(k["purpose"], k["algorithm"]) for k in only.json()] == [("vc-jwt", "RS256")]
     after = active()
-    assert after["RS256"] == before["RS256"]  # the OB 2.0 key untouched
-    assert after["EdDSA"] != before["EdDSA"]
-    for params in ({"algorithm": "HS256"}, {"algo": "EdDSA"}):
+    assert after["ob2"] == before["ob2"]  # the key the OB 2.0 issuer profile names, untouched
+    assert after["data-integrity"] == before["data-integrity"]
+    assert after["vc-jwt"] != before["vc-jwt"]
+    profile = client.get(f"/issuers/{world.issuer_id}", headers={"Accept": "application/ld+json"}).json()
+    assert profile["publicKey"].endswith(f"/keys/{before['ob2']}")
+    both = client.post(
+        url, params=[("purpose", "ob2"), ("purpose", "data-integrity")], headers=auth(world.coordinator)
+    )
+    assert sorted(k["purpose"] for k in both.json()) == ["data-integrity", "ob2"]
+    rotated = active()
+    assert rotated["vc-jwt"] == after["vc-jwt"]
+    for params in ({"purpose": "HS256"}, {"algorithm": "EdDSA"}, {"purpos": "ob2"}):
         refused = client.post(url, params=params, headers=auth(world.coordinator))
         assert refused.status_code == 422, (params, refused.text)
-    assert active() == after  # nothing rotated
+        assert refused.headers["content-type"].startswith("application/problem+json")
+    assert active() == rotated  # nothing rotated
+
+
+def test_retired_keys_not_withdrawn_stay_in_the_did_document_and_the_jwk_set(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    first = {k["purpose"]: k["kid"] for k in keys_of(client, world)}
+    clock.advance(timedelta(days=1))
+    client.post(f"/api/v1/issuers/{world.issuer_id}/keys/rotate", headers=auth(world.coordinator))
+    jwks = {k["kid"] for k in client.get(f"/issuers/{world.issuer_id}/jwks.json").json()["keys"]}
+    assert set(first.values()) <= jwks
+    did = client.get(f"/issuers/{world.issuer_id}/did.json").json()
+    listed = {m["id"].split("#")[1]: m["type"] for m in did["verificationMethod"]}
+    assert listed[first["data-integrity"]] == "Multikey"
+    assert listed[first["vc-jwt"]] == "JsonWebKey"
+    assert first["ob2"] not in listed  # OB 2.0 keys are named by the issuer profile, not the DID
+    assert {m["id"] for m in did["verificationMethod"]} == set(did["assertionMethod"])

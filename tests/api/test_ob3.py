@@ -15,6 +15,7 @@ from service.persistence.database import Database
 from service.persistence.tables import BadgeClass
 from service.signing.data_integrity import add_proof
 from service.signing.did_web import did_to_url
+from service.signing.keystore import KeyPurpose
 from service.verification.ob2 import Fetched
 from service.verification.ob3 import verify_credential
 from service.verification.report import Outcome
@@ -90,11 +91,13 @@ def test_did_document(client: TestClient, world: World) -> None:
     document = response.json()
     did = DID_PREFIX + world.issuer_id
     assert document["id"] == did
-    [method] = document["verificationMethod"]
+    method, jwt_method = document["verificationMethod"]  # Data Integrity, then VC-JWT
     assert method["type"] == "Multikey"
     assert method["controller"] == did
     assert method["publicKeyMultibase"].startswith("z6Mk")
-    assert document["assertionMethod"] == [method["id"]]
+    assert (jwt_method["type"], jwt_method["publicKeyJwk"]["kty"]) == ("JsonWebKey", "RSA")
+    assert document["assertionMethod"] == [method["id"], jwt_method["id"]]
+    assert document["authentication"] == [method["id"]]
     proof = credential_of(client, world.award_id)["proof"][0]
     assert proof["verificationMethod"] == method["id"]
 
@@ -143,7 +146,7 @@ def test_a_key_of_another_issuer_is_refused(
 
     app_keys = client.app.state.services.keys  # type: ignore[attr-defined]
     with database.transaction() as session:
-        other = SigningKeys(session).active(world.other_issuer_id, "EdDSA")
+        other = SigningKeys(session).active(world.other_issuer_id, KeyPurpose.DATA_INTEGRITY)
         assert other is not None
         other_key = app_keys.load(world.other_issuer_id, other.kid)
     credential = credential_of(client, world.award_id)
@@ -176,7 +179,7 @@ def test_rotation_keeps_old_credentials_verifying(
     after = credential_of(client, issue_award(client, world.coordinator, world.badge_class_id)["id"])
     assert before["proof"][0]["verificationMethod"] != after["proof"][0]["verificationMethod"]
     document = client.get(f"/issuers/{world.issuer_id}/did.json").json()
-    assert len(document["verificationMethod"]) == 2
+    assert len(document["verificationMethod"]) == 4  # both Multikeys, both VC-JWT JsonWebKeys
     for credential in (before, after):
         assert verify_credential(
             credential, resolve_did=did_resolver(client), check_status=status_checker(client), now=clock.now()

@@ -1,5 +1,7 @@
 """The OB 2.0 documents as other software fetches them, and our own verification of them."""
 
+import io
+import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -7,13 +9,14 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
+from service.baking.png import unbake as unbake_png
 from service.clock import FixedClock
 from service.openbadges.ob2 import NEVER_ISSUED
 from service.verification.ob2 import Fetched, verify_hosted, verify_signed
 from service.verification.report import Outcome
 from tests.api.conftest import World
 from tests.conftest import PUBLIC_URL
-from tests.factories import auth, create_badge_class, issue_award, publish
+from tests.factories import auth, create_badge_class, earner_link, issue_award, publish
 
 LD = {"Accept": "application/ld+json, application/json"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -172,7 +175,7 @@ def test_key_rotation_keeps_old_signatures_verifying(
     clock.advance(timedelta(days=1))
     rotated = client.post(f"/api/v1/issuers/{world.issuer_id}/keys/rotate", headers=auth(world.coordinator))
     assert rotated.status_code == 201, rotated.text
-    new_rsa = next(k for k in rotated.json() if k["algorithm"] == "RS256")
+    new_rsa = next(k for k in rotated.json() if k["purpose"] == "ob2")
     assert new_rsa["kid"] != old_kid
     new_award = issue_award(client, world.coordinator, world.badge_class_id)
     new_token = signed(client, new_award["id"])
@@ -189,9 +192,41 @@ def test_key_rotation_keeps_old_signatures_verifying(
     assert jwks.headers["content-type"] == "application/jwk-set+json"
     kids = {k["kid"] for k in jwks.json()["keys"]}
     assert {old_kid, new_rsa["kid"]} <= kids
-    assert len(kids) == 6  # two issuers x (RSA + Ed25519), plus the two new keys
+    assert len(kids) == 9  # two issuers x (OB 2.0, VC-JWT, Data Integrity), plus the three new keys
     keys = client.get(f"/api/v1/issuers/{world.issuer_id}", headers=auth(world.viewer)).json()["keys"]
-    assert sum(k["retired_at"] is None for k in keys) == 2
+    assert sum(k["retired_at"] is None for k in keys) == 3
+
+
+def test_after_an_ob2_rotation_what_is_served_is_signed_by_the_current_key(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    """Regression (issue 15, point 3): after an OB 2.0 key rotation, the signed assertion of an
+    award issued before was still served with the old key, which the issuer profile no longer
+    names (and which validators accepting one publicKey refuse). Every form handed out from then
+    on (alone, baked, in the earner's archive) is signed by the current key; the download made
+    before keeps verifying here through the retired key's owner link."""
+    before = signed(client, world.award_id)
+    clock.advance(timedelta(days=1))
+    rotated = client.post(
+        f"/api/v1/issuers/{world.issuer_id}/keys/rotate",
+        params={"purpose": "ob2"},
+        headers=auth(world.coordinator),
+    )
+    (new_key,) = rotated.json()
+    again = signed(client, world.award_id)
+    assert again != before
+    baked = unbake_png(client.get(f"/awards/{world.award_id}/image", params={"standard": "ob2"}).content)
+    assert baked is not None
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"{earner_link(client, world.award_id)}/archive.zip").content)
+    )
+    in_archive = archive.read("open-badges-2.0-assertion-signee.jws").decode()
+    for token in (again, baked[1], in_archive):
+        assert jwt.get_unverified_header(token)["kid"] == new_key["kid"]
+        assert verify_signed(token, fetch=fetcher(client), now=clock.now()).report.valid
+    assert jwt.get_unverified_header(before)["kid"] != new_key["kid"]
+    assert verify_signed(before, fetch=fetcher(client), now=clock.now()).report.valid
+    assert signed(client, world.award_id) == again  # RS256 is deterministic: the same bytes
 
 
 def test_jwks_members_are_public_only(client: TestClient, world: World) -> None:

@@ -11,13 +11,14 @@ from typing import Any
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
 from service.clock import FixedClock
 from service.persistence.database import Database
 from service.persistence.repositories import SigningKeys
 from service.signing import vc_jwt
-from service.signing.keystore import Algorithm
+from service.signing.keystore import Algorithm, KeyPurpose
 from service.verification.ob3 import verify_jwt
 from service.verification.report import Outcome
 from tests.api.conftest import World
@@ -61,6 +62,13 @@ def test_rs256_and_eddsa_tokens(client: TestClient, world: World, clock: FixedCl
     assert header["alg"] == "RS256"
     assert header["typ"] == "JWT"
     assert header["jwk"]["kty"] == "RSA"
+    did_document = client.get(f"/issuers/{world.issuer_id}/did.json").json()
+    assert header["kid"].startswith(DID_PREFIX + world.issuer_id + "#")
+    assert header["kid"] in did_document["assertionMethod"]
+    (method,) = [m for m in did_document["verificationMethod"] if m["id"] == header["kid"]]
+    assert (method["type"], method["controller"]) == ("JsonWebKey", DID_PREFIX + world.issuer_id)
+    assert method["publicKeyJwk"] == header["jwk"]
+    assert "https://w3id.org/security/jwk/v1" in did_document["@context"]
     claims = jwt.decode(rs256.text, options={"verify_signature": False})
     credential = client.get(f"/awards/{world.award_id}/credential").json()
     assert vc_jwt.credential_of(claims) == {k: v for k, v in credential.items() if k != "proof"}
@@ -86,7 +94,8 @@ def test_alg_none_and_hs256_with_the_public_key_are_refused(
     original = jwt.get_unverified_header(token)
     none_token = f"{b64({'alg': 'none', 'kid': original['kid']})}.{payload}."
     assert verify(client, none_token, clock).outcome_of("issuer-key") is Outcome.FAILED
-    pem = client.get(f"/keys/{original['kid']}").json()["publicKeyPem"].encode()
+    thumbprint = original["kid"].split("#")[1]  # the kid is the key's DID URL
+    pem = client.get(f"/keys/{thumbprint}").json()["publicKeyPem"].encode()
     hs_header = b64({"alg": "HS256", "kid": original["kid"], "typ": "JWT"})
     mac = hmac.new(pem, f"{hs_header}.{payload}".encode(), hashlib.sha256).digest()
     report = verify(client, f"{hs_header}.{payload}.{b64(mac)}", clock)
@@ -103,10 +112,41 @@ def signed_by_the_other_issuer(client: TestClient, world: World, database: Datab
     """The world's credential as a VC-JWT signed with the other issuer's active RS256 key."""
     keys = client.app.state.services.keys  # type: ignore[attr-defined]
     with database.transaction() as session:
-        other = SigningKeys(session).active(world.other_issuer_id, "RS256")
+        other = SigningKeys(session).active(world.other_issuer_id, KeyPurpose.VC_JWT)
         assert other is not None
     credential = client.get(f"/awards/{world.award_id}/credential").json()
     return vc_jwt.encode(credential, keys.load(world.other_issuer_id, other.kid), Algorithm.RS256, other.kid)
+
+
+def test_a_token_signed_by_any_other_rsa_key_never_passes_for_the_issuers(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    """Regression (issue 15, point 2): the RS256 kid was a bare thumbprint and the key was not in
+    the DID document, so nothing the issuer publishes tied it to the issuer. Now the kid is a DID
+    URL of a JsonWebKey method the issuer lists; a token re-signed with another RSA key under
+    that kid fails its proof, and one carrying only its own key proves no identity."""
+    credential = client.get(f"/awards/{world.award_id}/credential").json()
+    token = client.get(f"/awards/{world.award_id}/credential.jwt").text
+    kid = jwt.get_unverified_header(token)["kid"]
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    under_our_kid = jwt.encode(
+        vc_jwt.claims_for(credential), stranger, algorithm="RS256", headers={"kid": kid}
+    )
+    report = verify(client, under_our_kid, clock)
+    assert report.outcome_of("proof") is Outcome.FAILED
+    assert not report.valid
+    self_keyed = vc_jwt.encode(credential, stranger, Algorithm.RS256, kid="")
+    header = jwt.get_unverified_header(self_keyed)
+    bare = jwt.encode(
+        vc_jwt.claims_for(credential), stranger, algorithm="RS256", headers={"jwk": header["jwk"]}
+    )
+    (key_check,) = [c for c in verify(client, bare, clock).checks if c.name == "issuer-key"]
+    assert key_check.code == "key-in-token"  # its own key: no tie to any issuer (identity "none")
+    foreign_fragment = f"{DID_PREFIX}{world.other_issuer_id}#{kid.split('#')[1]}"
+    elsewhere = jwt.encode(
+        vc_jwt.claims_for(credential), stranger, algorithm="RS256", headers={"kid": foreign_fragment}
+    )
+    assert verify(client, elsewhere, clock).outcome_of("issuer-key") is Outcome.FAILED
 
 
 def test_a_kid_of_another_issuer_is_refused(
@@ -137,7 +177,7 @@ def test_tampered_and_expired_tokens(client: TestClient, world: World, clock: Fi
 def test_issuer_jwks_holds_only_its_keys(client: TestClient, world: World) -> None:
     mine = {k["kid"] for k in client.get(f"/issuers/{world.issuer_id}/jwks.json").json()["keys"]}
     theirs = {k["kid"] for k in client.get(f"/issuers/{world.other_issuer_id}/jwks.json").json()["keys"]}
-    assert len(mine) == 2
+    assert len(mine) == 3  # OB 2.0, VC-JWT, Data Integrity
     assert not mine & theirs
     everything = {k["kid"] for k in client.get("/.well-known/jwks.json").json()["keys"]}
     assert mine | theirs == everything
@@ -148,7 +188,7 @@ def test_the_vc_claim_form_of_vc_data_model_1_1_still_verifies_and_claims_must_a
 ) -> None:
     keys = client.app.state.services.keys  # type: ignore[attr-defined]
     with database.transaction() as session:
-        key = SigningKeys(session).active(world.issuer_id, "RS256")
+        key = SigningKeys(session).active(world.issuer_id, KeyPurpose.VC_JWT)
         assert key is not None
     private = keys.load(world.issuer_id, key.kid)
     credential = client.get(f"/awards/{world.award_id}/credential").json()

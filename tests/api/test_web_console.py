@@ -290,3 +290,51 @@ def test_an_email_can_be_resent_again_limited_in_rate(
             select(OutboxMessage.kind).where(OutboxMessage.award_id == world.award_id)
         ).all()
     assert kinds == ["award-resent"] * 5
+
+
+def test_keys_rotate_per_purpose_from_the_console_after_a_warning_for_ob2(
+    client: TestClient, database: Database, world: World
+) -> None:
+    """Issue 15, point 3: the console warns before an OB 2.0 rotation (files downloaded before
+    stop passing the 1EdTech validator) and rotates only the key of the purpose chosen."""
+
+    def active() -> dict[str, str]:
+        keys = client.get(f"/api/v1/issuers/{world.issuer_id}", headers=auth(world.admin)).json()["keys"]
+        return {k["purpose"]: k["kid"] for k in keys if k["retired_at"] is None}
+
+    before = active()
+    sign_in(client, make_account(database, Role.COORDINATOR, [world.issuer_id]))
+    issuer_page = unescape(client.get(f"/console/emetteurs/{world.issuer_id}").text)
+    assert "Clés de signature" in issuer_page
+    assert all(kid in issuer_page for kid in before.values())
+    warning = unescape(client.get(f"/console/emetteurs/{world.issuer_id}/cles/ob2/changer").text)
+    assert "ne passeront plus le validateur de 1EdTech" in warning
+    quiet = unescape(client.get(f"/console/emetteurs/{world.issuer_id}/cles/vc-jwt/changer").text)
+    assert "validateur de 1EdTech" not in quiet
+    url = f"/console/emetteurs/{world.issuer_id}/cles/ob2/changer"
+    assert client.post(url, data={}).status_code == 403  # no CSRF token: nothing rotated
+    assert active() == before
+    done = client.post(url, data={"csrf": console_csrf(client)}, follow_redirects=False)
+    assert done.status_code == 303
+    assert "Clé changée." in unescape(client.get(done.headers["location"]).text)
+    after = active()
+    assert after["ob2"] != before["ob2"]
+    assert (after["vc-jwt"], after["data-integrity"]) == (before["vc-jwt"], before["data-integrity"])
+    unknown = client.post(
+        f"/console/emetteurs/{world.issuer_id}/cles/RS256/changer", data={"csrf": console_csrf(client)}
+    )
+    assert unknown.status_code == 404
+    assert active() == after
+
+
+def test_a_viewer_cannot_rotate_keys_from_the_console(
+    client: TestClient, database: Database, world: World
+) -> None:
+    sign_in(client, make_account(database, Role.VIEWER, [world.issuer_id]))
+    page = unescape(client.get(f"/console/emetteurs/{world.issuer_id}").text)
+    assert "Changer la clé" not in page
+    assert client.get(f"/console/emetteurs/{world.issuer_id}/cles/ob2/changer").status_code == 403
+    refused = client.post(
+        f"/console/emetteurs/{world.issuer_id}/cles/ob2/changer", data={"csrf": console_csrf(client)}
+    )
+    assert refused.status_code == 403

@@ -34,6 +34,7 @@ def fill(path: str, world: World) -> str:
         "issuer_id": world.issuer_id,
         "session_id": world.session_id,
         "award_id": world.award_id,
+        "purpose": "ob2",
         "token": f"{world.award_id}.{'A' * 32}",  # a forged earner link
     }
     for name, value in values.items():

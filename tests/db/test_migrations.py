@@ -61,12 +61,13 @@ def test_upgrade_downgrade_upgrade(scratch_url: str) -> None:
         engine.dispose()
 
 
-def _key(issuer_id: str, retired: bool) -> SigningKey:
+def _key(issuer_id: str, retired: bool, purpose: str = "ob2") -> SigningKey:
     now = datetime.now(UTC)
     return SigningKey(
         kid=secrets.token_urlsafe(32),
         issuer_id=issuer_id,
         algorithm="RS256",
+        purpose=purpose,
         public_jwk={},
         public_pem="",
         created_at=now,
@@ -74,7 +75,7 @@ def _key(issuer_id: str, retired: bool) -> SigningKey:
     )
 
 
-def test_database_allows_one_active_key_per_issuer_and_algorithm(database: Database) -> None:
+def test_database_allows_one_active_key_per_issuer_and_purpose(database: Database) -> None:
     issuer_id = new_id()
     now = datetime.now(UTC)
     with database.transaction() as session:
@@ -83,7 +84,12 @@ def test_database_allows_one_active_key_per_issuer_and_algorithm(database: Datab
         )
         session.flush()
         session.add_all(
-            [_key(issuer_id, retired=True), _key(issuer_id, retired=True), _key(issuer_id, retired=False)]
+            [
+                _key(issuer_id, retired=True),
+                _key(issuer_id, retired=True),
+                _key(issuer_id, retired=False),
+                _key(issuer_id, retired=False, purpose="vc-jwt"),  # RS256 too, another purpose
+            ]
         )
     with pytest.raises(IntegrityError), database.transaction() as session:
         session.add(_key(issuer_id, retired=False))
@@ -108,3 +114,42 @@ def test_awards_cannot_point_at_missing_rows(database: Database) -> None:
                 created_at=now,
             )
         )
+
+
+def test_keys_shared_by_ob2_and_vc_jwt_become_ob2_keys(scratch_url: str) -> None:
+    """Migration 0014: the RS256 key that signed both OB 2.0 assertions and VC-JWTs keeps the
+    OB 2.0 purpose (issuer profiles name it), the Ed25519 key becomes the Data Integrity key;
+    the next start gives each issuer a VC-JWT key of its own."""
+    migrate.upgrade(scratch_url, "0013")
+    engine = make_engine(scratch_url)
+    now = datetime.now(UTC).isoformat()
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO issuers (id, name, url, email, created_at, updated_at) "
+                    "VALUES ('i1', 'Hub', 'https://hub.example', 'h@hub.example', :now, :now)"
+                ),
+                {"now": now},
+            )
+            for kid, algorithm, retired in (
+                ("r1", "RS256", now),
+                ("r2", "RS256", None),
+                ("e1", "EdDSA", None),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO signing_keys (kid, issuer_id, algorithm, public_jwk, public_pem, "
+                        "created_at, retired_at) VALUES (:kid, 'i1', :algorithm, '{}', '', :now, :retired)"
+                    ),
+                    {"kid": kid, "algorithm": algorithm, "now": now, "retired": retired},
+                )
+        migrate.upgrade(scratch_url)
+        with engine.connect() as connection:
+            purposes = dict(connection.execute(text("SELECT kid, purpose FROM signing_keys")).all())
+        assert purposes == {"r1": "ob2", "r2": "ob2", "e1": "data-integrity"}
+        migrate.downgrade(scratch_url, "0013")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM signing_keys")).scalar() == 3
+    finally:
+        engine.dispose()

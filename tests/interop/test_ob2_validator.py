@@ -6,8 +6,10 @@ and our own verifier covers the case."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -24,7 +26,7 @@ from service.verification.ob2 import verify_hosted
 from service.verification.report import Outcome
 from tests.api.test_public_documents import fetcher
 from tests.conftest import PUBLIC_URL
-from tests.factories import auth, create_badge_class, create_issuer, issue_award, make_token
+from tests.factories import auth, create_badge_class, create_issuer, earner_link, issue_award, make_token
 from tests.live import serve
 
 pytestmark = pytest.mark.interop
@@ -180,18 +182,37 @@ def test_known_gaps_of_the_validator_are_covered_by_our_verifier(
 def test_key_rotation(
     validator_python: Path, live: str, client: TestClient, award: dict[str, Any], clock: FixedClock
 ) -> None:
-    """After a rotation, new signatures and hosted assertions validate. GAP (1EdTech openbadges
-    1.1.2): it accepts exactly one ``publicKey`` on an Issuer (the spec says "key(s)"; a list
-    fails its schema check for every badge), so a signature by a retired key fails its
-    key-ownership check. Our verifier accepts it through the key's ``owner`` link on the
-    issuer's own origin; the hosted form is unaffected."""
+    """After an OB 2.0 key rotation, everything the service hands out validates, an award issued
+    before included: its signed assertion downloaded again, baked in its image and in the earner's
+    archive are signed by the current key (regression, issue 15 point 3). GAP (1EdTech openbadges
+    1.1.2): it accepts exactly one ``publicKey`` on an Issuer (the spec says "key(s)"; a list fails
+    its schema check for every badge), so a file downloaded *before* the rotation fails its
+    key-ownership check (the README says so); our verifier accepts it through the key's ``owner``
+    link on the issuer's own origin. A VC-JWT rotation leaves OB 2.0 alone."""
+    from service.baking.png import unbake
     from service.verification.ob2 import verify_signed
 
     before = signed(client, award["id"])
-    rotated = client.post(f"/api/v1/issuers/{award['issuer_id']}/keys/rotate", headers=auth(award["token"]))
-    assert rotated.status_code == 201
+    url = f"/api/v1/issuers/{award['issuer_id']}/keys/rotate"
+    client.post(url, params={"purpose": "vc-jwt"}, headers=auth(award["token"]))
+    assert validate(validator_python, live, before)["report"]["valid"] is True  # OB 2.0 untouched
+    rotated = client.post(url, params={"purpose": "ob2"}, headers=auth(award["token"]))
+    assert [k["purpose"] for k in rotated.json()] == ["ob2"]
     after = issue_award(client, award["token"], award["badge_class_id"])
-    for badge_input in (signed(client, after["id"]), after["assertion_url"], award["assertion_url"]):
+    baked = unbake(client.get(f"/awards/{award['id']}/image", params={"standard": "ob2"}).content)
+    assert baked is not None
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"{earner_link(client, award['id'])}/archive.zip").content)
+    )
+    served = (
+        signed(client, after["id"]),
+        signed(client, award["id"]),
+        baked[1],
+        archive.read("open-badges-2.0-assertion-signee.jws").decode(),
+        after["assertion_url"],
+        award["assertion_url"],
+    )
+    for badge_input in served:
         result = validate(validator_python, live, badge_input)
         assert result["report"]["valid"] is True, errors(result)
     old = validate(validator_python, live, before)

@@ -18,6 +18,7 @@ from service.clock import FixedClock
 from service.persistence.database import Database
 from service.persistence.repositories import SigningKeys
 from service.signing.data_integrity import add_proof
+from service.signing.keystore import KeyPurpose
 from tests.api.conftest import World
 from tests.api.test_ob3 import credential_of
 from tests.factories import auth, issue_award
@@ -112,7 +113,7 @@ def test_digital_bazaar_refuses_tampered_and_foreign_keys(
     tampered = copy.deepcopy(genuine)
     tampered["credentialSubject"]["achievement"]["name"] = "Référent·e de cycle"
     with database.transaction() as session:
-        other = SigningKeys(session).active(world.other_issuer_id, "EdDSA")
+        other = SigningKeys(session).active(world.other_issuer_id, KeyPurpose.DATA_INTEGRITY)
         assert other is not None
         other_key = client.app.state.services.keys.load(world.other_issuer_id, other.kid)  # type: ignore[attr-defined]
     unsigned = {k: v for k, v in genuine.items() if k != "proof"}

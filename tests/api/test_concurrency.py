@@ -53,9 +53,9 @@ def test_concurrent_key_rotations_leave_one_active_key(
         assert any(r.status_code == 201 for r in responses)
         keys = http.get(f"/api/v1/issuers/{world.issuer_id}", headers=auth(world.viewer)).json()["keys"]
         active = [k for k in keys if k["retired_at"] is None]
-        assert sorted(k["algorithm"] for k in active) == ["EdDSA", "RS256"]
+        assert sorted(k["purpose"] for k in active) == ["data-integrity", "ob2", "vc-jwt"]
         created = sum(r.status_code == 201 for r in responses)
-        assert len(keys) == 2 + 2 * created  # no key row without its rotation, none lost
+        assert len(keys) == 3 + 3 * created  # no key row without its rotation, none lost
         # The issuer can still sign with what is active.
         award = http.post(
             f"/api/v1/badge-classes/{world.badge_class_id}/awards",
@@ -63,7 +63,7 @@ def test_concurrent_key_rotations_leave_one_active_key(
             headers=auth(world.coordinator),
         )
         assert award.status_code == 201, award.text
-        assert award.json()["signing_kid"] == next(k["kid"] for k in active if k["algorithm"] == "RS256")
+        assert award.json()["signing_kid"] == next(k["kid"] for k in active if k["purpose"] == "ob2")
 
 
 def test_concurrent_issuance_gives_distinct_status_positions(app: FastAPI, world: World) -> None:

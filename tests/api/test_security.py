@@ -77,7 +77,7 @@ def test_a_vc_jwt_signed_hs256_with_the_issuers_public_key_is_invalid(
     header = jwt.get_unverified_header(token)
     claims = jwt.decode(token, options={"verify_signature": False})
     jwks = client.get(f"/issuers/{world.issuer_id}/jwks.json").json()
-    public_jwk = next(k for k in jwks["keys"] if k["kid"] == header["kid"])
+    public_jwk = next(k for k in jwks["keys"] if k["kid"] == header["kid"].split("#")[-1])
     pem = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(public_jwk)).public_bytes(  # type: ignore[union-attr]
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from service.api.deps import Services
-from service.app import build_services
 from service.clock import SystemClock
 from service.persistence import migrate
+from service.services import Services, build_services
 from service.settings import Environment, Settings
 from service.usecases.context import Context
 
@@ -22,10 +21,7 @@ class Bench:
     services: Services
 
     def context(self, session: Session) -> Context:
-        services = self.services
-        return Context(
-            session, services.clock, services.keys, services.urls, services.settings.max_image_bytes
-        )
+        return self.services.context(session)
 
     @property
     def database(self) -> str:

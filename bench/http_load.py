@@ -140,18 +140,17 @@ def _seed(env: dict[str, str]) -> dict[str, Any]:
     sys.path.insert(0, str(Path(__file__).parent))
     from issuance import BADGE, ISSUER  # the same issuer and badge as the issuance benchmark
 
-    from service.app import build_services
     from service.persistence import migrate
+    from service.services import build_services
     from service.settings import Settings
     from service.usecases import awards, badge_classes, earners, issuers
     from service.usecases.commands import AwardCreate
-    from service.usecases.context import Context
 
     settings = Settings()
     migrate.upgrade(settings.effective_database_url)
     services = build_services(settings)
     with services.database.transaction() as session:
-        ctx = Context(session, services.clock, services.keys, services.urls, settings.max_image_bytes)
+        ctx = services.context(session)
         issuer = issuers.create(ctx, ISSUER)
         badge = badge_classes.create(ctx, issuer, BADGE)
         award = awards.issue(ctx, badge, AwardCreate(recipient_email="camille@example.fr"))

@@ -10,31 +10,17 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from service import __version__
-from service.api import (
-    operations,
-    problems,
-    public,
-    v1_awards,
-    v1_badge_classes,
-    v1_issuers,
-    v1_reports,
-    v1_sessions,
-    verify,
-)
-from service.api.admission import Admission
-from service.api.deps import Services
-from service.api.limits import BodySizeLimit
-from service.api.public_cache import PublicCache
-from service.api.rate_limits import SIGNIN, VERIFY, RateLimits
-from service.clock import Clock, SystemClock
+from service.api import v1_awards, v1_badge_classes, v1_issuers, v1_reports, v1_sessions
+from service.clock import Clock
+from service.http import problems
+from service.http.admission import Admission
+from service.http.limits import BodySizeLimit
+from service.http.rate_limits import SIGNIN, VERIFY, RateLimits
 from service.observability.metrics import Metrics
 from service.observability.requests import RequestContext
-from service.openbadges.urls import PublicUrls
 from service.persistence.database import Database
-from service.settings import Settings, resolve_secret
-from service.signing.keystore import KeyStore
-from service.verification.fetcher import FetchPolicy, GuardedFetcher
-from service.verification.identity import Trust, TrustList
+from service.services import build_services
+from service.settings import Settings
 from service.web import (
     api_docs,
     console,
@@ -42,8 +28,11 @@ from service.web import (
     console_awards,
     console_keys,
     console_sessions,
+    documents,
     log_redaction,
+    operations,
     pages,
+    verify,
 )
 from service.web.headers import SecurityHeaders
 from service.web.render import STATIC
@@ -56,7 +45,7 @@ API_ROUTERS = (
     v1_sessions.router,
     v1_reports.router,
 )
-PUBLIC_ROUTERS = (verify.router, public.router, operations.router)
+PUBLIC_ROUTERS = (verify.router, documents.router, operations.router)
 PAGE_ROUTERS = (
     pages.router,
     console.router,
@@ -76,35 +65,13 @@ Bearer-token authentication; errors are RFC 9457 problem details in French or En
 """
 
 
-def build_services(
-    settings: Settings, *, clock: Clock | None = None, database: Database | None = None
-) -> Services:
-    passphrase = settings.key_passphrase.get_secret_value().encode() if settings.key_passphrase else None
-    database = database or Database.from_url(settings.effective_database_url)
-    public = PublicCache(database.public_revision, interval=settings.public_cache_seconds)
-    database.on_public_change(public.stale)
-    return Services(
-        settings=settings,
-        database=database,
-        public=public,
-        clock=clock or SystemClock(),
-        keys=KeyStore(settings.keys_dir, passphrase),
-        urls=PublicUrls(settings.public_url),
-        trust=Trust(PublicUrls(settings.public_url).host, TrustList.load(settings.trusted_issuers_file)),
-        secret=resolve_secret(settings),
-        rate_limits=RateLimits(
-            settings.redis_url or "memory://",
-            {SIGNIN: settings.rate_limit_signin, VERIFY: settings.rate_limit_verify},
-            enabled=settings.rate_limits_enabled,
-        ),
-        fetcher=GuardedFetcher(
-            FetchPolicy(
-                timeout=settings.verify_timeout_seconds,
-                allow_http=settings.verify_allow_http,
-                allowed_networks=settings.verify_networks,
-                ca_bundle=settings.verify_ca_bundle,
-            )
-        ),
+def build_rate_limits(settings: Settings) -> RateLimits:
+    """Counters of the HTTP application only (console sign-in, verification), in Redis when
+    configured so that every process counts together."""
+    return RateLimits(
+        settings.redis_url or "memory://",
+        {SIGNIN: settings.rate_limit_signin, VERIFY: settings.rate_limit_verify},
+        enabled=settings.rate_limits_enabled,
     )
 
 
@@ -172,6 +139,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders, https=settings.public_url.startswith("https://"))
     app.state.metrics = Metrics(services.database)
-    app.state.metrics.count_rate_limit_failures(lambda: services.rate_limits.storage_failures)
+    app.state.rate_limits = rate_limits = build_rate_limits(settings)
+    app.state.metrics.count_rate_limit_failures(lambda: rate_limits.storage_failures)
     app.add_middleware(RequestContext, metrics=app.state.metrics)  # outermost: sees every answer
     return app

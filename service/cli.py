@@ -10,20 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
-from service.api.deps import Services
-from service.app import build_services, create_app
 from service.domain.access import Role
 from service.errors import FabriqueError
 from service.observability.logs import configure as configure_logs
 from service.persistence import migrate
 from service.persistence.repositories import ApiTokens, Issuers, SigningKeys
+from service.services import Services, build_services
 from service.settings import Settings
 from service.signing.keystore import KeyPurpose
 from service.usecases import keys as key_usecases
 from service.usecases import startup, tokens
-from service.usecases.context import Context
 
 if TYPE_CHECKING:
     from service.verification.service import Verification
@@ -52,10 +49,6 @@ def _settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
-def _ctx(services: Services, session: Session) -> Context:
-    return Context(session, services.clock, services.keys, services.urls, services.settings.max_image_bytes)
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
@@ -65,12 +58,14 @@ def serve(
     """Upgrade the database, check issuers' keys, then serve HTTP."""
     import uvicorn
 
+    from service.app import create_app  # the web application, only when serving
+
     settings = _settings()
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     migrate.upgrade(settings.effective_database_url)
     services = build_services(settings)
     with services.database.transaction() as session:
-        created = startup.ensure_issuer_keys(_ctx(services, session))
+        created = startup.ensure_issuer_keys(services.context(session))
     if created:
         typer.echo(f"{created} signing key(s) generated under {settings.keys_dir}/")
     services.database.dispose()
@@ -214,8 +209,8 @@ def _import_instance(file: typer.FileBinaryRead, passphrase_stdin: bool) -> None
 
 
 def _import_sheet(file: typer.FileBinaryRead, session: str, accept_valid_rows: bool) -> None:
-    from service.api.csv_messages import line_message
     from service.domain.enrolment_csv import parse
+    from service.i18n.csv_messages import line_message
     from service.usecases import csv_import, sessions
 
     content = file.read(csv_import.MAX_BYTES + 1)
@@ -229,7 +224,7 @@ def _import_sheet(file: typer.FileBinaryRead, session: str, accept_valid_rows: b
             services.database.transaction() as db,
             typer.progressbar(length=total, label="Import", file=sys.stderr) as bar,
         ):
-            ctx = _ctx(services, db)
+            ctx = services.context(db)
             report = csv_import.import_sheet(
                 ctx,
                 sessions.get(ctx, session),
@@ -262,7 +257,7 @@ def catalogue_import(issuer: Annotated[str, typer.Option("--issuer", help="issue
     services = build_services(_settings())
     try:
         with services.database.transaction() as db:
-            ctx = _ctx(services, db)
+            ctx = services.context(db)
             imported = catalogue.import_into(ctx, issuers.get(ctx, issuer), catalogue.load())
             lines = [f"+ {bc.id}  {bc.name}" for bc in imported.created]
             lines += [f"= {bc.id}  {bc.name}" for bc in imported.kept]
@@ -314,7 +309,7 @@ def _verify_once(services: Services, given: str | bytes, email: str | None) -> V
 
     with services.database.transaction(write=False) as db:
         return verification.verify(
-            _ctx(services, db),
+            services.context(db),
             given,
             email,
             signed_lists=None,
@@ -363,6 +358,8 @@ def server_options(settings: Settings, host: str, port: int) -> dict[str, object
 
 def asgi() -> object:
     """Application factory for process managers (``uvicorn --factory service.cli:asgi``)."""
+    from service.app import create_app
+
     settings = Settings()
     configure_logs(settings.log_format)  # each worker process configures its own logging
     return create_app(settings)
@@ -410,7 +407,7 @@ def keys_rotate(
             if Issuers(session).get(issuer) is None:
                 raise FabriqueError("issuer-not-found", id=issuer)
             for key in key_usecases.rotate(
-                _ctx(services, session), issuer, purpose or key_usecases.ISSUER_PURPOSES
+                services.context(session), issuer, purpose or key_usecases.ISSUER_PURPOSES
             ):
                 typer.echo(f"{key.purpose}\t{key.algorithm}\t{key.kid}\t{services.urls.key(key.kid)}")
 
@@ -427,7 +424,7 @@ def keys_withdraw(
 
     def action() -> None:
         with services.database.transaction() as session:
-            key = key_usecases.withdraw(_ctx(services, session), issuer, kid)
+            key = key_usecases.withdraw(services.context(session), issuer, kid)
             typer.echo(f"{key.purpose}\t{key.algorithm}\t{key.kid}\twithdrawn")
 
     _run(action)

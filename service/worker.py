@@ -11,15 +11,13 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.orm import Session
-
-from service.api.deps import Services
 from service.domain import earner_links
 from service.errors import FabriqueError
 from service.ids import new_id
 from service.mail.compose import Announcement, compose
 from service.mail.smtp import PermanentFailure, Sender
 from service.persistence.repositories import Awards
+from service.services import Services
 from service.usecases import closing, outbox
 from service.usecases.context import Context
 
@@ -38,10 +36,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:40]}-{new_id()[:8]}"
 
 
-def _context(services: Services, session: Session) -> Context:
-    return Context(session, services.clock, services.keys, services.urls, services.settings.max_image_bytes)
-
-
 def _lease(services: Services) -> timedelta:
     return timedelta(seconds=services.settings.worker_lease_seconds)
 
@@ -49,11 +43,11 @@ def _lease(services: Services) -> timedelta:
 def drain_once(services: Services, sender: Sender, worker: str, batch: int = 50) -> Drained:
     """Claim up to ``batch`` due messages, send them, record each outcome."""
     with services.database.transaction() as session:
-        claims = outbox.claim(_context(services, session), worker, batch, lease=_lease(services))
+        claims = outbox.claim(services.context(session), worker, batch, lease=_lease(services))
     sent = retried = failed = 0
     for claim in claims:
         with services.database.transaction(write=False) as session:
-            announcement = _announcement(services, _context(services, session), claim)
+            announcement = _announcement(services, services.context(session), claim)
         error: str | None = None
         permanent = False
         if announcement is None:
@@ -67,7 +61,7 @@ def drain_once(services: Services, sender: Sender, worker: str, batch: int = 50)
             except (OSError, smtplib.SMTPException) as exc:
                 error = f"{type(exc).__name__}: {exc}"
         with services.database.transaction() as session:
-            ctx = _context(services, session)
+            ctx = services.context(session)
             if error is None:
                 outbox.record_sent(ctx, claim.message_id, worker)
                 sent += 1
@@ -84,7 +78,7 @@ def close_sessions_once(services: Services, worker: str) -> int:
     """Take one background closing and work it to its end, batch by batch (one transaction
     each); returns how many closings were taken (0 or 1)."""
     with services.database.transaction() as session:
-        session_id = closing.claim_closing(_context(services, session), worker, lease=_lease(services))
+        session_id = closing.claim_closing(services.context(session), worker, lease=_lease(services))
     if session_id is None:
         return 0
     log.info("closing session %s", session_id)
@@ -93,12 +87,12 @@ def close_sessions_once(services: Services, worker: str) -> int:
         try:
             with services.database.transaction() as session:
                 finished = closing.advance_closing(
-                    _context(services, session), session_id, worker, lease=_lease(services)
+                    services.context(session), session_id, worker, lease=_lease(services)
                 )
         except FabriqueError as exc:  # a key missing, a badge class gone: a person must look
             with services.database.transaction() as session:
                 closing.fail_closing(
-                    _context(services, session), session_id, worker, f"{exc.code} {exc.params}"
+                    services.context(session), session_id, worker, f"{exc.code} {exc.params}"
                 )
             log.error("closing of session %s failed: %s", session_id, exc.code)
             return 1

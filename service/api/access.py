@@ -10,8 +10,8 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from service.api.deps import ContextDep, PrincipalDep, require_admin, require_read, require_write
 from service.domain.access import Principal
+from service.http.deps import ContextDep, PrincipalDep, require_admin, require_read, require_write
 from service.persistence.tables import Award, BadgeClass, Issuer
 from service.persistence.training_tables import TrainingSession
 from service.usecases import awards, badge_classes, issuers, sessions

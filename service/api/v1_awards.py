@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, status
 from pydantic import EmailStr
 
 from service.api.access import ReadableAward, ReadableIssuer, WritableAward, WritableBadgeClass
-from service.api.deps import ContextDep, PrincipalDep
 from service.api.pagination import Limit, Offset
 from service.api.people import for_principal
 from service.api.schemas import AwardOut, CredentialOut, Page
 from service.errors import Forbidden
+from service.http.deps import ContextDep, PrincipalDep
 from service.persistence.repositories import Awards
 from service.signing.keystore import Algorithm
 from service.usecases import awards, credentials

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Response, UploadFile, status
 
 from service.api.access import ReadableBadgeClass, ReadableIssuer, WritableBadgeClass, WritableIssuer
-from service.api.deps import ContextDep
 from service.api.pagination import Limit, Offset
 from service.api.schemas import BadgeClassOut, CatalogueImportOut, Page
 from service.api.uploads import read_capped
+from service.http.deps import ContextDep
 from service.persistence.repositories import BadgeClasses
 from service.usecases import badge_classes, catalogue
 from service.usecases.commands import BadgeClassCreate, BadgeClassUpdate

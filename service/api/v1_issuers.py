@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from service.api.access import AdminDep, AdministeredIssuer, ReadableIssuer, WritableIssuer
-from service.api.deps import ContextDep, PrincipalDep
 from service.api.pagination import Limit, Offset
 from service.api.schemas import IssuerOut, KeyOut, Page
 from service.api.uploads import read_capped
 from service.errors import InvalidInput
+from service.http.deps import ContextDep, PrincipalDep
 from service.persistence.repositories import Issuers, SigningKeys
 from service.persistence.tables import Issuer
 from service.signing.keystore import KeyPurpose

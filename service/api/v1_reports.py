@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from service.api.access import ReadableIssuer
-from service.api.deps import ContextDep
-from service.api.i18n import negotiate
+from service.http.deps import ContextDep
+from service.i18n.language import negotiate
 from service.usecases import reports
 
 router = APIRouter(tags=["reports"])

@@ -15,12 +15,8 @@ from service.api.access import (
     WritableIssuer,
     WritableSession,
 )
-from service.api.csv_messages import line_message
-from service.api.deps import ContextDep, PrincipalDep
-from service.api.i18n import Language, negotiate
 from service.api.pagination import Limit, Offset
 from service.api.people import for_principal
-from service.api.problems import problem
 from service.api.schemas import Page
 from service.api.session_schemas import (
     ClosedOut,
@@ -36,6 +32,10 @@ from service.api.session_schemas import (
 from service.domain.enrolment_csv import Problem as LineProblem
 from service.domain.training import SessionState, Slot
 from service.errors import NotFound, PayloadTooLarge
+from service.http.deps import ContextDep, PrincipalDep
+from service.http.problems import problem
+from service.i18n.csv_messages import line_message
+from service.i18n.language import Language, negotiate
 from service.persistence.training_repositories import Closings, TrainingSessions
 from service.usecases import closing, csv_import, sessions, trainer_rules
 from service.usecases.context import Context

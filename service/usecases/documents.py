@@ -25,7 +25,7 @@ ID = r"([a-z2-7]{26})"
 
 class Memo(Protocol):
     """Where built documents are kept while the public revision they were built at is current
-    (``service.api.public_cache.PublicCache``)."""
+    (``service.persistence.public_cache.PublicCache``)."""
 
     def get(self, key: Hashable) -> Any | None: ...
 

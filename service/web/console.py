@@ -11,9 +11,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from service.api.deps import ContextDep, ServicesDep, SessionDep
-from service.api.rate_limits import SIGNIN, client_address
 from service.errors import FabriqueError, Forbidden, InvalidInput
+from service.http.deps import ContextDep, RateLimitsDep, ServicesDep, SessionDep
+from service.http.rate_limits import SIGNIN, client_address
 from service.persistence.repositories import BadgeClasses, Issuers, SigningKeys
 from service.persistence.training_repositories import TrainingSessions
 from service.signing.keystore import KeyPurpose
@@ -78,6 +78,7 @@ def _signin_form(
 def signin(
     request: Request,
     services: ServicesDep,
+    limits: RateLimitsDep,
     session: SessionDep,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
@@ -87,7 +88,7 @@ def signin(
     if not console_auth.check_signin_form(request, services, form_token):
         message = tr(request, "Ce formulaire a expiré : recommencez.")
         return _signin_form(request, services, suite, error=message, status=403)
-    wait = services.rate_limits.wait(SIGNIN, client_address(request))
+    wait = limits.wait(SIGNIN, client_address(request))
     if wait is not None:  # before any password is checked: guessing from one address is slowed
         message = tr(
             request,

@@ -19,10 +19,10 @@ from urllib.parse import quote, urlsplit
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from service.api.deps import READ_METHODS, ServicesDep, SessionDep
 from service.domain import signin
 from service.domain.access import Principal
 from service.errors import Forbidden
+from service.http.deps import READ_METHODS, ServicesDep, SessionDep
 from service.persistence.console_tables import ConsoleAccount
 from service.usecases import accounts
 from service.web.render import page, tr

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from service.api.deps import ContextDep
 from service.domain.reports import Report
 from service.errors import Conflict, FabriqueError, InvalidInput, NotFound
+from service.http.deps import ContextDep
 from service.persistence.repositories import Awards
 from service.usecases import awards, issuers, outbox, reports
 from service.usecases.commands import Revocation

@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from service.api.deps import ContextDep
 from service.errors import NotFound
+from service.http.deps import ContextDep
 from service.persistence.repositories import SigningKeys
 from service.signing.keystore import KeyPurpose
 from service.usecases import issuers, keys

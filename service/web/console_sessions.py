@@ -11,9 +11,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from service.api.csv_messages import line_message
-from service.api.deps import ContextDep
 from service.errors import FabriqueError
+from service.http.deps import ContextDep
+from service.i18n.csv_messages import line_message
 from service.persistence.repositories import BadgeClasses
 from service.persistence.training_repositories import TrainingSessions
 from service.persistence.training_tables import TrainingSession

@@ -7,9 +7,9 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.requests import Request
 
-from service.api.messages import render
-from service.api.problems import field_errors
 from service.errors import FabriqueError
+from service.http.problems import field_errors
+from service.i18n.messages import render
 from service.web.render import language_of
 
 

@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from service.api.i18n import Language, negotiate
+from service.i18n.language import Language, negotiate
 
 LOCALES = Path(__file__).parent / "locales"
 DOMAIN = "messages"

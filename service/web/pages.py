@@ -11,16 +11,16 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.api.deps import ContextDep, ServicesDep
-from service.api.rate_limits import VERIFY, RateLimited
-from service.api.verify import MAX_UPLOAD, parse_expected_email, verification_out, verify_answer
 from service.domain import earner_links
 from service.errors import FabriqueError, NotFound
+from service.http.deps import ContextDep, RateLimitsDep, ServicesDep
+from service.http.rate_limits import VERIFY, RateLimited, RateLimits
 from service.usecases import earners
 from service.web.badge_view import view
 from service.web.i18n import LANGUAGE_COOKIE
 from service.web.labels import N_
 from service.web.render import language_of, page, tr
+from service.web.verify import MAX_UPLOAD, parse_expected_email, verification_out, verify_answer
 
 router = APIRouter(include_in_schema=False)
 MAX_PASTED = 1024 * 1024
@@ -70,14 +70,16 @@ def accessibility(request: Request) -> Response:
 
 
 @router.get("/verifier")
-async def verify_page(request: Request, services: ServicesDep, lien: str | None = None) -> Response:
+async def verify_page(
+    request: Request, services: ServicesDep, limits: RateLimitsDep, lien: str | None = None
+) -> Response:
     if lien and lien.strip():
-        return await _verify(request, services, lien.strip()[:MAX_PASTED], None, lien, "")
+        return await _verify(request, services, limits, lien.strip()[:MAX_PASTED], None, lien, "")
     return page(request, "verify.html", json_url=None)
 
 
 @router.post("/verifier")
-async def verify_submit(request: Request, services: ServicesDep) -> Response:
+async def verify_submit(request: Request, services: ServicesDep, limits: RateLimitsDep) -> Response:
     """The form is read here rather than by FastAPI: a pasted badge over 1 Mo or a file over 4 Mo
     gets this page with its message, not a bare 400 or 422 (regression, issue 15 point 13)."""
     try:
@@ -105,19 +107,20 @@ async def verify_submit(request: Request, services: ServicesDep) -> Response:
     except FabriqueError:
         message = tr(request, "L'adresse électronique attendue n'est pas valide.")
         return _verify_error(request, message, given, expected_email)
-    return await _verify(request, services, subject, email, given, expected_email)
+    return await _verify(request, services, limits, subject, email, given, expected_email)
 
 
 async def _verify(
     request: Request,
     services: ServicesDep,
+    limits: RateLimits,
     subject: str | bytes,
     email: str | None,
     shown_input: str,
     shown_email: str,
 ) -> Response:
     try:
-        await services.rate_limits.check(VERIFY, request)
+        await limits.check(VERIFY, request)
     except RateLimited as exc:
         return too_many(request, int(exc.params["retry_after"]))
     result = await verify_answer(services, subject, email)

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from service.api.i18n import Language
+from service.i18n.language import Language
 from service.web import labels
 from service.web.i18n import LANGUAGE_COOKIE, Formats, choose, translations
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from service.clock import FixedClock
 from service.persistence.training_tables import AwardOrigin, OutboxMessage
@@ -59,8 +60,8 @@ def test_a_worker_killed_mid_closing_is_taken_over_without_duplicates(
     client.post(f"/api/v1/sessions/{session_id}/close", params={"background": "true"}, headers=token)
     services = services_of(app)
 
-    def ctx(session: object) -> Context:
-        return Context(session, services.clock, services.keys, services.urls, 1)  # type: ignore[arg-type]
+    def ctx(session: Session) -> Context:
+        return services.context(session)
 
     with services.database.transaction() as session:
         assert closing.claim_closing(ctx(session), "worker-that-dies") == session_id

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from service.clock import FixedClock
 from service.persistence.training_tables import OutboxMessage
 from service.usecases import outbox
-from service.usecases.context import Context
 from service.worker import drain_once
 from tests.api.conftest import World
 from tests.api.test_sessions import held_session, sender, services_of
@@ -41,7 +40,7 @@ def test_a_worker_killed_after_claiming_loses_nothing_and_duplicates_nothing(
     services = services_of(app)
     # A worker claims the batch, then dies (kill -9): nothing after the claim's commit happens.
     with services.database.transaction() as session:
-        ctx = Context(session, services.clock, services.keys, services.urls, 1)
+        ctx = services.context(session)
         assert len(outbox.claim(ctx, "worker-that-dies", 100)) == expected
     with smtp_server() as (inbox, port):
         survivor = drain_once(services, sender(port), "survivor")

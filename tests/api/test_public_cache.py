@@ -14,12 +14,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from service.api.deps import Services
-from service.api.public_cache import PublicCache
 from service.app import create_app
 from service.clock import FixedClock
 from service.persistence.database import Database
+from service.persistence.public_cache import PublicCache
 from service.persistence.tables import Award
+from service.services import Services
 from service.settings import Settings
 from tests.api.conftest import World
 from tests.conftest import PUBLIC_URL

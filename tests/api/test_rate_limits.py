@@ -3,7 +3,6 @@ two processes sharing Redis share the count (two app instances here, each with i
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 import socket
 import threading
@@ -17,10 +16,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from service.api.rate_limits import VERIFY, RateLimits
 from service.app import create_app
 from service.clock import FixedClock
 from service.domain.access import Role
+from service.http.rate_limits import VERIFY, RateLimits
 from service.persistence.database import Database
 from service.settings import Settings
 from tests.api.conftest import World
@@ -198,7 +197,7 @@ def test_healthz_answers_while_a_verification_waits_on_a_hung_redis(
         hung = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{port}/0"})
         app = create_app(hung, clock=clock, database=database)
         limits = RateLimits(f"redis://127.0.0.1:{port}/0", {VERIFY: "10/minute"}, storage_timeout=2.0)
-        app.state.services = dataclasses.replace(app.state.services, rate_limits=limits)
+        app.state.rate_limits = limits
         finished: dict[str, float] = {}
         with TestClient(app, base_url=settings.public_url) as client:
 

@@ -12,11 +12,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from service.api.deps import Services
 from service.clock import FixedClock
 from service.domain import earner_links
 from service.mail.smtp import SmtpSender
 from service.persistence.database import Database
+from service.services import Services
 from service.settings import SmtpSecurity
 from service.worker import drain_once
 from tests.api.conftest import World

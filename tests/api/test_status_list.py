@@ -10,7 +10,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select, update
 
-from service.api.deps import new_context
 from service.clock import FixedClock
 from service.domain import status_bits
 from service.domain.status_bits import MIN_ENTRIES, decode, encode, is_set
@@ -237,7 +236,7 @@ def test_a_batch_issued_in_one_transaction_gets_distinct_places_and_is_written_i
         executed.append((" ".join(statement.split()[:3]), many))
 
     with database.transaction() as session:
-        ctx = new_context(services, session)
+        ctx = services.context(session)
         badge = badge_classes.get(ctx, world.badge_class_id)
         issued = [
             awards.issue(ctx, badge, AwardCreate(recipient_email=f"p{i}@example.fr"), flush=False)
@@ -277,7 +276,7 @@ def test_a_place_given_earlier_in_the_transaction_is_never_drawn_again(
     draws = iter([5, 5, 7, 5, 7, 9, *range(10, 40)])
     monkeypatch.setattr(status_bits.secrets, "randbelow", lambda _size: next(draws))
     with database.transaction() as session:
-        ctx = new_context(app.state.services, session)
+        ctx = app.state.services.context(session)
         badge = badge_classes.get(ctx, world.badge_class_id)
         issued = [
             awards.issue(ctx, badge, AwardCreate(recipient_email=f"p{i}@example.fr"), flush=False)

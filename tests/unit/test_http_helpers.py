@@ -1,7 +1,7 @@
 import pytest
 
-from service.api.i18n import negotiate
-from service.api.negotiation import json_media_type, wants_html
+from service.http.negotiation import json_media_type, wants_html
+from service.i18n.language import negotiate
 
 
 @pytest.mark.parametrize(

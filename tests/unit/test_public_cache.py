@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from service.api.public_cache import PublicCache
+from service.persistence.public_cache import PublicCache
 
 
 class Source:

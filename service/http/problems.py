@@ -13,10 +13,10 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.api.i18n import Language, negotiate
-from service.api.messages import render
-from service.api.negotiation import wants_html
 from service.errors import FabriqueError
+from service.http.negotiation import wants_html
+from service.i18n.language import Language, negotiate
+from service.i18n.messages import render
 from service.signing.keystore import KeyFileMissing
 from service.verification.sandbox import SandboxBusy
 

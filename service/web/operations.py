@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from service.api.deps import ServicesDep
 from service.errors import Forbidden
+from service.http.deps import ServicesDep
 
 router = APIRouter(include_in_schema=False)
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.api.i18n import Language
-from service.api.messages_training import TRAINING_MESSAGES
+from service.i18n.language import Language
+from service.i18n.messages_training import TRAINING_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "bad-request": ("Requête invalide", "Bad request", "La requête est invalide.", "The request is invalid."),

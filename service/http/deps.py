@@ -3,49 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from service.api.public_cache import PublicCache
-from service.api.rate_limits import RateLimits
-from service.clock import Clock
 from service.domain.access import Principal, Role
 from service.errors import Forbidden, Unauthenticated
-from service.openbadges.urls import PublicUrls
-from service.persistence.database import Database
-from service.settings import Settings
-from service.signing.keystore import KeyStore
+from service.http.rate_limits import RateLimits
+from service.services import Services
 from service.usecases import tokens
 from service.usecases.context import Context
-from service.usecases.status import SignedListCache
-from service.verification import sandbox
-from service.verification.fetcher import GuardedFetcher
-from service.verification.identity import Trust
-from service.verification.sandbox import Sandbox
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    """What the application is built with; stored on ``app.state.services``."""
-
-    settings: Settings
-    database: Database
-    clock: Clock
-    keys: KeyStore
-    urls: PublicUrls
-    public: PublicCache  # public documents in memory, current with the public revision
-    signed_lists: SignedListCache = field(default_factory=SignedListCache)
-    fetcher: GuardedFetcher = field(default_factory=GuardedFetcher)  # other issuers' documents
-    # The instance secret: signs earners' links and the console's sign-in form tokens.
-    secret: str = field(default="", repr=False)
-    rate_limits: RateLimits = field(default_factory=lambda: RateLimits("memory://", {}, enabled=False))
-    # Canonicalization of documents from outside, in worker processes with a deadline.
-    sandbox: Sandbox = field(default_factory=sandbox.shared)
-    trust: Trust = field(default_factory=Trust)  # this instance's host and the trusted issuers
 
 
 # Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in the
@@ -56,6 +25,14 @@ async def services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(services)]
+
+
+async def rate_limits(request: Request) -> RateLimits:
+    found: RateLimits = request.app.state.rate_limits
+    return found
+
+
+RateLimitsDep = Annotated[RateLimits, Depends(rate_limits)]
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -71,18 +48,8 @@ def _session(request: Request, services: ServicesDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(_session, scope="function")]
 
 
-def new_context(services: Services, session: Session) -> Context:
-    return Context(
-        session=session,
-        clock=services.clock,
-        keys=services.keys,
-        urls=services.urls,
-        max_image_bytes=services.settings.max_image_bytes,
-    )
-
-
 async def _context(services: ServicesDep, session: SessionDep) -> Context:
-    return new_context(services, session)
+    return services.context(session)
 
 
 ContextDep = Annotated[Context, Depends(_context)]

@@ -9,18 +9,19 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from service.api.deps import ContextDep, Services, ServicesDep, new_context
-from service.api.negotiation import json_media_type, wants_html
-from service.api.public_cache import answer
 from service.errors import Gone, NotFound
+from service.http.deps import ContextDep, ServicesDep
+from service.http.negotiation import json_media_type, wants_html
 from service.openbadges import ob2, ob3
 from service.persistence import public_revision
 from service.persistence.repositories import Awards, SigningKeys
 from service.persistence.tables import Award
+from service.services import Services
 from service.signing.keystore import Algorithm, KeyPurpose
 from service.usecases import awards, badge_classes, baked, credentials, issuers, status
 from service.usecases.context import Context
 from service.web.badge_view import qr_svg, view
+from service.web.public_cache import answer
 from service.web.render import page
 
 router = APIRouter(include_in_schema=True, tags=["public documents"])
@@ -139,7 +140,7 @@ def _assertion_answer(services: Services, award_id: str) -> tuple[int, tuple[int
     """(revision, (status, body)): the revision is read before the award, in one transaction."""
     with services.database.transaction(write=False) as session:
         revision = public_revision.read(session)
-        ctx = new_context(services, session)
+        ctx = services.context(session)
         award = awards.get(ctx, award_id)
         if award.erased_at is not None:
             return revision, (410, json_bytes(ob2.erased_assertion(award.id, ctx.urls)))
@@ -150,7 +151,7 @@ def _assertion_answer(services: Services, award_id: str) -> tuple[int, tuple[int
 
 def _award_page(services: Services, request: Request, award_id: str) -> Response:
     with services.database.transaction(write=False) as session:
-        ctx = new_context(services, session)
+        ctx = services.context(session)
         award = awards.get(ctx, award_id)
         if award.published_at is None or award.erased_at is not None:
             private = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
@@ -257,7 +258,7 @@ async def credential_document(
 def _credential_bytes(services: Services, award_id: str) -> tuple[int, bytes]:
     with services.database.transaction(write=False) as session:
         revision = public_revision.read(session)
-        award = _not_erased(awards.get(new_context(services, session), award_id))
+        award = _not_erased(awards.get(services.context(session), award_id))
         return revision, json_bytes(credentials.signed_credential(award))
 
 
@@ -304,7 +305,7 @@ async def status_list_document(list_id: str, request: Request, services: Service
 def _status_list_answer(services: Services, list_id: str) -> tuple[int, tuple[str, bytes]]:
     with services.database.transaction(write=False) as session:
         revision = public_revision.read(session)
-        signed = status.list_credential(new_context(services, session), list_id, services.signed_lists)
+        signed = status.list_credential(services.context(session), list_id, services.signed_lists)
         return revision, (signed.etag, json_bytes(signed.document))
 
 

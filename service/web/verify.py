@@ -18,16 +18,17 @@ from pydantic import BaseModel, EmailStr, Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from service.api.deps import Services, ServicesDep, new_context
-from service.api.i18n import negotiate
-from service.api.public_cache import fresh
-from service.api.rate_limits import VERIFY
 from service.errors import InvalidInput, PayloadTooLarge
+from service.http.deps import RateLimitsDep, ServicesDep
+from service.http.rate_limits import VERIFY
+from service.i18n.language import negotiate
 from service.i18n.verification import check_label, check_reason, form_label, headline, headline_code
+from service.services import Services
 from service.usecases import verify as verification
 from service.usecases.documents import Memo, NotInMemory, memory_fetch
 from service.verification.sandbox import NeedsWorker, SandboxBusy, cheap_only
 from service.verification.service import Verdict, Verification, verify_any
+from service.web.public_cache import fresh
 
 router = APIRouter(tags=["verification"])
 MAX_UPLOAD = 4 * 1024 * 1024
@@ -77,8 +78,8 @@ class VerifyIn(BaseModel):
     summary="Verify a badge: URL, JSON, JWS/JWT or baked image (multipart `file`)",
     response_model=VerificationOut,
 )
-async def verify(request: Request, services: ServicesDep) -> VerificationOut:
-    await services.rate_limits.check(VERIFY, request)
+async def verify(request: Request, services: ServicesDep, limits: RateLimitsDep) -> VerificationOut:
+    await limits.check(VERIFY, request)
     given, email = await _read(request)
     result = await verify_answer(services, given, email)
     return verification_out(result, negotiate(request.headers.get("accept-language")))
@@ -142,7 +143,7 @@ def verify_here(services: Services, memo: Memo, given: str | bytes, email: str |
     only for those it does not hold."""
     with services.database.transaction(write=False) as session:
         return verification.verify(
-            new_context(services, session),
+            services.context(session),
             given,
             email,
             signed_lists=services.signed_lists,

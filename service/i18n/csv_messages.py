@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from service.api.i18n import Language
 from service.domain.enrolment_csv import Problem
+from service.i18n.language import Language
 
 LINE_MESSAGES: dict[str, tuple[str, str]] = {
     "csv-empty": ("Le fichier est vide.", "The file is empty."),

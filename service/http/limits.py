@@ -16,7 +16,7 @@ import asyncio
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api.problems import problem
+from service.http.problems import problem
 
 
 class BodySizeLimit:

@@ -35,7 +35,7 @@ from service.web import (
     verify,
 )
 from service.web.headers import SecurityHeaders
-from service.web.render import STATIC
+from service.web.render import STATIC, error_page
 
 API_PREFIX = "/api/v1"
 API_ROUTERS = (
@@ -120,7 +120,7 @@ def create_app(
         ],
     )
     app.state.services = services
-    problems.install(app)
+    problems.install(app, error_page=error_page)
     console_auth.install(app)
     log_redaction.install()
     api = APIRouter(prefix=API_PREFIX, responses=problems.API_RESPONSES)

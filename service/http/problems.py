@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -117,8 +117,10 @@ def problem(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    if _is_page(request):
-        return _error_page(request, status, code, params or {}, headers)
+    error_page: ErrorPage | None = getattr(request.app.state, "error_page", None)
+    if error_page is not None and _is_page(request):
+        extra_headers = {k: v for k, v in (headers or {}).items() if k.lower() in {"retry-after", "allow"}}
+        return error_page(request, status, code, params or {}, extra_headers)
     language = negotiate(request.headers.get("accept-language"))
     title, detail = render(code, language, params or {})
     body: dict[str, Any] = {
@@ -138,16 +140,6 @@ def problem(
 def _is_page(request: Request) -> bool:
     """A person's browser asking for a page (not the API): errors are shown as a readable page."""
     return not request.url.path.startswith("/api/") and wants_html(request.headers.get("accept"))
-
-
-def _error_page(
-    request: Request, status: int, code: str, params: dict[str, Any], headers: dict[str, str] | None
-) -> Response:
-    from service.web.render import language_of, page  # the web layer renders; imported when needed
-
-    title, detail = render(code, language_of(request), params)
-    extra = {k: v for k, v in (headers or {}).items() if k.lower() in {"retry-after", "allow"}}
-    return page(request, "error.html", status_code=status, title=title, detail=detail, headers=extra)
 
 
 def field_errors(errors: Sequence[Any], language: Language) -> list[dict[str, str]]:
@@ -172,7 +164,14 @@ def field_errors(errors: Sequence[Any], language: Language) -> list[dict[str, st
     return out
 
 
-def install(app: FastAPI) -> None:
+ErrorPage = Callable[[Request, int, str, dict[str, Any], dict[str, str]], Response]
+"""How a person's browser is shown an error: (request, status, code, params, headers) to a page.
+The pages (``service.web``) give theirs to ``install``; without one, browsers get the JSON."""
+
+
+def install(app: FastAPI, error_page: ErrorPage | None = None) -> None:
+    app.state.error_page = error_page
+
     @app.exception_handler(FabriqueError)
     async def _domain(request: Request, exc: FabriqueError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None

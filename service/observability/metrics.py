@@ -9,11 +9,10 @@ from collections.abc import Callable, Iterator
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 
 from service.persistence.database import Database
-from service.persistence.tables import Award
-from service.persistence.training_tables import OutboxMessage
+from service.persistence.repositories import Awards
+from service.persistence.training_repositories import Outbox
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -24,11 +23,8 @@ class DatabaseFigures(Collector):
 
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         with self.database.transaction(write=False) as session:
-            issued = session.scalar(select(func.count()).select_from(Award)) or 0
-            revoked = session.scalar(select(func.count()).where(Award.revoked_at.is_not(None))) or 0
-            states = dict(
-                session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all()
-            )
+            issued, revoked = Awards(session).counts()
+            states = Outbox(session).depth()
         awards = CounterMetricFamily("fabrique_awards_issued", "Awards issued, all issuers", labels=[])
         awards.add_metric([], issued)
         yield awards

@@ -107,6 +107,12 @@ class Awards:
     def get(self, award_id: str) -> Award | None:
         return self.session.get(Award, award_id) if is_id(award_id) else None
 
+    def counts(self) -> tuple[int, int]:
+        """(issued, revoked), every issuer."""
+        issued = self.session.scalar(select(func.count()).select_from(Award)) or 0
+        revoked = self.session.scalar(select(func.count()).where(Award.revoked_at.is_not(None))) or 0
+        return int(issued), int(revoked)
+
     def public_state(self, award_id: str) -> str | None:
         """valid, revoked or erased, reading two small columns only (None: no such award)."""
         if not is_id(award_id):

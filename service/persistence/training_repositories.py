@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.ids import is_id
@@ -104,6 +104,22 @@ class AwardOrigins:
     def for_session(self, session_id: str) -> Sequence[AwardOrigin]:
         return self.session.scalars(select(AwardOrigin).where(AwardOrigin.session_id == session_id)).all()
 
+    def get(self, award_id: str) -> AwardOrigin | None:
+        return self.session.get(AwardOrigin, award_id)
+
+    def enrolments(self, origin: AwardOrigin) -> Sequence[Enrolment]:
+        """The enrolments of the person an award from a session was issued to, in that session."""
+        if origin.kind != "session" or origin.session_id is None:
+            return []
+        query = select(Enrolment).where(
+            Enrolment.session_id == origin.session_id, Enrolment.email == origin.recipient
+        )
+        return self.session.scalars(query).all()
+
+    def half_days_attended(self, enrolment_id: str) -> int:
+        query = select(func.count()).select_from(Attendance).where(Attendance.enrolment_id == enrolment_id)
+        return int(self.session.scalar(query) or 0)
+
     def held_series(self, issuer_id: str, email: str) -> set[str]:
         """The badge class series (any version) of the issuer this person holds, not revoked,
         whatever the origin of the award."""
@@ -174,6 +190,9 @@ class Outbox:
             .limit(1)
         )
         return self.session.scalar(query)
+
+    def delete_for_award(self, award_id: str) -> None:
+        self.session.execute(delete(OutboxMessage).where(OutboxMessage.award_id == award_id))
 
     def depth(self) -> dict[str, int]:
         query = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)

@@ -6,12 +6,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from service.clock import Clock
@@ -20,6 +18,7 @@ from service.domain.access import Principal, Role
 from service.domain.recipients import normalise_email
 from service.errors import Conflict, InvalidInput, NotFound
 from service.ids import new_id
+from service.persistence.account_repositories import ConsoleAccounts
 from service.persistence.console_tables import (
     ConsoleAccount,
     ConsoleAccountIssuer,
@@ -56,7 +55,7 @@ def create(
     email = normalise_email(email)
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInput("password-length", minimum=MIN_PASSWORD, maximum=MAX_PASSWORD)
-    if session.scalar(select(ConsoleAccount.id).where(ConsoleAccount.email == email)):
+    if ConsoleAccounts(session).exists(email):
         raise Conflict("account-exists", email=email)
     for issuer_id in issuer_ids:
         if session.get(Issuer, issuer_id) is None:
@@ -77,28 +76,28 @@ def create(
 
 
 def set_password(session: Session, email: str, password: str) -> ConsoleAccount:
-    account = session.scalar(select(ConsoleAccount).where(ConsoleAccount.email == normalise_email(email)))
+    repo = ConsoleAccounts(session)
+    account = repo.by_email(normalise_email(email))
     if account is None:
         raise NotFound("account-not-found", email=email)
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInput("password-length", minimum=MIN_PASSWORD, maximum=MAX_PASSWORD)
     account.password_hash = hasher().hash(password)
-    session.execute(delete(ConsoleSigninFailure).where(ConsoleSigninFailure.account_id == account.id))
-    session.execute(delete(ConsoleSession).where(ConsoleSession.account_id == account.id))
+    repo.forget_failures(account.id)
+    repo.close_sessions(account.id)
     session.flush()
     return account
 
 
 def unlock(session: Session, email: str) -> int:
     """Lift every sign-in lock of the account, from every address; the number lifted."""
-    account = session.scalar(select(ConsoleAccount).where(ConsoleAccount.email == normalise_email(email)))
+    repo = ConsoleAccounts(session)
+    account = repo.by_email(normalise_email(email))
     if account is None:
         raise NotFound("account-not-found", email=email)
-    result = session.execute(
-        delete(ConsoleSigninFailure).where(ConsoleSigninFailure.account_id == account.id)
-    )
+    lifted = repo.forget_failures(account.id)
     session.flush()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return lifted
 
 
 def authenticate(
@@ -110,17 +109,13 @@ def authenticate(
     from, so a stranger cannot keep an account's owner out."""
     now = clock.now()
     wanted = normalise_email(email)[:320]
-    # A NUL cannot be in a stored address (and PostgreSQL refuses it in a query): unknown account.
-    account = (
-        session.scalar(select(ConsoleAccount).where(ConsoleAccount.email == wanted).with_for_update())
-        if wanted and "\x00" not in wanted
-        else None
-    )
+    repo = ConsoleAccounts(session)
+    account = repo.by_email(wanted, for_update=True)
     if account is None or account.disabled_at is not None or len(password) > MAX_PASSWORD:
         _verify(_decoy_hash(), password[:MAX_PASSWORD])
         return None
     key = signin.address_key(address)
-    failure = session.get(ConsoleSigninFailure, (account.id, key))
+    failure = repo.failure(account.id, key)
     attempts = _attempts(failure)
     if signin.is_locked(attempts, now):
         _verify(_decoy_hash(), password[:MAX_PASSWORD])
@@ -132,7 +127,8 @@ def authenticate(
             session.add(failure)
         failure.failures, failure.locks = after.failures, after.locks
         failure.locked_until, failure.last_failure_at = after.locked_until, now
-        _forget_old_failures(session, account.id, now)
+        # Rows no lock can come back from: the table stays as small as the attacks are recent.
+        repo.forget_failures(account.id, older_than=now - signin.FORGET_AFTER - signin.LONGEST_LOCK)
         session.flush()
         return None
     if failure is not None:
@@ -148,16 +144,6 @@ def _attempts(failure: ConsoleSigninFailure | None) -> signin.Attempts:
     if failure is None:
         return signin.Attempts()
     return signin.Attempts(failure.failures, failure.locks, failure.locked_until, failure.last_failure_at)
-
-
-def _forget_old_failures(session: Session, account_id: str, now: datetime) -> None:
-    """Rows no lock can come back from: the table stays as small as the attacks are recent."""
-    horizon = now - signin.FORGET_AFTER - signin.LONGEST_LOCK
-    session.execute(
-        delete(ConsoleSigninFailure).where(
-            ConsoleSigninFailure.account_id == account_id, ConsoleSigninFailure.last_failure_at < horizon
-        )
-    )
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -184,12 +170,7 @@ def _hash(cookie: str) -> str:
 def open_session(session: Session, clock: Clock, account: ConsoleAccount) -> Opened:
     now = clock.now()
     cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    # Expired sessions of this account are cleared on each sign-in.
-    session.execute(
-        delete(ConsoleSession).where(
-            ConsoleSession.account_id == account.id, ConsoleSession.expires_at <= now
-        )
-    )
+    ConsoleAccounts(session).close_sessions(account.id, expired_at=now)  # cleared at each sign-in
     session.add(
         ConsoleSession(
             id_hash=_hash(cookie),
@@ -207,7 +188,7 @@ def open_session(session: Session, clock: Clock, account: ConsoleAccount) -> Ope
 def find_session(session: Session, clock: Clock, cookie: str | None) -> ConsoleSession | None:
     if not cookie or len(cookie) > 128:
         return None
-    found = session.get(ConsoleSession, _hash(cookie))
+    found = ConsoleAccounts(session).session_by_hash(_hash(cookie))
     if found is None:
         return None
     if not signin.session_alive(found.created_at, found.last_seen_at, clock.now()):
@@ -218,7 +199,7 @@ def find_session(session: Session, clock: Clock, cookie: str | None) -> ConsoleS
 
 
 def touch(session: Session, clock: Clock, cookie: str) -> None:
-    found = session.get(ConsoleSession, _hash(cookie))
+    found = ConsoleAccounts(session).session_by_hash(_hash(cookie))
     if found is not None:
         found.last_seen_at = clock.now()
         session.flush()
@@ -226,4 +207,4 @@ def touch(session: Session, clock: Clock, cookie: str) -> None:
 
 def close_session(session: Session, cookie: str | None) -> None:
     if cookie:
-        session.execute(delete(ConsoleSession).where(ConsoleSession.id_hash == _hash(cookie)))
+        ConsoleAccounts(session).close_session(_hash(cookie))

@@ -9,13 +9,11 @@ import json
 import zipfile
 from typing import Any
 
-from sqlalchemy import delete, func, select
-
 from service.errors import FabriqueError, Gone, NotFound
 from service.openbadges import ob2
 from service.persistence.repositories import Awards
 from service.persistence.tables import Award
-from service.persistence.training_tables import Attendance, AwardOrigin, Enrolment, OutboxMessage
+from service.persistence.training_repositories import AwardOrigins, Outbox
 from service.usecases import awards, baked
 from service.usecases.context import Context
 
@@ -66,21 +64,16 @@ def erase(ctx: Context, award_id: str) -> Award:
     # The coordinator's reason may name the earner, and the revocation list is public: it goes
     # too (regression, issue 15 point 13). The award was revoked; why is nobody's business now.
     award.revocation_reason = ERASED_REASON
-    origin = ctx.session.get(AwardOrigin, award.id)
+    origins = AwardOrigins(ctx.session)
+    origin = origins.get(award.id)
     if origin is not None:
-        if origin.kind == "session" and origin.session_id is not None:
-            enrolments = ctx.session.scalars(
-                select(Enrolment).where(
-                    Enrolment.session_id == origin.session_id, Enrolment.email == origin.recipient
-                )
-            )
-            for enrolment in enrolments:
-                enrolment.email = f"erased+{enrolment.id.lower()}@invalid"
-                enrolment.name = "—"
-                enrolment.structure = None
-                enrolment.profession = None
+        for enrolment in origins.enrolments(origin):
+            enrolment.email = f"erased+{enrolment.id.lower()}@invalid"
+            enrolment.name = "—"
+            enrolment.structure = None
+            enrolment.profession = None
         origin.recipient = f"erased:{award.id}"  # keeps the uniqueness indexes satisfied
-    ctx.session.execute(delete(OutboxMessage).where(OutboxMessage.award_id == award.id))
+    Outbox(ctx.session).delete_for_award(award.id)
     award.recipient_email = ""
     award.recipient_name = None
     award.narrative = None
@@ -139,27 +132,19 @@ def _personal_data(ctx: Context, award: Award) -> dict[str, Any]:
         "revoked_at": award.revoked_at and ob2.iso(award.revoked_at),
         "revocation_reason": award.revocation_reason,
     }
-    origin = ctx.session.get(AwardOrigin, award.id)
-    if origin is not None and origin.kind == "session" and origin.session_id is not None:
-        enrolment = ctx.session.scalars(
-            select(Enrolment).where(
-                Enrolment.session_id == origin.session_id, Enrolment.email == origin.recipient
-            )
-        ).first()
-        if enrolment is not None:
-            data["enrolment"] = {
-                "session": origin.session_id,
-                "name": enrolment.name,
-                "email": enrolment.email,
-                "structure": enrolment.structure,
-                "profession": enrolment.profession,
-                "language": enrolment.language,
-                "half_days_attended": ctx.session.scalar(
-                    select(func.count())
-                    .select_from(Attendance)
-                    .where(Attendance.enrolment_id == enrolment.id)
-                ),
-            }
+    origins = AwardOrigins(ctx.session)
+    origin = origins.get(award.id)
+    enrolment = next(iter(origins.enrolments(origin)), None) if origin is not None else None
+    if origin is not None and enrolment is not None:
+        data["enrolment"] = {
+            "session": origin.session_id,
+            "name": enrolment.name,
+            "email": enrolment.email,
+            "structure": enrolment.structure,
+            "profession": enrolment.profession,
+            "language": enrolment.language,
+            "half_days_attended": origins.half_days_attended(enrolment.id),
+        }
     return data
 
 

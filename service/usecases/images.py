@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.domain.images import CheckedImage, ImageRejected, check_image
+from service.baking.images import CheckedImage, ImageRejected, check_image
 from service.errors import InvalidInput
 
 

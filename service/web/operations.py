@@ -9,7 +9,6 @@ import os
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 
 from service.errors import Forbidden
 from service.http.deps import ServicesDep
@@ -28,8 +27,7 @@ def readyz(services: ServicesDep) -> Response:
     """Ready to serve: the database answers and the keys directory can be read."""
     checks: dict[str, str] = {}
     try:
-        with services.database.transaction(write=False) as session:
-            session.execute(text("SELECT 1"))
+        services.database.ping()
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"unavailable ({type(exc).__name__})"

@@ -9,8 +9,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
+from service.i18n import messages
 from service.i18n.language import Language
 from service.web import labels
 from service.web.i18n import LANGUAGE_COOKIE, Formats, choose, translations
@@ -69,3 +70,11 @@ def page(
     response_headers = {"Vary": "Accept, Accept-Language, Cookie", "Content-Language": language_of(request)}
     response_headers.update(headers or {})
     return HTMLResponse(html, status_code=status_code, headers=response_headers)
+
+
+def error_page(
+    request: Request, status: int, code: str, params: dict[str, Any], headers: dict[str, str]
+) -> Response:
+    """A problem shown to a person's browser as a page, in the page's language."""
+    title, detail = messages.render(code, language_of(request), params)
+    return page(request, "error.html", status_code=status, title=title, detail=detail, headers=headers)

@@ -4,7 +4,7 @@ import zlib
 import pytest
 
 from service.baking import png, svg
-from service.domain.images import ImageRejected, check_image
+from service.baking.images import ImageRejected, check_image
 from tests.factories import SVG, png_bytes
 
 LIMIT = 512 * 1024

@@ -22,8 +22,8 @@ from sqlalchemy.engine import make_url
 from service.app import create_app
 from service.clock import FixedClock
 from service.persistence import migrate
+from service.persistence.base import Base
 from service.persistence.database import Database
-from service.persistence.tables import Base
 from service.settings import Environment, Settings
 
 PUBLIC_URL = "https://badges.example.test"

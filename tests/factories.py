@@ -159,7 +159,7 @@ def row_counts(database: Database) -> dict[str, int]:
     """Rows per table: compared before and after a refused request to prove it wrote nothing."""
     from sqlalchemy import func, select
 
-    from service.persistence.tables import Base
+    from service.persistence.base import Base
 
     with database.engine.connect() as connection:
         return {

@@ -1,1 +1,8 @@
-"""Tables, queries and transactions. Nothing here knows about HTTP."""
+"""Tables, queries and transactions. Nothing here knows about HTTP.
+
+Every table module is imported here, so that ``Base.metadata`` holds the whole schema wherever
+the package is used (migrations, the instance archive, tests)."""
+
+from service.persistence import console_tables, tables, training_tables
+
+__all__ = ["console_tables", "tables", "training_tables"]

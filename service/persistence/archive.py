@@ -36,9 +36,10 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import Column, Integer, Table, func, insert, select, text
 from sqlalchemy.types import TypeDecorator
 
-from service.persistence import console_tables, training_tables  # noqa: F401 - their tables
+from service.persistence import console_tables
+from service.persistence.base import Base
 from service.persistence.database import Database, register_pending_file
-from service.persistence.tables import Base, PublicRevision, SigningKey
+from service.persistence.tables import PublicRevision, SigningKey
 from service.signing.keystore import KeyFileMissing, KeyStore
 
 FORMAT = "fabrique-instance"

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.persistence.tables import ID, Base
+from service.persistence.base import ID, Base
 
 
 class ConsoleAccount(Base):

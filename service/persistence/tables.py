@@ -3,41 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     ForeignKey,
     Index,
     LargeBinary,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.persistence.types import UTCDateTime
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-ID = String(26)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UTCDateTime(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
-    }
+from service.persistence.base import ID, Base
 
 
 class Issuer(Base):
@@ -225,9 +205,3 @@ class PublicRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)  # always 1
     revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-
-
-# The training and console tables live in their own modules; importing it here puts them in Base.metadata
-# wherever the schema is used (migrations, tests).
-from service.persistence import console_tables as _console_tables  # noqa: E402, F401
-from service.persistence import training_tables as _training_tables  # noqa: E402, F401

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.persistence.tables import ID, Base
+from service.persistence.base import ID, Base
 
 
 class TrainingSession(Base):

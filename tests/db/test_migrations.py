@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 
 from service.ids import new_id
 from service.persistence import migrate
+from service.persistence.base import Base
 from service.persistence.database import Database, make_engine
-from service.persistence.tables import Base, Issuer, SigningKey
+from service.persistence.tables import Issuer, SigningKey
 
 
 @pytest.fixture

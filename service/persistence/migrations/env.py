@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from service.persistence.base import Base
 from service.persistence.database import make_engine
-from service.persistence.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

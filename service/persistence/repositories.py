@@ -113,17 +113,6 @@ class Awards:
         revoked = self.session.scalar(select(func.count()).where(Award.revoked_at.is_not(None))) or 0
         return int(issued), int(revoked)
 
-    def public_state(self, award_id: str) -> str | None:
-        """valid, revoked or erased, reading two small columns only (None: no such award)."""
-        if not is_id(award_id):
-            return None
-        row = self.session.execute(
-            select(Award.revoked_at, Award.erased_at).where(Award.id == award_id)
-        ).first()
-        if row is None:
-            return None
-        return "erased" if row.erased_at is not None else "revoked" if row.revoked_at is not None else "valid"
-
     def get_for_update(self, award_id: str) -> Award | None:
         """Lock the row and reload it: an object already in the session would otherwise keep the
         values read before the lock was granted."""

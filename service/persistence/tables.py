@@ -67,10 +67,6 @@ class BadgeClass(Base):
 
     __table_args__ = (UniqueConstraint("issuer_id", "catalogue_key"),)
 
-    @property
-    def is_current(self) -> bool:
-        return self.replaced_by_id is None
-
 
 class Award(Base):
     __tablename__ = "awards"

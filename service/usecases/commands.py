@@ -293,7 +293,3 @@ class AwardCreate(Command):
 
 class Revocation(Command):
     reason: Reason
-
-
-def trim_to_second(moment: datetime) -> datetime:
-    return moment.replace(microsecond=0)

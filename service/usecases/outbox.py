@@ -13,7 +13,7 @@ clients can fold the two.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from service.errors import Conflict
 from service.ids import new_id
@@ -120,11 +120,3 @@ def record_failure(
         return
     message.state = "pending"
     message.next_attempt_at = ctx.clock.now() + backoff(message.attempts)
-
-
-def requeue(ctx: Context, message: OutboxMessage, now: datetime) -> None:
-    """Send again (a coordinator's "resend"): back to pending, attempts kept for the record."""
-    message.state = "pending"
-    message.next_attempt_at = now
-    message.claimed_by = None
-    message.claimed_until = None

@@ -33,7 +33,7 @@ from service.signing.did_web import did_to_url
 from service.usecases import awards, badge_classes, baked, issuers
 from service.usecases.commands import AwardCreate
 from service.usecases.context import Context
-from service.usecases.documents import local_fetch
+from service.usecases.public_documents import local_fetch
 from service.verification.fetcher import FetchPolicy, GuardedFetcher
 from service.verification.ob2 import Fetched
 from service.verification.service import Verdict, verify_any

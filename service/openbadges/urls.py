@@ -1,9 +1,37 @@
-"""Every public URL, built from the configured base. Other software depends on these: keep them."""
+"""Every public URL, built from the configured base. Other software depends on these: keep them.
+
+The path of each public document is written once, here (``Paths``): the routes of
+``service.web.documents``, the URLs below and the verifier's local lookup
+(``service.usecases.public_documents``) all read it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+
+class Paths:
+    """The shapes of the public paths; ``{name}`` is a path parameter (an id, or a key id)."""
+
+    ISSUER = "/issuers/{issuer_id}"
+    ISSUER_IMAGE = "/issuers/{issuer_id}/image"
+    REVOCATIONS = "/issuers/{issuer_id}/revocations"
+    PROFILE = "/issuers/{issuer_id}/profile"
+    DID_DOCUMENT = "/issuers/{issuer_id}/did.json"
+    ISSUER_JWKS = "/issuers/{issuer_id}/jwks.json"
+    BADGE_CLASS = "/badges/{badge_class_id}"
+    BADGE_CLASS_IMAGE = "/badges/{badge_class_id}/image"
+    ACHIEVEMENT = "/badges/{badge_class_id}/achievement"
+    AWARD = "/awards/{award_id}"
+    AWARD_FILE = "/awards/{award_id}/assertion.json"
+    AWARD_QR = "/awards/{award_id}/qr.svg"
+    SIGNED_AWARD = "/awards/{award_id}/signed"
+    BAKED_IMAGE = "/awards/{award_id}/image"
+    CREDENTIAL = "/awards/{award_id}/credential"
+    CREDENTIAL_JWT = "/awards/{award_id}/credential.jwt"
+    STATUS_LIST = "/status/{list_id}"
+    KEY = "/keys/{kid}"
+    JWKS = "/.well-known/jwks.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,54 +44,54 @@ class PublicUrls:
         return urlsplit(self.base).netloc
 
     def issuer(self, issuer_id: str) -> str:
-        return f"{self.base}/issuers/{issuer_id}"
+        return self.base + Paths.ISSUER.format(issuer_id=issuer_id)
 
     def issuer_image(self, issuer_id: str) -> str:
-        return f"{self.base}/issuers/{issuer_id}/image"
+        return self.base + Paths.ISSUER_IMAGE.format(issuer_id=issuer_id)
 
     def revocation_list(self, issuer_id: str) -> str:
-        return f"{self.base}/issuers/{issuer_id}/revocations"
+        return self.base + Paths.REVOCATIONS.format(issuer_id=issuer_id)
 
     def badge_class(self, badge_class_id: str) -> str:
-        return f"{self.base}/badges/{badge_class_id}"
+        return self.base + Paths.BADGE_CLASS.format(badge_class_id=badge_class_id)
 
     def badge_class_image(self, badge_class_id: str) -> str:
-        return f"{self.base}/badges/{badge_class_id}/image"
+        return self.base + Paths.BADGE_CLASS_IMAGE.format(badge_class_id=badge_class_id)
 
     def award(self, award_id: str) -> str:
-        return f"{self.base}/awards/{award_id}"
+        return self.base + Paths.AWARD.format(award_id=award_id)
 
     def signed_award(self, award_id: str) -> str:
-        return f"{self.base}/awards/{award_id}/signed"
+        return self.base + Paths.SIGNED_AWARD.format(award_id=award_id)
 
     def credential(self, award_id: str) -> str:
         """The OB 3.0 AchievementCredential with its Data Integrity proof."""
-        return f"{self.base}/awards/{award_id}/credential"
+        return self.base + Paths.CREDENTIAL.format(award_id=award_id)
 
     def profile(self, issuer_id: str) -> str:
         """The issuer as an OB 3.0 Profile document (its id is the issuer's DID)."""
-        return f"{self.base}/issuers/{issuer_id}/profile"
+        return self.base + Paths.PROFILE.format(issuer_id=issuer_id)
 
     def achievement(self, badge_class_id: str) -> str:
         """The badge class as an OB 3.0 Achievement."""
-        return f"{self.base}/badges/{badge_class_id}/achievement"
+        return self.base + Paths.ACHIEVEMENT.format(badge_class_id=badge_class_id)
 
     def credential_jwt(self, award_id: str) -> str:
         """The OB 3.0 credential as a VC-JWT."""
-        return f"{self.base}/awards/{award_id}/credential.jwt"
+        return self.base + Paths.CREDENTIAL_JWT.format(award_id=award_id)
 
     def issuer_jwks(self, issuer_id: str) -> str:
-        return f"{self.base}/issuers/{issuer_id}/jwks.json"
+        return self.base + Paths.ISSUER_JWKS.format(issuer_id=issuer_id)
 
     def did_document(self, issuer_id: str) -> str:
-        return f"{self.base}/issuers/{issuer_id}/did.json"
+        return self.base + Paths.DID_DOCUMENT.format(issuer_id=issuer_id)
 
     def status_list(self, list_id: str) -> str:
         """A BitstringStatusListCredential."""
-        return f"{self.base}/status/{list_id}"
+        return self.base + Paths.STATUS_LIST.format(list_id=list_id)
 
     def key(self, kid: str) -> str:
-        return f"{self.base}/keys/{kid}"
+        return self.base + Paths.KEY.format(kid=kid)
 
     def jwks(self) -> str:
-        return f"{self.base}/.well-known/jwks.json"
+        return self.base + Paths.JWKS

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from service.signing.data_integrity import Canonicalize
 from service.usecases.context import Context
-from service.usecases.documents import Memo, local_fetch
+from service.usecases.public_documents import Memo, local_fetch
 from service.usecases.status import SignedListCache
 from service.verification.identity import Trust
 from service.verification.ob2 import Fetch

@@ -12,14 +12,13 @@ from starlette.concurrency import run_in_threadpool
 from service.errors import Gone, NotFound
 from service.http.deps import ContextDep, ServicesDep
 from service.http.negotiation import json_media_type, wants_html
-from service.openbadges import ob2, ob3
+from service.openbadges import ob2
+from service.openbadges.urls import Paths
 from service.persistence import public_revision
-from service.persistence.repositories import Awards, SigningKeys
 from service.persistence.tables import Award
 from service.services import Services
-from service.signing.keystore import Algorithm, KeyPurpose
-from service.usecases import awards, badge_classes, baked, credentials, issuers, status
-from service.usecases.context import Context
+from service.signing.keystore import Algorithm
+from service.usecases import awards, badge_classes, baked, credentials, issuers, public_documents
 from service.web.badge_view import qr_svg, view
 from service.web.public_cache import answer
 from service.web.render import page
@@ -49,12 +48,7 @@ def _page_wanted(request: Request) -> bool:
     return request.query_params.get("format") != "json" and wants_html(request.headers.get("accept"))
 
 
-def _active_rsa_kid(ctx: Context, issuer_id: str) -> str | None:
-    key = SigningKeys(ctx.session).active(issuer_id, KeyPurpose.OB2)
-    return key.kid if key else None
-
-
-@router.get("/issuers/{issuer_id}", summary="Issuer profile (OB 2.0 Issuer)")
+@router.get(Paths.ISSUER, summary="Issuer profile (OB 2.0 Issuer)")
 def issuer_document(issuer_id: str, request: Request, ctx: ContextDep) -> Response:
     issuer = issuers.get(ctx, issuer_id)
     if _page_wanted(request):
@@ -65,17 +59,15 @@ def issuer_document(issuer_id: str, request: Request, ctx: ContextDep) -> Respon
             image_url=ctx.urls.issuer_image(issuer.id),
             json_url=ctx.urls.issuer(issuer.id),
         )
-    return _json(request, ob2.issuer(issuer, ctx.urls, _active_rsa_kid(ctx, issuer.id)), cache=SHORT)
+    return _json(request, public_documents.issuer(ctx, issuer.id), cache=SHORT)
 
 
-@router.get("/issuers/{issuer_id}/revocations", summary="OB 2.0 RevocationList of an issuer")
+@router.get(Paths.REVOCATIONS, summary="OB 2.0 RevocationList of an issuer")
 def revocation_list(issuer_id: str, request: Request, ctx: ContextDep) -> Response:
-    issuer = issuers.get(ctx, issuer_id)
-    revoked = Awards(ctx.session).revoked_for_issuer(issuer.id)
-    return _json(request, ob2.revocation_list(issuer.id, revoked, ctx.urls), cache=NO_STORE)
+    return _json(request, public_documents.revocation_list(ctx, issuer_id), cache=NO_STORE)
 
 
-@router.get("/badges/{badge_class_id}", summary="Badge class (OB 2.0 BadgeClass)")
+@router.get(Paths.BADGE_CLASS, summary="Badge class (OB 2.0 BadgeClass)")
 def badge_class_document(badge_class_id: str, request: Request, ctx: ContextDep) -> Response:
     badge = badge_classes.get(ctx, badge_class_id)
     if _page_wanted(request):
@@ -87,7 +79,7 @@ def badge_class_document(badge_class_id: str, request: Request, ctx: ContextDep)
             issuer_url=ctx.urls.issuer(badge.issuer_id),
             json_url=ctx.urls.badge_class(badge.id),
         )
-    return _json(request, ob2.badge_class(badge, ctx.urls), cache=SHORT)
+    return _json(request, public_documents.badge_class(ctx, badge.id), cache=SHORT)
 
 
 def _image(content: bytes | None, media_type: str | None) -> Response:
@@ -99,13 +91,13 @@ def _image(content: bytes | None, media_type: str | None) -> Response:
     return Response(content, media_type=media_type, headers=headers)
 
 
-@router.get("/badges/{badge_class_id}/image", summary="Badge image")
+@router.get(Paths.BADGE_CLASS_IMAGE, summary="Badge image")
 def badge_class_image(badge_class_id: str, ctx: ContextDep) -> Response:
     badge = badge_classes.get(ctx, badge_class_id)
     return _image(badge.image, badge.image_type)
 
 
-@router.get("/issuers/{issuer_id}/image", summary="Issuer image")
+@router.get(Paths.ISSUER_IMAGE, summary="Issuer image")
 def issuer_image(issuer_id: str, ctx: ContextDep) -> Response:
     issuer = issuers.get(ctx, issuer_id)
     return _image(issuer.image, issuer.image_type)
@@ -119,7 +111,7 @@ def _not_erased(award: Award) -> Award:
 
 
 @router.get(
-    "/awards/{award_id}",
+    Paths.AWARD,
     summary="Hosted assertion (OB 2.0), 410 Gone once revoked; the badge page for browsers",
 )
 async def award_document(award_id: str, request: Request, services: ServicesDep) -> Response:
@@ -140,13 +132,8 @@ def _assertion_answer(services: Services, award_id: str) -> tuple[int, tuple[int
     """(revision, (status, body)): the revision is read before the award, in one transaction."""
     with services.database.transaction(write=False) as session:
         revision = public_revision.read(session)
-        ctx = services.context(session)
-        award = awards.get(ctx, award_id)
-        if award.erased_at is not None:
-            return revision, (410, json_bytes(ob2.erased_assertion(award.id, ctx.urls)))
-        if award.revoked_at is not None:
-            return revision, (410, json_bytes(ob2.revoked_assertion(award, ctx.urls)))
-        return revision, (200, json_bytes(ob2.assertion(award, ctx.urls)))
+        found = public_documents.assertion(services.context(session), award_id)
+        return revision, (found.status, json_bytes(found.document))
 
 
 def _award_page(services: Services, request: Request, award_id: str) -> Response:
@@ -165,7 +152,7 @@ def _award_page(services: Services, request: Request, award_id: str) -> Response
         )
 
 
-@router.get("/awards/{award_id}/assertion.json", summary="Hosted assertion (OB 2.0) as a file to keep")
+@router.get(Paths.AWARD_FILE, summary="Hosted assertion (OB 2.0) as a file to keep")
 def award_assertion_file(award_id: str, request: Request, ctx: ContextDep) -> Response:
     award = _not_erased(awards.get(ctx, award_id))
     response = _json(request, ob2.assertion(award, ctx.urls), cache=NO_STORE)
@@ -173,14 +160,14 @@ def award_assertion_file(award_id: str, request: Request, ctx: ContextDep) -> Re
     return response
 
 
-@router.get("/awards/{award_id}/qr.svg", summary="QR code of the badge page's address")
+@router.get(Paths.AWARD_QR, summary="QR code of the badge page's address")
 def award_qr_code(award_id: str, ctx: ContextDep) -> Response:
     award = awards.get(ctx, award_id)
     headers = {"Cache-Control": LONG, "Content-Security-Policy": _SVG_CSP}
     return Response(qr_svg(ctx.urls.award(award.id)), media_type="image/svg+xml", headers=headers)
 
 
-@router.get("/awards/{award_id}/signed", summary="Signed assertion (OB 2.0, compact JWS, RS256)")
+@router.get(Paths.SIGNED_AWARD, summary="Signed assertion (OB 2.0, compact JWS, RS256)")
 def signed_award(award_id: str, ctx: ContextDep) -> Response:
     award = _not_erased(awards.get(ctx, award_id))
     headers = {
@@ -192,7 +179,7 @@ def signed_award(award_id: str, ctx: ContextDep) -> Response:
 
 
 @router.get(
-    "/awards/{award_id}/image",
+    Paths.BAKED_IMAGE,
     summary="The badge image with the award baked in (PNG or SVG, as the badge class's image)",
 )
 def baked_award_image(
@@ -217,32 +204,25 @@ def baked_award_image(
     return Response(content, media_type=media_type, headers=headers)
 
 
-@router.get("/issuers/{issuer_id}/did.json", summary="DID document of the issuer's did:web DID")
+@router.get(Paths.DID_DOCUMENT, summary="DID document of the issuer's did:web DID")
 def did_document(issuer_id: str, ctx: ContextDep) -> Response:
-    issuer = issuers.get(ctx, issuer_id)
-    document = credentials.issuer_did_document(ctx, issuer)
+    document = public_documents.did_document(ctx, issuer_id)
     return JSONResponse(
         document, media_type="application/did+ld+json", headers={"Cache-Control": SHORT, **_CORS}
     )
 
 
-@router.get("/issuers/{issuer_id}/profile", summary="Issuer profile (OB 3.0 Profile)")
+@router.get(Paths.PROFILE, summary="Issuer profile (OB 3.0 Profile)")
 def profile_document(issuer_id: str, request: Request, ctx: ContextDep) -> Response:
-    issuer = issuers.get(ctx, issuer_id)
-    document = {"@context": [ob3.CREDENTIALS_V2, ob3.OB_V3], **credentials.profile(ctx, issuer)}
-    return _json(request, document, cache=SHORT)
+    return _json(request, public_documents.profile(ctx, issuer_id), cache=SHORT)
 
 
-@router.get("/badges/{badge_class_id}/achievement", summary="Badge class (OB 3.0 Achievement)")
+@router.get(Paths.ACHIEVEMENT, summary="Badge class (OB 3.0 Achievement)")
 def achievement_document(badge_class_id: str, request: Request, ctx: ContextDep) -> Response:
-    badge = badge_classes.get(ctx, badge_class_id)
-    document = {"@context": [ob3.CREDENTIALS_V2, ob3.OB_V3], **credentials.achievement(ctx, badge)}
-    return _json(request, document, cache=SHORT)
+    return _json(request, public_documents.achievement(ctx, badge_class_id), cache=SHORT)
 
 
-@router.get(
-    "/awards/{award_id}/credential", summary="OB 3.0 AchievementCredential (Data Integrity eddsa-rdfc-2022)"
-)
+@router.get(Paths.CREDENTIAL, summary="OB 3.0 AchievementCredential (Data Integrity eddsa-rdfc-2022)")
 async def credential_document(
     award_id: str, request: Request, services: ServicesDep, download: bool = False
 ) -> Response:
@@ -258,8 +238,7 @@ async def credential_document(
 def _credential_bytes(services: Services, award_id: str) -> tuple[int, bytes]:
     with services.database.transaction(write=False) as session:
         revision = public_revision.read(session)
-        award = _not_erased(awards.get(services.context(session), award_id))
-        return revision, json_bytes(credentials.signed_credential(award))
+        return revision, json_bytes(public_documents.credential(services.context(session), award_id))
 
 
 def json_bytes(document: Any) -> bytes:
@@ -267,7 +246,7 @@ def json_bytes(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
-@router.get("/awards/{award_id}/credential.jwt", summary="OB 3.0 credential as a VC-JWT (RS256, or EdDSA)")
+@router.get(Paths.CREDENTIAL_JWT, summary="OB 3.0 credential as a VC-JWT (RS256, or EdDSA)")
 def credential_jwt_document(award_id: str, ctx: ContextDep, alg: Algorithm = Algorithm.RS256) -> Response:
     award = _not_erased(awards.get(ctx, award_id))
     token = credentials.credential_jwt(ctx, award, alg)
@@ -279,18 +258,15 @@ def credential_jwt_document(award_id: str, ctx: ContextDep, alg: Algorithm = Alg
     return Response(token, media_type="application/jwt", headers=headers)
 
 
-@router.get(
-    "/issuers/{issuer_id}/jwks.json", summary="The issuer's public keys, current and retired (RFC 7517)"
-)
+@router.get(Paths.ISSUER_JWKS, summary="The issuer's public keys, current and retired (RFC 7517)")
 def issuer_jwks(issuer_id: str, ctx: ContextDep) -> Response:
-    issuer = issuers.get(ctx, issuer_id)
-    document = credentials.issuer_jwks(ctx, issuer)
+    document = public_documents.issuer_jwks(ctx, issuer_id)
     return JSONResponse(
         document, media_type="application/jwk-set+json", headers={"Cache-Control": SHORT, **_CORS}
     )
 
 
-@router.get("/status/{list_id}", summary="Bitstring Status List credential (revocation), signed")
+@router.get(Paths.STATUS_LIST, summary="Bitstring Status List credential (revocation), signed")
 async def status_list_document(list_id: str, request: Request, services: ServicesDep) -> Response:
     """Revalidated on every use (a revocation must show on the next fetch), cheaply: the ETag
     changes exactly when the bits or the signing key do. Served from the public cache."""
@@ -305,7 +281,7 @@ async def status_list_document(list_id: str, request: Request, services: Service
 def _status_list_answer(services: Services, list_id: str) -> tuple[int, tuple[str, bytes]]:
     with services.database.transaction(write=False) as session:
         revision = public_revision.read(session)
-        signed = status.list_credential(services.context(session), list_id, services.signed_lists)
+        signed = public_documents.status_list(services.context(session), list_id, services.signed_lists)
         return revision, (signed.etag, json_bytes(signed.document))
 
 
@@ -317,24 +293,17 @@ def _etags(header: str | None) -> set[str]:
     return tags | {tag[2:] if tag.startswith("W/") else "W/" + tag for tag in tags}
 
 
-@router.get("/keys/{kid}", summary="Public key (OB 2.0 CryptographicKey)")
+@router.get(Paths.KEY, summary="Public key (OB 2.0 CryptographicKey)")
 def key_document(kid: str, request: Request, ctx: ContextDep) -> Response:
-    key = SigningKeys(ctx.session).get(kid)
-    if key is None:
-        raise NotFound("key-not-found", id=kid)
-    if key.withdrawn_at is not None:
-        raise Gone("key-withdrawn", id=kid)
-    return _json(request, ob2.cryptographic_key(key.kid, key.issuer_id, key.public_pem, ctx.urls), cache=LONG)
+    return _json(request, public_documents.key(ctx, kid), cache=LONG)
 
 
-@router.get("/.well-known/jwks.json", summary="Every public key, current and retired (RFC 7517)")
+@router.get(Paths.JWKS, summary="Every public key, current and retired (RFC 7517)")
 def jwks(ctx: ContextDep) -> Response:
-    keys = [
-        {**key.public_jwk, "kid": key.kid, "alg": key.algorithm, "use": "sig"}
-        for key in SigningKeys(ctx.session).published()
-    ]
     return JSONResponse(
-        {"keys": keys}, media_type="application/jwk-set+json", headers={"Cache-Control": SHORT, **_CORS}
+        public_documents.jwks(ctx),
+        media_type="application/jwk-set+json",
+        headers={"Cache-Control": SHORT, **_CORS},
     )
 
 

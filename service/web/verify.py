@@ -25,7 +25,7 @@ from service.i18n.language import negotiate
 from service.i18n.verification import check_label, check_reason, form_label, headline, headline_code
 from service.services import Services
 from service.usecases import verify as verification
-from service.usecases.documents import Memo, NotInMemory, memory_fetch
+from service.usecases.public_documents import Memo, NotInMemory, memory_fetch
 from service.verification.sandbox import NeedsWorker, SandboxBusy, cheap_only
 from service.verification.service import Verdict, Verification, verify_any
 from service.web.public_cache import fresh

@@ -26,6 +26,9 @@ interoperability tests verify documents signed this way with the Digital Bazaar 
 
 Strings holding a control character other than TAB, LF and CR are left to the full algorithm:
 the N-Quads writers in use disagree on how to escape them (the API refuses them in badge texts).
+So are strings that look like blank node identifiers (``_:b0``): used as ids, equal labels merge
+nodes, and a document giving three nodes the id ``_:b0`` came out of the template path with
+other quads than the reference's (found by the property test below; never in our credentials).
 """
 
 from __future__ import annotations
@@ -114,6 +117,10 @@ def shape_of(document: dict[str, Any]) -> tuple[str, list[str], list[str]]:
                 return
             if _AWKWARD.search(node):
                 raise Unsupported("a string holds a control character")
+            if node.startswith("_:"):
+                # A blank node identifier: where it names a node, equal labels make one node of
+                # several, which a template of the shape cannot show. The full algorithm does.
+                raise Unsupported("a string is a blank node identifier")
             kind = IRI if _IRI.match(node) else TEXT
             values.append(node)
             kinds.append(kind)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import EmailStr
 
 from service.api.access import ReadableAward, ReadableIssuer, WritableAward, WritableBadgeClass
 from service.api.pagination import Limit, Offset
@@ -16,7 +15,7 @@ from service.http.deps import ContextDep, PrincipalDep
 from service.persistence.repositories import Awards
 from service.signing.keystore import Algorithm
 from service.usecases import awards, credentials
-from service.usecases.commands import AwardCreate, Revocation
+from service.usecases.commands import AwardCreate, Email, Revocation
 
 router = APIRouter(tags=["awards"])
 
@@ -36,7 +35,7 @@ def list_awards(
     ctx: ContextDep,
     principal: PrincipalDep,
     badge_class_id: str | None = None,
-    recipient_email: Annotated[EmailStr | None, Query()] = None,
+    recipient_email: Annotated[Email | None, Query()] = None,
     revoked: bool | None = None,
     limit: Limit = 50,
     offset: Offset = 0,

@@ -16,69 +16,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from service.errors import FabriqueError
 from service.http.negotiation import wants_html
 from service.i18n.language import Language, negotiate
-from service.i18n.messages import render
+from service.i18n.messages import field_message, render
 from service.signing.keystore import KeyFileMissing
 from service.verification.sandbox import SandboxBusy
 
 PROBLEM_TYPE = "tag:fabrique-a-badges,2026:problem:{code}"
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("fabrique.api")
-
-# Field-level messages for the pydantic error types users actually meet.
-_FIELD_MESSAGES: dict[str, tuple[str, str]] = {
-    "missing": ("champ obligatoire manquant", "required field missing"),
-    "extra_forbidden": ("champ inconnu", "unknown field"),
-    "string_too_short": (
-        "texte trop court (au moins {min_length} caractère(s))",
-        "text too short (at least {min_length} character(s))",
-    ),
-    "string_too_long": (
-        "texte trop long (au plus {max_length} caractères)",
-        "text too long (at most {max_length} characters)",
-    ),
-    "string_type": ("un texte est attendu", "a string is expected"),
-    "int_parsing": ("un nombre entier est attendu", "an integer is expected"),
-    "int_type": ("un nombre entier est attendu", "an integer is expected"),
-    "greater_than_equal": ("doit être au moins {ge}", "must be at least {ge}"),
-    "less_than_equal": ("doit être au plus {le}", "must be at most {le}"),
-    "too_long": (
-        "liste trop longue (au plus {max_length} éléments)",
-        "list too long (at most {max_length} items)",
-    ),
-    "list_type": ("une liste est attendue", "a list is expected"),
-    "url_parsing": ("adresse web invalide", "invalid URL"),
-    "url_scheme": (
-        "l'adresse doit commencer par http:// ou https://",
-        "the URL must start with http:// or https://",
-    ),
-    "datetime_parsing": ("date invalide (format ISO 8601 attendu)", "invalid date (ISO 8601 expected)"),
-    "datetime_type": ("date invalide (format ISO 8601 attendu)", "invalid date (ISO 8601 expected)"),
-    "timezone_aware": (
-        "la date doit préciser son fuseau (ex. 2026-11-22T10:00:00+01:00)",
-        "the date must carry a time zone (e.g. 2026-11-22T10:00:00+01:00)",
-    ),
-    "model_attributes_type": ("un objet JSON est attendu", "a JSON object is expected"),
-    "dict_type": ("un objet JSON est attendu", "a JSON object is expected"),
-    "enum": ("valeur non autorisée", "value not allowed"),
-    "literal_error": ("valeur non autorisée", "value not allowed"),
-    "json_invalid": ("JSON mal formé", "malformed JSON"),
-}
-# Our own validators' messages (raised in English) with their French wording.
-_VALUE_ERRORS_FR: dict[str, str] = {
-    "criteria_narrative or criteria_url is required": "criteria_narrative ou criteria_url est obligatoire",
-    "expires_at must be after issued_on": "expires_at doit suivre issued_on",
-    "evidence needs a url or a narrative": "une preuve doit avoir une adresse (url) ou un texte (narrative)",
-    "expected a BCP 47 language tag such as fr or fr-FR": "un code de langue BCP 47 est attendu, par exemple fr ou fr-FR",
-    "not a valid SIRET (14 digits with a valid check digit)": "SIRET invalide (14 chiffres avec une clé valide)",
-    "not a valid RNA number (W followed by 9 characters)": "numéro RNA invalide (W suivi de 9 caractères)",
-    "image too large": "image trop lourde",
-    "control characters are not allowed": "les caractères de contrôle ne sont pas acceptés",
-    "invisible or direction-changing characters are not allowed": "les caractères invisibles ou qui changent le sens du texte ne sont pas acceptés",
-    "the date must be between 1970 and 9000": "la date doit être comprise entre 1970 et 9000",
-    "expected an absolute http:// or https:// URL": "une adresse web complète est attendue (http:// ou https://)",
-    "the image's base64 data is invalid": "les données base64 de l'image sont invalides",
-    "expected a data:image/png;base64,… or data:image/svg+xml;base64,… URI": "une URI data:image/png;base64,… ou data:image/svg+xml;base64,… est attendue",
-}
 
 
 class Problem(BaseModel):
@@ -143,23 +87,14 @@ def _is_page(request: Request) -> bool:
 
 
 def field_errors(errors: Sequence[Any], language: Language) -> list[dict[str, str]]:
+    """Each refused field with the catalogue's words for its code (``type``): a validator's code
+    or one of pydantic's error types; what the catalogue lacks is a generic word, never the
+    validator's English."""
     out = []
     for error in errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-        kind = error.get("type", "")
-        context = error.get("ctx") or {}
-        if kind == "value_error":
-            raw = str(context.get("error", error.get("msg", "")))
-            english = raw.removeprefix("Value error, ")
-            message = _VALUE_ERRORS_FR.get(english, english) if language == "fr" else english
-        elif kind in _FIELD_MESSAGES:
-            template = _FIELD_MESSAGES[kind][0 if language == "fr" else 1]
-            try:
-                message = template.format(**context)
-            except (KeyError, IndexError):
-                message = template
-        else:
-            message = str(error.get("msg", kind))
+        kind = str(error.get("type", ""))
+        message = field_message(kind, language, error.get("ctx") or {})
         out.append({"field": ".".join(location) or "(body)", "message": message, "type": kind})
     return out
 

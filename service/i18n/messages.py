@@ -403,3 +403,116 @@ def render(code: str, language: Language, params: dict[str, Any]) -> tuple[str, 
         return title, template.format(**params)
     except (KeyError, IndexError, ValueError):
         return title, template
+
+
+# Why a field is refused, by code: pydantic's error types that users meet, and the codes our
+# validators raise (``service.usecases.invalid``). French, then English.
+FIELD_MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("champ obligatoire manquant", "required field missing"),
+    "extra_forbidden": ("champ inconnu", "unknown field"),
+    "string_too_short": (
+        "texte trop court (au moins {min_length} caractère(s))",
+        "text too short (at least {min_length} character(s))",
+    ),
+    "string_too_long": (
+        "texte trop long (au plus {max_length} caractères)",
+        "text too long (at most {max_length} characters)",
+    ),
+    "string_type": ("un texte est attendu", "a string is expected"),
+    "int_parsing": ("un nombre entier est attendu", "an integer is expected"),
+    "int_type": ("un nombre entier est attendu", "an integer is expected"),
+    "greater_than_equal": ("doit être au moins {ge}", "must be at least {ge}"),
+    "less_than_equal": ("doit être au plus {le}", "must be at most {le}"),
+    "too_long": (
+        "liste trop longue (au plus {max_length} éléments)",
+        "list too long (at most {max_length} items)",
+    ),
+    "list_type": ("une liste est attendue", "a list is expected"),
+    "url_parsing": ("adresse web invalide", "invalid URL"),
+    "url_scheme": (
+        "l'adresse doit commencer par http:// ou https://",
+        "the URL must start with http:// or https://",
+    ),
+    "datetime_parsing": ("date invalide (format ISO 8601 attendu)", "invalid date (ISO 8601 expected)"),
+    "datetime_type": ("date invalide (format ISO 8601 attendu)", "invalid date (ISO 8601 expected)"),
+    "timezone_aware": (
+        "la date doit préciser son fuseau (ex. 2026-11-22T10:00:00+01:00)",
+        "the date must carry a time zone (e.g. 2026-11-22T10:00:00+01:00)",
+    ),
+    "model_attributes_type": ("un objet JSON est attendu", "a JSON object is expected"),
+    "dict_type": ("un objet JSON est attendu", "a JSON object is expected"),
+    "enum": ("valeur non autorisée", "value not allowed"),
+    "literal_error": ("valeur non autorisée", "value not allowed"),
+    "json_invalid": ("JSON mal formé", "malformed JSON"),
+    "text-control-characters": (
+        "les caractères de contrôle ne sont pas acceptés",
+        "control characters are not allowed",
+    ),
+    "text-invisible-characters": (
+        "les caractères invisibles ou qui changent le sens du texte ne sont pas acceptés",
+        "invisible or direction-changing characters are not allowed",
+    ),
+    "language-tag-invalid": (
+        "un code de langue BCP 47 est attendu, par exemple fr ou fr-FR",
+        "a BCP 47 language tag is expected, such as fr or fr-FR",
+    ),
+    "url-not-absolute": (
+        "une adresse web complète est attendue (http:// ou https://)",
+        "an absolute http:// or https:// URL is expected",
+    ),
+    "image-data-too-large": ("image trop lourde", "image too large"),
+    "image-data-uri-expected": (
+        "une URI data:image/png;base64,… ou data:image/svg+xml;base64,… est attendue",
+        "a data:image/png;base64,… or data:image/svg+xml;base64,… URI is expected",
+    ),
+    "image-base64-invalid": (
+        "les données base64 de l'image sont invalides",
+        "the image's base64 data is invalid",
+    ),
+    "siret-invalid": (
+        "SIRET invalide (14 chiffres avec une clé valide)",
+        "not a valid SIRET (14 digits with a valid check digit)",
+    ),
+    "rna-invalid": (
+        "numéro RNA invalide (W suivi de 9 caractères)",
+        "not a valid RNA number (W followed by 9 characters)",
+    ),
+    "criteria-required": (
+        "criteria_narrative ou criteria_url est obligatoire",
+        "criteria_narrative or criteria_url is required",
+    ),
+    "evidence-empty": (
+        "une preuve doit avoir une adresse (url) ou un texte (narrative)",
+        "evidence needs a url or a narrative",
+    ),
+    "date-out-of-range": (
+        "la date doit être comprise entre {first} et {last}",
+        "the date must be between {first} and {last}",
+    ),
+    "expires-before-issue": ("expires_at doit suivre issued_on", "expires_at must be after issued_on"),
+    "email-invalid": ("adresse électronique invalide", "not a valid email address"),
+    "half-day-ends-before-start": (
+        "la fin de la demi-journée doit suivre son début",
+        "a half-day must end after it starts",
+    ),
+    "half-day-too-long": (
+        "une demi-journée dure au plus {hours} heures",
+        "a half-day lasts at most {hours} hours",
+    ),
+    "half-days-overlap": ("des demi-journées se chevauchent", "half-days overlap"),
+    "peer-limits-inverted": (
+        "max_session_peers doit être au moins égal à min_session_peers",
+        "max_session_peers must be at least min_session_peers",
+    ),
+}
+FIELD_REFUSED = ("valeur refusée", "value refused")
+
+
+def field_message(code: str, language: Language, params: dict[str, Any]) -> str:
+    """Why a field is refused, in the language, with its parameters filled in."""
+    french, english = FIELD_MESSAGES.get(code, FIELD_REFUSED)
+    template = french if language == "fr" else english
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template

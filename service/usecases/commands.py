@@ -13,7 +13,6 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     HttpUrl,
     StringConstraints,
@@ -22,6 +21,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import WithJsonSchema
+from pydantic.networks import validate_email
+from pydantic_core import PydanticCustomError
 
 from service.domain.organisations import (
     is_valid_rna,
@@ -29,6 +31,7 @@ from service.domain.organisations import (
     normalise_rna,
     normalise_siret,
 )
+from service.usecases.invalid import invalid
 
 MAX_DATA_URI_CHARS = 4 * 1024 * 1024  # decoded images are capped again, by settings
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -37,11 +40,22 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def _printable(value: str) -> str:
     """Refuse control characters (NUL above all: PostgreSQL cannot store it in text)."""
     if _CONTROL.search(value):
-        raise ValueError("control characters are not allowed")
+        raise invalid("text-control-characters")
     return value
 
 
 _Printable = AfterValidator(_printable)
+
+
+def _email(value: str) -> str:
+    """An email address as pydantic's Email checks and normalises it, refused with a code."""
+    try:
+        return validate_email(value)[1]
+    except PydanticCustomError:
+        raise invalid("email-invalid") from None
+
+
+Email = Annotated[str, AfterValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
 # Zero-width characters, the soft hyphen, and the marks and isolates that change the direction
 # of text: a name holding them can show as another name ("Coop" that reads "pooC", two names that
 # look alike but differ), where people judge who issued a badge and to whom.
@@ -50,7 +64,7 @@ _INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u
 
 def _visible(value: str) -> str:
     if _INVISIBLE.search(value):
-        raise ValueError("invisible or direction-changing characters are not allowed")
+        raise invalid("text-invisible-characters")
     return value
 
 
@@ -79,7 +93,7 @@ def canonical_language(value: str) -> str:
             out.append(part.upper())
     tag = "-".join(out)
     if not _LANGUAGE.match(tag):
-        raise ValueError("expected a BCP 47 language tag such as fr or fr-FR")
+        raise invalid("language-tag-invalid")
     return tag
 
 
@@ -93,7 +107,7 @@ def _http_url(value: str) -> str:
     try:
         return str(_HTTP_URL.validate_python(value))
     except ValidationError as exc:
-        raise ValueError("expected an absolute http:// or https:// URL") from exc
+        raise invalid("url-not-absolute") from exc
 
 
 Url = Annotated[
@@ -117,14 +131,14 @@ class ImageData(BaseModel):
     @classmethod
     def parse(cls, value: str) -> ImageData:
         if len(value) > MAX_DATA_URI_CHARS:
-            raise ValueError("image too large")
+            raise invalid("image-data-too-large")
         match = _DATA_URI.match(value)
         if not match:
-            raise ValueError("expected a data:image/png;base64,… or data:image/svg+xml;base64,… URI")
+            raise invalid("image-data-uri-expected")
         try:
             content = base64.b64decode("".join(match["data"].split()), validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise ValueError("the image's base64 data is invalid") from exc
+            raise invalid("image-base64-invalid") from exc
         return cls(declared_type=match["type"].lower(), content=content)
 
 
@@ -150,7 +164,7 @@ class IssuerFields(Command):
         if value is None:
             return None
         if not is_valid_siret(value):
-            raise ValueError("not a valid SIRET (14 digits with a valid check digit)")
+            raise invalid("siret-invalid")
         return normalise_siret(value)
 
     @field_validator("rna")
@@ -159,7 +173,7 @@ class IssuerFields(Command):
         if value is None:
             return None
         if not is_valid_rna(value):
-            raise ValueError("not a valid RNA number (W followed by 9 characters)")
+            raise invalid("rna-invalid")
         return normalise_rna(value)
 
     def image_data(self) -> ImageData | None:
@@ -169,13 +183,13 @@ class IssuerFields(Command):
 class IssuerCreate(IssuerFields):
     name: Name
     url: Url
-    email: EmailStr
+    email: Email
 
 
 class IssuerUpdate(IssuerFields):
     name: Name | None = None
     url: Url | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
 
 
 class Alignment(Command):
@@ -222,7 +236,7 @@ class BadgeClassCreate(BadgeClassFields):
     @model_validator(mode="after")
     def _has_criteria(self) -> Self:
         if not self.criteria_narrative and not self.criteria_url:
-            raise ValueError("criteria_narrative or criteria_url is required")
+            raise invalid("criteria-required")
         return self
 
     def image_data(self) -> ImageData:
@@ -255,7 +269,7 @@ class Evidence(Command):
     @model_validator(mode="after")
     def _has_content(self) -> Self:
         if not self.url and not self.narrative:
-            raise ValueError("evidence needs a url or a narrative")
+            raise invalid("evidence-empty")
         return self
 
 
@@ -265,9 +279,9 @@ def _representable(value: datetime) -> datetime:
     try:
         moment = value.astimezone(UTC)
     except OverflowError:
-        raise ValueError("the date must be between 1970 and 9000") from None
+        raise invalid("date-out-of-range", first=1970, last=9000) from None
     if not 1970 <= moment.year <= 9000:
-        raise ValueError("the date must be between 1970 and 9000")
+        raise invalid("date-out-of-range", first=1970, last=9000)
     return value
 
 
@@ -275,7 +289,7 @@ Moment = Annotated[AwareDatetime, AfterValidator(_representable)]
 
 
 class AwardCreate(Command):
-    recipient_email: EmailStr
+    recipient_email: Email
     recipient_name: Name | None = None
     issued_on: Moment | None = Field(default=None, description="defaults to now")
     expires_at: Moment | None = Field(
@@ -287,7 +301,7 @@ class AwardCreate(Command):
     @model_validator(mode="after")
     def _expires_after_issue(self) -> Self:
         if self.issued_on and self.expires_at and self.expires_at <= self.issued_on:
-            raise ValueError("expires_at must be after issued_on")
+            raise invalid("expires-before-issue")
         return self
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 from typing import Annotated, Literal, Self
 
-from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
 from service.domain.organisations import is_valid_rna, is_valid_siret, normalise_rna, normalise_siret
 from service.domain.training import EnrolmentState, Format, SessionState, TrainerRole
-from service.usecases.commands import Command, Name, Tag, Text, canonical_language
+from service.usecases.commands import Command, Email, Name, Tag, Text, canonical_language
+from service.usecases.invalid import invalid
 
 MAX_HALF_DAY_HOURS = 6  # a half-day longer than this is a typing mistake, not a half-day
 Level = Literal["N1", "N2", "N3", "N4"]
@@ -25,15 +26,15 @@ class HalfDayIn(Command):
     def _length(self) -> Self:
         hours = (self.ends_at - self.starts_at).total_seconds() / 3600
         if hours <= 0:
-            raise ValueError("ends_at must be after starts_at")
+            raise invalid("half-day-ends-before-start")
         if hours > MAX_HALF_DAY_HOURS:
-            raise ValueError(f"a half-day lasts at most {MAX_HALF_DAY_HOURS} hours")
+            raise invalid("half-day-too-long", hours=MAX_HALF_DAY_HOURS)
         return self
 
 
 class TrainerIn(Command):
     name: Name
-    email: EmailStr
+    email: Email
     role: TrainerRole = TrainerRole.LEAD
     language: Language = "fr"
 
@@ -54,7 +55,7 @@ def _half_days_do_not_overlap(half_days: list[HalfDayIn]) -> list[HalfDayIn]:
     ordered = sorted(half_days, key=lambda h: h.starts_at)
     for before, after in itertools.pairwise(ordered):
         if after.starts_at < before.ends_at:
-            raise ValueError("half-days overlap")
+            raise invalid("half-days-overlap")
     return ordered
 
 
@@ -76,7 +77,7 @@ class SessionFields(Command):
         if value is None:
             return None
         if not is_valid_siret(value):
-            raise ValueError("not a valid SIRET (14 digits, Luhn checksum)")
+            raise invalid("siret-invalid")
         return normalise_siret(value)
 
     @field_validator("venue_rna")
@@ -85,7 +86,7 @@ class SessionFields(Command):
         if value is None:
             return None
         if not is_valid_rna(value):
-            raise ValueError("not a valid RNA number (W followed by 9 digits)")
+            raise invalid("rna-invalid")
         return normalise_rna(value)
 
     @field_validator("themes")
@@ -133,7 +134,7 @@ class SessionUpdate(Command):
 
 class EnrolmentIn(Command):
     name: Name
-    email: EmailStr
+    email: Email
     structure: Name | None = None
     profession: Name | None = None
     state: EnrolmentState = EnrolmentState.REGISTERED
@@ -150,7 +151,7 @@ class Enrolments(Command):
 
 
 class Mark(Command):
-    email: EmailStr
+    email: Email
     half_day_id: str
     present: bool = True
 
@@ -171,5 +172,5 @@ class TrainerRuleIn(Command):
     def _range(self) -> Self:
         low, high = self.min_session_peers, self.max_session_peers
         if low is not None and high is not None and high < low:
-            raise ValueError("max_session_peers must be at least min_session_peers")
+            raise invalid("peer-limits-inverted")
         return self

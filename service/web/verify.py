@@ -25,6 +25,7 @@ from service.i18n.language import negotiate
 from service.i18n.verification import check_label, check_reason, form_label, headline, headline_code
 from service.services import Services
 from service.usecases import verify as verification
+from service.usecases.commands import Email
 from service.usecases.public_documents import Memo, NotInMemory, memory_fetch
 from service.verification.sandbox import NeedsWorker, SandboxBusy, cheap_only
 from service.verification.service import Verdict, Verification, verify_any
@@ -32,7 +33,7 @@ from service.web.public_cache import fresh
 
 router = APIRouter(tags=["verification"])
 MAX_UPLOAD = 4 * 1024 * 1024
-_EMAIL: TypeAdapter[EmailStr] = TypeAdapter(EmailStr)
+_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 
 
 class CheckOut(BaseModel):

@@ -56,6 +56,22 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, AfterValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
+
+
+def _siret(value: str) -> str:
+    if not is_valid_siret(value):
+        raise invalid("siret-invalid")
+    return normalise_siret(value)
+
+
+def _rna(value: str) -> str:
+    if not is_valid_rna(value):
+        raise invalid("rna-invalid")
+    return normalise_rna(value)
+
+
+Siret = Annotated[str, AfterValidator(_siret)]  # 14 digits with a valid check digit, spaces dropped
+Rna = Annotated[str, AfterValidator(_rna)]  # W followed by 9 characters
 # Zero-width characters, the soft hyphen, and the marks and isolates that change the direction
 # of text: a name holding them can show as another name ("Coop" that reads "pooC", two names that
 # look alike but differ), where people judge who issued a badge and to whom.
@@ -149,32 +165,14 @@ def _image(value: str | None) -> ImageData | None:
 class IssuerFields(Command):
     description: Text | None = None
     image: str | None = Field(default=None, description="data: URI of a PNG or SVG image")
-    siret: str | None = Field(default=None, description="14-digit SIRET of the structure")
-    rna: str | None = Field(default=None, description="RNA number of an association (W…)")
+    siret: Siret | None = Field(default=None, description="14-digit SIRET of the structure")
+    rna: Rna | None = Field(default=None, description="RNA number of an association (W…)")
 
     @field_validator("image")
     @classmethod
     def _image_is_data_uri(cls, value: str | None) -> str | None:
         _image(value)
         return value
-
-    @field_validator("siret")
-    @classmethod
-    def _siret(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not is_valid_siret(value):
-            raise invalid("siret-invalid")
-        return normalise_siret(value)
-
-    @field_validator("rna")
-    @classmethod
-    def _rna(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not is_valid_rna(value):
-            raise invalid("rna-invalid")
-        return normalise_rna(value)
 
     def image_data(self) -> ImageData | None:
         return _image(self.image)

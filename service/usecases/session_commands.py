@@ -7,9 +7,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
-from service.domain.organisations import is_valid_rna, is_valid_siret, normalise_rna, normalise_siret
 from service.domain.training import EnrolmentState, Format, SessionState, TrainerRole
-from service.usecases.commands import Command, Email, Name, Tag, Text, canonical_language
+from service.usecases.commands import Command, Email, Name, Rna, Siret, Tag, Text, canonical_language
 from service.usecases.invalid import invalid
 
 MAX_HALF_DAY_HOURS = 6  # a half-day longer than this is a typing mistake, not a half-day
@@ -65,29 +64,11 @@ class SessionFields(Command):
     level: Level | None = None
     format: Format = Format.IN_PERSON
     venue_name: Name | None = None
-    venue_siret: str | None = None
-    venue_rna: str | None = None
+    venue_siret: Siret | None = None
+    venue_rna: Rna | None = None
     venue_map_id: MapId | None = Field(default=None, description="id in the national map of mediation places")
     capacity: int | None = Field(default=None, ge=1, le=10_000)
     audience: Text | None = None
-
-    @field_validator("venue_siret")
-    @classmethod
-    def _siret(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not is_valid_siret(value):
-            raise invalid("siret-invalid")
-        return normalise_siret(value)
-
-    @field_validator("venue_rna")
-    @classmethod
-    def _rna(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not is_valid_rna(value):
-            raise invalid("rna-invalid")
-        return normalise_rna(value)
 
     @field_validator("themes")
     @classmethod

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from service.i18n.documents import EMAIL_FOOTER, EMAIL_SEPARATORS, EMAIL_SUBJECTS
+from service.i18n.language import Language
+
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(enabled_extensions=("html",), default=False),
@@ -17,13 +20,6 @@ _ENV = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-SUBJECTS = {
-    "fr": "Vous avez reçu le badge « {badge} » de {issuer}",
-    "en": "You have received the badge “{badge}” from {issuer}",
-}
-
-SEPARATORS = {"en": "—— English version ——", "fr": "—— Version française ——"}
-FOOTER = {"fr": "Fabrique à badges", "en": "Fabrique à badges"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +34,7 @@ class Announcement:
     private_url: str  # the earner's own page: publish, hide, download, erase
 
 
-def language_of(tag: str) -> str:
+def language_of(tag: str) -> Language:
     """English for an earner who asked for English (en, en-GB…), French otherwise."""
     return "en" if tag.lower().split("-")[0] == "en" else "fr"
 
@@ -54,15 +50,18 @@ def compose(announcement: Announcement, sender: str, host: str) -> EmailMessage:
     }
     badge, issuer = _one_line(announcement.badge_name), _one_line(announcement.issuer_name)
     message = EmailMessage()
-    message["Subject"] = SUBJECTS[language].format(badge=badge, issuer=issuer)
+    message["Subject"] = EMAIL_SUBJECTS[language].format(badge=badge, issuer=issuer)
     message["From"] = formataddr((issuer, sender))
     message["To"] = formataddr((_one_line(announcement.recipient_name or ""), announcement.recipient))
     message["Message-ID"] = f"<{announcement.message_id}@{host}>"
     message["Auto-Submitted"] = "auto-generated"
-    order = [language, "en" if language == "fr" else "fr"]  # the earner's language first, then the other
+    other: Language = "en" if language == "fr" else "fr"
+    order: list[Language] = [language, other]  # the earner's language first, then the other
     text = [_ENV.get_template(f"award_issued.{lang}.txt").render(context) for lang in order]
     html = [_ENV.get_template(f"award_issued.{lang}.html").render(context) for lang in order]
-    message.set_content(f"{text[0]}\n{SEPARATORS[order[1]]}\n\n{text[1]}\n-- \n{FOOTER[language]}\n")
+    message.set_content(
+        f"{text[0]}\n{EMAIL_SEPARATORS[order[1]]}\n\n{text[1]}\n-- \n{EMAIL_FOOTER[language]}\n"
+    )
     message.add_alternative(
         _ENV.get_template("layout.html").render(language=language, first=html[0], second=html[1]),
         subtype="html",

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from service.domain.reports import AwardFacts, Report, SessionFacts, build
 from service.domain.training import Slot, attended_hours
 from service.errors import InvalidInput
+from service.i18n.documents import REPORT_HEADERS, REPORT_TOTALS, section
+from service.i18n.language import Language
 from service.persistence.tables import Issuer
 from service.persistence.training_repositories import ReportFacts
 from service.usecases.context import Context
@@ -66,44 +68,25 @@ def report(ctx: Context, issuer: Issuer, start: date, end: date) -> Report:
     return build(start, end, session_facts, award_facts)
 
 
-HEADERS = {
-    "fr": ("rubrique", "clé", "libellé", "valeur", "dont révoqués"),
-    "en": ("section", "key", "label", "value", "of which revoked"),
-}
-TOTALS = {
-    "sessions_held": ("Sessions tenues", "Sessions held"),
-    "sessions_cancelled": ("Sessions annulées", "Sessions cancelled"),
-    "planned_hours": ("Heures de formation au programme", "Planned training hours"),
-    "training_hours": ("Heures suivies (somme par personne)", "Hours attended (summed over people)"),
-    "peers_trained": ("Pairs formé·es", "Peers trained"),
-    "trainers_active": ("Formateur·rices actif·ves", "Active trainers"),
-    "badges_issued": ("Badges émis", "Badges issued"),
-    "badges_revoked": ("Badges révoqués", "Badges revoked"),
-}
-
-
 def as_csv(found: Report, language: str = "fr") -> str:
     """One table a spreadsheet opens as is: UTF-8 with BOM, ``;`` separated, French headers."""
-    index = 0 if language == "fr" else 1
+    lang: Language = "fr" if language == "fr" else "en"
+    index = 0 if lang == "fr" else 1
     out = io.StringIO()
     writer = _NeutralWriter(csv.writer(out, delimiter=";", lineterminator="\r\n"))
-    writer.writerow(HEADERS["fr" if index == 0 else "en"])
-    writer.writerow(["période" if index == 0 else "period", "start", found.start.isoformat(), "", ""])
-    writer.writerow(["période" if index == 0 else "period", "end", found.end.isoformat(), "", ""])
-    for key, labels in TOTALS.items():
-        writer.writerow(["total", key, labels[index], _number(getattr(found, key)), ""])
+    writer.writerow(REPORT_HEADERS[lang])
+    writer.writerow([section("period", lang), "start", found.start.isoformat(), "", ""])
+    writer.writerow([section("period", lang), "end", found.end.isoformat(), "", ""])
+    for key, labels in REPORT_TOTALS.items():
+        writer.writerow([section("total", lang), key, labels[index], _number(getattr(found, key)), ""])
     for origin, count in found.by_origin.items():
-        writer.writerow(["origine" if index == 0 else "origin", origin, origin, count, ""])
+        writer.writerow([section("origin", lang), origin, origin, count, ""])
     for line in found.by_badge_class:
-        writer.writerow(["badge", line.key, line.label, line.awarded, line.revoked])
+        writer.writerow([section("badge", lang), line.key, line.label, line.awarded, line.revoked])
     for line in found.by_theme:
-        writer.writerow(
-            ["thème" if index == 0 else "theme", line.key, line.label, line.awarded, line.revoked]
-        )
+        writer.writerow([section("theme", lang), line.key, line.label, line.awarded, line.revoked])
     for theme, count in found.sessions_by_theme.items():
-        writer.writerow(
-            ["sessions par thème" if index == 0 else "sessions by theme", theme, theme, count, ""]
-        )
+        writer.writerow([section("sessions-by-theme", lang), theme, theme, count, ""])
     return "\ufeff" + out.getvalue()
 
 

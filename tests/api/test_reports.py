@@ -64,6 +64,24 @@ def test_a_report_counts_sessions_hours_peers_trainers_and_badges(client: TestCl
         headers={**auth(world.viewer), "Accept": "text/csv", "Accept-Language": "en"},
     )
     assert by_accept.text.splitlines()[0].lstrip("\ufeff") == "section;key;label;value;of which revoked"
+    english = list(csv.reader(io.StringIO(by_accept.text.lstrip("\ufeff")), delimiter=";"))
+    assert {row[0] for row in english[1:]} <= {
+        "period",
+        "total",
+        "origin",
+        "badge",
+        "theme",
+        "sessions by theme",
+    }
+    assert "Hours attended (summed over people)" in {row[2] for row in english}
+    assert {row[0] for row in rows[1:]} <= {
+        "période",
+        "total",
+        "origine",
+        "badge",
+        "thème",
+        "sessions par thème",
+    }
 
 
 def test_a_period_outside_the_activity_is_empty_and_bad_periods_are_refused(

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from service.api.access import ReadableIssuer
 from service.http.deps import ContextDep
-from service.i18n.language import negotiate
+from service.http.negotiation import language_of
 from service.usecases import reports
 
 router = APIRouter(tags=["reports"])
@@ -70,7 +70,7 @@ def funders_report(
     found = reports.report(ctx, issuer, start, end)
     wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
     if wants_csv:
-        language = negotiate(request.headers.get("accept-language"))
+        language = language_of(request)
         filename = f"rapport-{issuer.id}-{start.isoformat()}-{end.isoformat()}.csv"
         return Response(
             reports.as_csv(found, language).encode("utf-8"),

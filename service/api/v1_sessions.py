@@ -33,9 +33,10 @@ from service.domain.enrolment_csv import Problem as LineProblem
 from service.domain.training import SessionState, Slot
 from service.errors import NotFound, PayloadTooLarge
 from service.http.deps import ContextDep, PrincipalDep
+from service.http.negotiation import language_of
 from service.http.problems import problem
 from service.i18n.csv_messages import line_message
-from service.i18n.language import Language, negotiate
+from service.i18n.language import Language
 from service.persistence.training_repositories import Closings, TrainingSessions
 from service.usecases import closing, csv_import, sessions, trainer_rules
 from service.usecases.context import Context
@@ -184,7 +185,7 @@ def import_csv(
     content = file.file.read(limit + 1)
     if len(content) > limit:
         raise PayloadTooLarge("csv-too-large", limit=limit)
-    language = negotiate(request.headers.get("accept-language"))
+    language = language_of(request)
     try:
         report = csv_import.import_sheet(ctx, training, content, accept_valid_rows=accept_valid_rows)
     except csv_import.CsvRejected as rejected:

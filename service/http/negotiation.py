@@ -1,6 +1,11 @@
-"""Content negotiation between JSON-LD (machines) and HTML (people) on public URLs."""
+"""Negotiation: JSON-LD (machines) or HTML (people) on public URLs, and the one choice of a
+response's language for the API, the pages and the console."""
 
 from __future__ import annotations
+
+from starlette.requests import Request
+
+from service.i18n.language import LANGUAGE_COOKIE, Language, choose
 
 JSON_TYPES = ("application/ld+json", "application/json")
 
@@ -38,3 +43,13 @@ def json_media_type(accept: str | None) -> str:
     """application/ld+json when the caller names it, plain application/json otherwise."""
     q = _qualities(accept or "")
     return "application/ld+json" if q.get("application/ld+json", 0.0) > 0 else "application/json"
+
+
+def language_of(request: Request) -> Language:
+    """The language of everything this request is answered with, chosen once per request."""
+    cached = request.scope.get("fabrique.language")
+    if cached in ("fr", "en"):
+        return "fr" if cached == "fr" else "en"
+    chosen = choose(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
+    request.scope["fabrique.language"] = chosen
+    return chosen

@@ -14,8 +14,8 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import FabriqueError
-from service.http.negotiation import wants_html
-from service.i18n.language import Language, negotiate
+from service.http.negotiation import language_of, wants_html
+from service.i18n.language import Language
 from service.i18n.messages import field_message, render
 from service.signing.keystore import KeyFileMissing
 from service.verification.sandbox import SandboxBusy
@@ -65,7 +65,7 @@ def problem(
     if error_page is not None and _is_page(request):
         extra_headers = {k: v for k, v in (headers or {}).items() if k.lower() in {"retry-after", "allow"}}
         return error_page(request, status, code, params or {}, extra_headers)
-    language = negotiate(request.headers.get("accept-language"))
+    language = language_of(request)
     title, detail = render(code, language, params or {})
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE.format(code=code),
@@ -115,7 +115,7 @@ def install(app: FastAPI, error_page: ErrorPage | None = None) -> None:
         field = exc.params.get("field")
         extra = None
         if field:
-            language = negotiate(request.headers.get("accept-language"))
+            language = language_of(request)
             _, detail = render(exc.code, language, exc.params)
             extra = {"errors": [{"field": str(field), "message": detail, "type": exc.code}]}
         return problem(request, exc.status, exc.code, exc.params, extra=extra, headers=headers)
@@ -125,7 +125,7 @@ def install(app: FastAPI, error_page: ErrorPage | None = None) -> None:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
             return problem(request, 400, "malformed-json")
-        language = negotiate(request.headers.get("accept-language"))
+        language = language_of(request)
         return problem(request, 422, "invalid-input", extra={"errors": field_errors(errors, language)})
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,4 +1,6 @@
-"""Language of a response: French unless the caller prefers English (Accept-Language)."""
+"""Language of a response, chosen one way for the API, the pages and the console: the reader's
+explicit choice (the language cookie the pages' switch sets), then ``Accept-Language``, then
+French."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from typing import Literal
 
 Language = Literal["fr", "en"]
 SUPPORTED: tuple[Language, ...] = ("fr", "en")
+LANGUAGE_COOKIE = "fabrique_lang"
 
 
 def negotiate(accept_language: str | None) -> Language:
@@ -26,3 +29,10 @@ def negotiate(accept_language: str | None) -> Language:
         if tag in SUPPORTED and quality > 0 and quality > best_q:
             best, best_q = tag, quality
     return best
+
+
+def choose(cookie: str | None, accept_language: str | None) -> Language:
+    """The reader's explicit choice first, then what their browser asks for, then French."""
+    if cookie in ("fr", "en"):
+        return "fr" if cookie == "fr" else "en"
+    return negotiate(accept_language)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from service.domain.reports import Report
 from service.errors import Conflict, FabriqueError, InvalidInput, NotFound
 from service.http.deps import ContextDep
+from service.http.negotiation import language_of
 from service.persistence.repositories import Awards
 from service.usecases import awards, issuers, outbox, reports
 from service.usecases.commands import Revocation
@@ -22,7 +23,7 @@ from service.web.console_auth import CheckedDep, ShowPage, SignedIn, SignedInDep
 from service.web.forms import problems_of
 from service.web.i18n import Formats
 from service.web.labels import N_
-from service.web.render import language_of, tr
+from service.web.render import tr
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 PAGE_SIZE = 50

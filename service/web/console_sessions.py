@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from service.errors import FabriqueError
 from service.http.deps import ContextDep
+from service.http.negotiation import language_of
 from service.i18n.csv_messages import line_message
 from service.persistence.repositories import BadgeClasses
 from service.persistence.training_repositories import TrainingSessions
@@ -23,7 +24,7 @@ from service.web.console import console_page
 from service.web.console_auth import CheckedDep, ShowPage, SignedIn, SignedInDep, require_read, require_write
 from service.web.forms import problems_of, text
 from service.web.labels import N_
-from service.web.render import language_of, tr
+from service.web.render import tr
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 PARIS = ZoneInfo("Europe/Paris")

@@ -8,9 +8,9 @@ from pydantic import ValidationError
 from starlette.requests import Request
 
 from service.errors import FabriqueError
+from service.http.negotiation import language_of
 from service.http.problems import field_errors
 from service.i18n.messages import render
-from service.web.render import language_of
 
 
 def problems_of(request: Request, exc: ValidationError | FabriqueError) -> dict[str, str]:

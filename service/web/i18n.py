@@ -18,11 +18,10 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from service.i18n.language import Language, negotiate
+from service.i18n.language import Language
 
 LOCALES = Path(__file__).parent / "locales"
 DOMAIN = "messages"
-LANGUAGE_COOKIE = "fabrique_lang"
 BABEL_LOCALES: dict[Language, str] = {"fr": "fr_FR", "en": "en_GB"}
 TIMEZONE = ZoneInfo("Europe/Paris")
 
@@ -39,13 +38,6 @@ def translations(language: Language) -> gettext.NullTranslations:
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
-
-
-def choose(cookie: str | None, accept_language: str | None) -> Language:
-    """The reader's explicit choice first, then what their browser asks for, then French."""
-    if cookie in ("fr", "en"):
-        return "fr" if cookie == "fr" else "en"
-    return negotiate(accept_language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from service.domain import earner_links
 from service.errors import FabriqueError, NotFound
 from service.http.deps import ContextDep, RateLimitsDep, ServicesDep
+from service.http.negotiation import language_of
 from service.http.rate_limits import VERIFY, RateLimited, RateLimits
+from service.i18n.language import LANGUAGE_COOKIE
 from service.usecases import earners
 from service.web.badge_view import view
-from service.web.i18n import LANGUAGE_COOKIE
 from service.web.labels import N_
-from service.web.render import language_of, page, tr
+from service.web.render import page, tr
 from service.web.verify import MAX_UPLOAD, parse_expected_email, verification_out, verify_answer
 
 router = APIRouter(include_in_schema=False)

@@ -11,10 +11,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from service.http.negotiation import language_of
 from service.i18n import messages
 from service.i18n.language import Language
 from service.web import labels
-from service.web.i18n import LANGUAGE_COOKIE, Formats, choose, translations
+from service.web.i18n import Formats, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -35,15 +36,6 @@ def environment(language: Language) -> Environment:
     env.globals["state_labels"] = labels.SESSION_STATES
     env.globals["origin_labels"] = labels.ORIGINS
     return env
-
-
-def language_of(request: Request) -> Language:
-    cached = request.scope.get("fabrique.language")
-    if cached in ("fr", "en"):
-        return "fr" if cached == "fr" else "en"
-    chosen = choose(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
-    request.scope["fabrique.language"] = chosen
-    return chosen
 
 
 def tr(request: Request, message: str, **values: Any) -> str:

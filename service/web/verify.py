@@ -20,8 +20,8 @@ from starlette.datastructures import FormData
 
 from service.errors import InvalidInput, PayloadTooLarge
 from service.http.deps import RateLimitsDep, ServicesDep
+from service.http.negotiation import language_of
 from service.http.rate_limits import VERIFY
-from service.i18n.language import negotiate
 from service.i18n.verification import check_label, check_reason, form_label, headline, headline_code
 from service.services import Services
 from service.usecases import verify as verification
@@ -83,7 +83,7 @@ async def verify(request: Request, services: ServicesDep, limits: RateLimitsDep)
     await limits.check(VERIFY, request)
     given, email = await _read(request)
     result = await verify_answer(services, given, email)
-    return verification_out(result, negotiate(request.headers.get("accept-language")))
+    return verification_out(result, language_of(request))
 
 
 INLINE_MAX = 64 * 1024  # larger inputs (images, long documents) always go to a worker thread

@@ -73,3 +73,22 @@ def test_a_console_form_shows_the_french_reason_next_to_the_field(
     assert "adresse électronique invalide" in text
     assert "SIRET invalide" in text
     assert not any(english in text for english in ENGLISH)
+
+
+def test_the_api_and_the_pages_choose_the_language_one_way(client: TestClient, world: World) -> None:
+    """The reader's explicit choice (the language switch's cookie) first, then Accept-Language,
+    then French: the same for a problem of the API as for a page."""
+    client.cookies.set("fabrique_lang", "en")
+    chosen = client.get("/api/v1/awards/" + "a" * 26, headers={**auth(world.viewer), "Accept-Language": "fr"})
+    assert (chosen.status_code, chosen.headers["content-language"]) == (404, "en")
+    page = client.get("/verifier", headers={"Accept-Language": "fr"})
+    assert page.headers["content-language"] == "en"
+    client.cookies.clear()
+    default = client.get(
+        "/api/v1/awards/" + "a" * 26, headers={**auth(world.viewer), "Accept-Language": "de"}
+    )
+    assert default.headers["content-language"] == "fr"
+    asked = client.get(
+        "/api/v1/awards/" + "a" * 26, headers={**auth(world.viewer), "Accept-Language": "en-GB"}
+    )
+    assert asked.headers["content-language"] == "en"

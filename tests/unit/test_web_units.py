@@ -12,8 +12,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from service.domain import earner_links, signin
+from service.i18n.language import choose
 from service.usecases import accounts
-from service.web.i18n import LOCALES, Formats, choose
+from service.web.i18n import LOCALES, Formats
 from service.web.linkedin import Certification, add_to_profile_url
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from service.i18n.language import LANGUAGE_COOKIE, Language, choose
+from service.i18n.language import LANGUAGE_COOKIE, Language, choose, supported
 
 JSON_TYPES = ("application/ld+json", "application/json")
 
@@ -48,8 +48,9 @@ def json_media_type(accept: str | None) -> str:
 def language_of(request: Request) -> Language:
     """The language of everything this request is answered with, chosen once per request."""
     cached = request.scope.get("fabrique.language")
-    if cached in ("fr", "en"):
-        return "fr" if cached == "fr" else "en"
+    known = supported(cached) if isinstance(cached, str) else None
+    if known is not None:
+        return known
     chosen = choose(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
     request.scope["fabrique.language"] = chosen
     return chosen

@@ -1,8 +1,10 @@
-"""Every word a verification shows to a person, by code, in French then English.
+"""Every word a verification shows to a person, by code, written in French and translated
+through the catalogue (``service.i18n.catalogue``).
 
 The verifiers (``service.verification``) decide with codes and parameters; the API, the pages
 and the CLI choose the words here. ``tests/unit/test_verification_messages.py`` fails when a code
-used by the verifiers has no message in either language. Adding a language is adding a column.
+used by the verifiers has no message here, ``tests/unit/test_catalogue.py`` when a message has no
+translation.
 """
 
 from __future__ import annotations
@@ -12,294 +14,151 @@ from datetime import datetime
 
 from babel.dates import format_date
 
+from service.i18n.catalogue import N_, text
+from service.i18n.formats import BABEL_LOCALES
+from service.i18n.language import Language
 from service.verification.identity import Identity, IssuerIdentity
 from service.verification.report import Check, Report
 
-Language = str  # "fr" or "en"
-FR, EN = 0, 1
-
-CHECK_NAMES: dict[str, tuple[str, str]] = {
-    "format": ("Format", "Format"),
-    "fetch": ("Accès au document", "Document access"),
-    "hosted": ("Copie publiée par l'émetteur", "Issuer's published copy"),
-    "schema": ("Conformité au schéma", "Schema"),
-    "proof": ("Preuve cryptographique", "Cryptographic proof"),
-    "signature": ("Signature", "Signature"),
-    "key": ("Clé de l'émetteur", "Issuer's key"),
-    "key-owner": ("La clé appartient à l'émetteur", "The key belongs to the issuer"),
-    "issuer-key": ("La clé appartient à l'émetteur", "The key belongs to the issuer"),
-    "issuer": ("Émetteur", "Issuer"),
-    "status": ("Statut (révocation)", "Status (revocation)"),
-    "validity": ("Période de validité", "Validity period"),
-    "recipient": ("Titulaire", "Recipient"),
-    "badge": ("Badge", "Badge class"),
+CHECK_NAMES: dict[str, str] = {
+    "format": N_("Format"),
+    "fetch": N_("Accès au document"),
+    "hosted": N_("Copie publiée par l'émetteur"),
+    "schema": N_("Conformité au schéma"),
+    "proof": N_("Preuve cryptographique"),
+    "signature": N_("Signature"),
+    "key": N_("Clé de l'émetteur"),
+    "key-owner": N_("La clé appartient à l'émetteur"),
+    "issuer-key": N_("La clé appartient à l'émetteur"),
+    "issuer": N_("Émetteur"),
+    "status": N_("Statut (révocation)"),
+    "validity": N_("Période de validité"),
+    "recipient": N_("Titulaire"),
+    "badge": N_("Modèle de badge"),
 }
 
-MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: dict[str, str] = {
     # reading the input
-    "unreadable": ("donnée illisible", "unreadable input"),
-    "no-baked-badge": ("aucun badge n'est intégré à cette image", "no badge is baked in this image"),
-    "too-large": ("plus de 1 Mio", "larger than 1 MiB"),
-    "unrecognised": (
-        "ni un lien, ni un badge JSON, ni un jeton JWS/JWT, ni une image avec un badge intégré",
-        "neither a URL, a JSON badge, a compact JWS/JWT nor a baked image",
+    "unreadable": N_("donnée illisible"),
+    "no-baked-badge": N_("aucun badge n'est intégré à cette image"),
+    "too-large": N_("plus de 1 Mio"),
+    "unrecognised": N_(
+        "ni un lien, ni un badge JSON, ni un jeton JWS/JWT, ni une image avec un badge intégré"
     ),
-    "not-an-object": ("le JSON n'est pas un objet", "the JSON is not an object"),
-    "not-a-badge": (
-        "ni une assertion Open Badges 2.0, ni un credential Open Badges 3.0",
-        "not an Open Badges 2.0 assertion nor an Open Badges 3.0 credential",
-    ),
-    "not-a-jws": ("pas un JWS compact sur un objet JSON", "not a compact JWS over a JSON object"),
-    "not-a-jwt": ("pas un JWT", "not a JWT"),
-    "no-creator": (
-        "verification.creator (l'adresse de la clé de signature) manque",
-        "verification.creator (the signing key's URL) is missing",
-    ),
-    "first-context": ("le premier @context doit être {context}", "the first @context must be {context}"),
-    "not-a-vc": ("le type doit comprendre VerifiableCredential", "type must list VerifiableCredential"),
-    "vc-1": ("un Verifiable Credential (modèle de données 1.1)", "a Verifiable Credential (data model 1.1)"),
-    "vc-2": ("un Verifiable Credential (modèle de données 2.0)", "a Verifiable Credential (data model 2.0)"),
+    "not-an-object": N_("le JSON n'est pas un objet"),
+    "not-a-badge": N_("ni une assertion Open Badges 2.0, ni un credential Open Badges 3.0"),
+    "not-a-jws": N_("pas un JWS compact sur un objet JSON"),
+    "not-a-jwt": N_("pas un JWT"),
+    "no-creator": N_("verification.creator (l'adresse de la clé de signature) manque"),
+    "first-context": N_("le premier @context doit être {context}"),
+    "not-a-vc": N_("le type doit comprendre VerifiableCredential"),
+    "vc-1": N_("un Verifiable Credential (modèle de données 1.1)"),
+    "vc-2": N_("un Verifiable Credential (modèle de données 2.0)"),
     # documents
-    "refused-bad-url": ("refusé : {url} n'est pas une adresse valide", "refused: {url} is not a valid URL"),
-    "refused-loopback": ("refusé : {url} désigne une adresse locale", "refused: {url} is a loopback address"),
-    "refused-link-local": (
-        "refusé : {url} désigne une adresse de lien local (celle des métadonnées des clouds)",
-        "refused: {url} is a link-local address (cloud metadata lives there)",
+    "refused-bad-url": N_("refusé : {url} n'est pas une adresse valide"),
+    "refused-loopback": N_("refusé : {url} désigne une adresse locale"),
+    "refused-link-local": N_(
+        "refusé : {url} désigne une adresse de lien local (celle des métadonnées des clouds)"
     ),
-    "refused-private": (
-        "refusé : {url} désigne un réseau privé",
-        "refused: {url} is a private network address",
-    ),
-    "refused-not-public": (
-        "refusé : {url} n'est pas une adresse publique",
-        "refused: {url} is not a public unicast address",
-    ),
-    "refused-not-https": ("refusé : {url} n'est pas une adresse https", "refused: {url} is not an https URL"),
-    "refused-too-large": (
-        "refusé : {url} dépasse la taille permise",
-        "refused: {url} is larger than the limit",
-    ),
-    "refused-redirects": (
-        "refusé : trop de redirections depuis {url}",
-        "refused: too many redirects from {url}",
-    ),
-    "too-slow": ("{url} a mis trop de temps à répondre", "{url} took too long to answer"),
-    "not-json": ("{url} n'a pas répondu en JSON", "{url} did not answer JSON"),
-    "url-unreachable": ("{url} est inaccessible", "{url} could not be reached"),
-    "document-missing": ("{url} n'existe pas (HTTP {status})", "{url} does not exist (HTTP {status})"),
-    "assertion-unreachable": (
-        "l'assertion hébergée {url} est inaccessible",
-        "the hosted assertion {url} could not be reached",
-    ),
-    "hosted-id-mismatch": (
-        "l'identifiant de l'assertion hébergée n'est pas l'adresse d'où elle vient",
-        "the hosted assertion's id is not the URL it was fetched from",
-    ),
-    "differs-from-hosted": (
-        "le document soumis diffère de celui publié par l'émetteur ({fields})",
-        "the submitted document differs from the one the issuer publishes ({fields})",
-    ),
-    "hosted-at": ("copie de l'émetteur obtenue depuis {url}", "the issuer's copy, fetched from {url}"),
-    "badge-not-a-url": ("le badge n'est pas désigné par une adresse", "the badge is not given as a URL"),
-    "badge-unreachable": (
-        "le badge (BadgeClass) {url} est inaccessible",
-        "the badge class {url} could not be reached",
-    ),
-    "badge-class": ("badge « {name} » de « {issuer} »", "badge “{name}” by “{issuer}”"),
-    "issuer-not-a-url": ("l'émetteur n'est pas désigné par une adresse", "the issuer is not given as a URL"),
-    "issuer-unreachable": (
-        "le profil de l'émetteur {url} est inaccessible",
-        "the issuer profile {url} could not be reached",
-    ),
-    "not-on-issuer-domain": (
-        "l'assertion n'est pas hébergée sur le domaine de son émetteur",
-        "the assertion is not hosted on its issuer's domain",
-    ),
-    "hosted-by-issuer": ("hébergée par son émetteur, sur {domain}", "hosted by its issuer, on {domain}"),
+    "refused-private": N_("refusé : {url} désigne un réseau privé"),
+    "refused-not-public": N_("refusé : {url} n'est pas une adresse publique"),
+    "refused-not-https": N_("refusé : {url} n'est pas une adresse https"),
+    "refused-too-large": N_("refusé : {url} dépasse la taille permise"),
+    "refused-redirects": N_("refusé : trop de redirections depuis {url}"),
+    "too-slow": N_("{url} a mis trop de temps à répondre"),
+    "not-json": N_("{url} n'a pas répondu en JSON"),
+    "url-unreachable": N_("{url} est inaccessible"),
+    "document-missing": N_("{url} n'existe pas (HTTP {status})"),
+    "assertion-unreachable": N_("l'assertion hébergée {url} est inaccessible"),
+    "hosted-id-mismatch": N_("l'identifiant de l'assertion hébergée n'est pas l'adresse d'où elle vient"),
+    "differs-from-hosted": N_("le document soumis diffère de celui publié par l'émetteur ({fields})"),
+    "hosted-at": N_("copie de l'émetteur obtenue depuis {url}"),
+    "badge-not-a-url": N_("le badge n'est pas désigné par une adresse"),
+    "badge-unreachable": N_("le badge (BadgeClass) {url} est inaccessible"),
+    "badge-class": N_("badge « {name} » de « {issuer} »"),
+    "issuer-not-a-url": N_("l'émetteur n'est pas désigné par une adresse"),
+    "issuer-unreachable": N_("le profil de l'émetteur {url} est inaccessible"),
+    "not-on-issuer-domain": N_("l'assertion n'est pas hébergée sur le domaine de son émetteur"),
+    "hosted-by-issuer": N_("hébergée par son émetteur, sur {domain}"),
     # keys and signatures
-    "ob2-algorithm": (
-        "l'algorithme {algorithm} n'est pas RS256, celui d'Open Badges 2.0",
-        "algorithm {algorithm} is not RS256, the OB 2.0 signing algorithm",
+    "ob2-algorithm": N_("l'algorithme {algorithm} n'est pas RS256, celui d'Open Badges 2.0"),
+    "tampered": N_("la signature ne correspond pas au document"),
+    "signed": N_("signature valide"),
+    "signed-by": N_("signé avec une clé de l'émetteur"),
+    "jwt-signed-by": N_("jeton signé ({algorithm}) avec une clé de l'émetteur"),
+    "key-withdrawn": N_(
+        "la clé de signature a été retirée par l'émetteur (compromise) : ce qu'elle a signé ne vaut plus"
     ),
-    "tampered": ("la signature ne correspond pas au document", "the signature does not match the document"),
-    "signed": ("signature valide", "valid signature"),
-    "signed-by": (
-        "signé avec une clé de l'émetteur",
-        "signed with one of the issuer's keys",
+    "key-unreachable": N_("la clé {url} est inaccessible"),
+    "key-owner-mismatch": N_("la clé de signature ne désigne pas l'émetteur comme son propriétaire"),
+    "key-declared": N_("la clé de signature est celle que déclare l'émetteur"),
+    "key-earlier": N_("la clé de signature est une clé antérieure de l'émetteur, toujours publiée par lui"),
+    "key-not-the-issuers": N_("la clé de signature n'est pas une clé que l'émetteur publie"),
+    "key-of-issuer": N_("la clé est publiée par l'émetteur"),
+    "did-unreachable": N_("le document {url} de l'émetteur est inaccessible"),
+    "iss-mismatch": N_("le champ iss du JWT n'est pas l'émetteur du credential"),
+    "claims-mismatch": N_("la déclaration {claim} du JWT ne correspond pas au credential"),
+    "proof-missing": N_("aucune preuve DataIntegrityProof eddsa-rdfc-2022 ni Ed25519Signature2020"),
+    "proof-purpose": N_("la preuve n'a pas pour objet assertionMethod"),
+    "proof-no-method": N_("la preuve ne nomme aucune clé"),
+    "key-unresolved": N_("la clé de signature est introuvable"),
+    "undefined-term": N_(
+        "la propriété « {term} » n'est définie par aucun contexte : elle n'est pas couverte par la signature"
     ),
-    "jwt-signed-by": (
-        "jeton signé ({algorithm}) avec une clé de l'émetteur",
-        "token signed ({algorithm}) with one of the issuer's keys",
+    "relative-iri": N_("« {term} » n'est pas une adresse absolue : la signature ne la couvre pas"),
+    "unknown-context": N_("contexte JSON-LD inconnu : {term}"),
+    "invalid-jsonld": N_("le document n'est pas du JSON-LD valide"),
+    "inline-context-too-large": N_("contexte JSON-LD intégré trop grand (plus de {term} octets)"),
+    "inline-context-too-deep": N_("contextes JSON-LD imbriqués trop profondément (plus de {term} niveaux)"),
+    "graph-too-complex": N_("graphe trop complexe : le document ne peut pas être vérifié"),
+    "canonicalization-failed": N_("le document ne peut pas être canonisé"),
+    "malformed-proof": N_("preuve mal formée"),
+    "signature-mismatch": N_("la signature ne correspond pas au document"),
+    "schema-errors": N_(
+        "non conforme au schéma JSON OB 3.0 de 1EdTech (le détail est dans la réponse de l'API)"
     ),
-    "key-withdrawn": (
-        "la clé de signature a été retirée par l'émetteur (compromise) : ce qu'elle a signé ne vaut plus",
-        "the signing key was withdrawn by its issuer (compromised): what it signed no longer counts",
-    ),
-    "key-unreachable": ("la clé {url} est inaccessible", "the key {url} could not be reached"),
-    "key-owner-mismatch": (
-        "la clé de signature ne désigne pas l'émetteur comme son propriétaire",
-        "the signing key does not name the issuer as its owner",
-    ),
-    "key-declared": (
-        "la clé de signature est celle que déclare l'émetteur",
-        "the signing key is the issuer's declared key",
-    ),
-    "key-earlier": (
-        "la clé de signature est une clé antérieure de l'émetteur, toujours publiée par lui",
-        "the signing key is an earlier key of the issuer, still published by it",
-    ),
-    "key-not-the-issuers": (
-        "la clé de signature n'est pas une clé que l'émetteur publie",
-        "the signing key is not one the issuer publishes",
-    ),
-    "key-of-issuer": (
-        "la clé est publiée par l'émetteur",
-        "the key is published by the issuer",
-    ),
-    "did-unreachable": (
-        "le document {url} de l'émetteur est inaccessible",
-        "the issuer's document {url} could not be reached",
-    ),
-    "iss-mismatch": (
-        "le champ iss du JWT n'est pas l'émetteur du credential",
-        "the JWT's iss is not the credential's issuer",
-    ),
-    "claims-mismatch": (
-        "la déclaration {claim} du JWT ne correspond pas au credential",
-        "the JWT's {claim} claim does not match the credential",
-    ),
-    "proof-missing": (
-        "aucune preuve DataIntegrityProof eddsa-rdfc-2022 ni Ed25519Signature2020",
-        "no DataIntegrityProof with cryptosuite eddsa-rdfc-2022, nor Ed25519Signature2020",
-    ),
-    "proof-purpose": (
-        "la preuve n'a pas pour objet assertionMethod",
-        "the proof's purpose is not assertionMethod",
-    ),
-    "proof-no-method": ("la preuve ne nomme aucune clé", "the proof names no verification method"),
-    "key-unresolved": (
-        "la clé de signature est introuvable",
-        "the signing key cannot be found",
-    ),
-    "undefined-term": (
-        "la propriété « {term} » n'est définie par aucun contexte : elle n'est pas couverte par la signature",
-        "the property “{term}” is defined by no context: the signature does not cover it",
-    ),
-    "relative-iri": (
-        "« {term} » n'est pas une adresse absolue : la signature ne la couvre pas",
-        "“{term}” is not an absolute IRI: the signature does not cover it",
-    ),
-    "unknown-context": ("contexte JSON-LD inconnu : {term}", "unknown JSON-LD context: {term}"),
-    "invalid-jsonld": (
-        "le document n'est pas du JSON-LD valide",
-        "the document is not valid JSON-LD",
-    ),
-    "inline-context-too-large": (
-        "contexte JSON-LD intégré trop grand (plus de {term} octets)",
-        "inline JSON-LD context too large (over {term} bytes)",
-    ),
-    "inline-context-too-deep": (
-        "contextes JSON-LD imbriqués trop profondément (plus de {term} niveaux)",
-        "inline JSON-LD contexts nested too deep (over {term} levels)",
-    ),
-    "graph-too-complex": (
-        "graphe trop complexe : le document ne peut pas être vérifié",
-        "graph too complex: the document cannot be verified",
-    ),
-    "canonicalization-failed": (
-        "le document ne peut pas être canonisé",
-        "the document cannot be canonicalized",
-    ),
-    "malformed-proof": ("preuve mal formée", "malformed proof"),
-    "signature-mismatch": (
-        "la signature ne correspond pas au document",
-        "the signature does not match the document",
-    ),
-    "schema-errors": (
-        "non conforme au schéma JSON OB 3.0 de 1EdTech (le détail est dans la réponse de l'API)",
-        "not valid against the 1EdTech OB 3.0 JSON Schema (the details are in the API's answer)",
-    ),
-    "schema-vc1": (
-        "OB 3.0 sur VC 1.1 : forme non jugée d'après le schéma 3.0.3, plus récent",
-        "OB 3.0 on VC 1.1: its shape is not judged against the later 3.0.3 schema",
-    ),
-    "key-in-token": (
-        "le jeton porte sa propre clé : elle ne prouve pas l'identité de l'émetteur",
-        "the token carries its own key: it does not prove the issuer's identity",
-    ),
-    "schema-ok": (
-        "conforme au schéma JSON OB 3.0 de 1EdTech",
-        "valid against the 1EdTech OB 3.0 JSON Schema",
-    ),
+    "schema-vc1": N_("OB 3.0 sur VC 1.1 : forme non jugée d'après le schéma 3.0.3, plus récent"),
+    "key-in-token": N_("le jeton porte sa propre clé : elle ne prouve pas l'identité de l'émetteur"),
+    "schema-ok": N_("conforme au schéma JSON OB 3.0 de 1EdTech"),
     # status
-    "no-revocation-list": (
-        "l'émetteur ne publie pas de liste de révocation",
-        "the issuer publishes no revocation list",
-    ),
-    "revocation-list-unreachable": (
-        "la liste de révocation {url} est inaccessible",
-        "the revocation list {url} could not be reached",
-    ),
-    "revoked": ("révoqué par l'émetteur", "revoked by the issuer"),
-    "revoked-because": ("révoqué par l'émetteur : {reason}", "revoked by the issuer: {reason}"),
-    "suspended": ("suspendu par l'émetteur", "suspended by the issuer"),
-    "not-revoked": ("non révoqué", "not revoked"),
-    "not-suspended": ("non suspendu", "not suspended"),
-    "not-revoked-nor-suspended": ("ni révoqué, ni suspendu", "neither revoked nor suspended"),
-    "no-status-entry": (
-        "le credential ne porte pas d'entrée de statut",
-        "the credential carries no status entry",
-    ),
-    "no-status-checker": ("le statut ne peut pas être vérifié", "the status cannot be checked"),
-    "status-type-unsupported": (
-        "type de statut non pris en charge : {type}",
-        "unsupported credentialStatus type: {type}",
-    ),
-    "status-entry-malformed": ("entrée de statut mal formée", "malformed BitstringStatusListEntry"),
-    "status-list-unreachable": (
-        "la liste de statut {url} est inaccessible",
-        "the status list {url} could not be reached",
-    ),
-    "status-list-other-issuer": (
-        "la liste de statut n'est pas publiée par l'émetteur du credential",
-        "the status list is not published by the credential's issuer",
-    ),
-    "status-list-proof": (
-        "la signature de la liste de statut ne se vérifie pas",
-        "the status list's signature does not verify",
-    ),
-    "status-list-purpose": (
-        "la liste de statut ne correspond pas à l'objet de l'entrée",
-        "the status list does not match the entry's purpose",
-    ),
-    "status-list-unreadable": ("liste de statut illisible", "unreadable status list"),
+    "no-revocation-list": N_("l'émetteur ne publie pas de liste de révocation"),
+    "revocation-list-unreachable": N_("la liste de révocation {url} est inaccessible"),
+    "revoked": N_("révoqué par l'émetteur"),
+    "revoked-because": N_("révoqué par l'émetteur : {reason}"),
+    "suspended": N_("suspendu par l'émetteur"),
+    "not-revoked": N_("non révoqué"),
+    "not-suspended": N_("non suspendu"),
+    "not-revoked-nor-suspended": N_("ni révoqué, ni suspendu"),
+    "no-status-entry": N_("le credential ne porte pas d'entrée de statut"),
+    "no-status-checker": N_("le statut ne peut pas être vérifié"),
+    "status-type-unsupported": N_("type de statut non pris en charge : {type}"),
+    "status-entry-malformed": N_("entrée de statut mal formée"),
+    "status-list-unreachable": N_("la liste de statut {url} est inaccessible"),
+    "status-list-other-issuer": N_("la liste de statut n'est pas publiée par l'émetteur du credential"),
+    "status-list-proof": N_("la signature de la liste de statut ne se vérifie pas"),
+    "status-list-purpose": N_("la liste de statut ne correspond pas à l'objet de l'entrée"),
+    "status-list-unreadable": N_("liste de statut illisible"),
     # dates and recipient
-    "unreadable-date": ("date illisible : {value}", "unreadable date: {value}"),
-    "expired": ("expiré le {date}", "expired on {date}"),
-    "valid-until": ("valide jusqu'au {date}", "valid until {date}"),
-    "not-yet-valid": ("pas encore valide (à partir du {date})", "not valid before {date}"),
-    "within-validity": ("dans sa période de validité", "within its validity period"),
-    "recipient-matches": (
-        "le badge a été délivré à l'adresse indiquée",
-        "the badge belongs to the expected email",
-    ),
-    "recipient-differs": (
-        "le badge n'a pas été délivré à l'adresse indiquée",
-        "the badge does not belong to the expected email",
-    ),
+    "unreadable-date": N_("date illisible : {value}"),
+    "expired": N_("expiré le {date}"),
+    "valid-until": N_("valide jusqu'au {date}"),
+    "not-yet-valid": N_("pas encore valide (à partir du {date})"),
+    "within-validity": N_("dans sa période de validité"),
+    "recipient-matches": N_("le badge a été délivré à l'adresse indiquée"),
+    "recipient-differs": N_("le badge n'a pas été délivré à l'adresse indiquée"),
 }
 
-FORMS: dict[str, tuple[str, str]] = {
-    "ob2-hosted": ("Open Badges 2.0, hébergé par l'émetteur", "Open Badges 2.0, hosted by the issuer"),
-    "ob2-signed": ("Open Badges 2.0, signé", "Open Badges 2.0, signed"),
-    "ob3-data-integrity": ("Open Badges 3.0, preuve intégrée", "Open Badges 3.0, embedded proof"),
-    "ob3-jwt": ("Open Badges 3.0, jeton JWT", "Open Badges 3.0, JWT"),
-    "unknown": ("non reconnue", "not recognised"),
+FORMS: dict[str, str] = {
+    "ob2-hosted": N_("Open Badges 2.0, hébergé par l'émetteur"),
+    "ob2-signed": N_("Open Badges 2.0, signé"),
+    "ob3-data-integrity": N_("Open Badges 3.0, preuve intégrée"),
+    "ob3-jwt": N_("Open Badges 3.0, jeton JWT"),
+    "unknown": N_("non reconnue"),
 }
 
 
 def form_label(form: str, language: Language) -> str:
-    return FORMS.get(form, (form, form))[_index(language)]
+    return text(FORMS[form], language) if form in FORMS else form
 
 
 # The headline: one sentence that says what is true, chosen from the failures in this order.
@@ -318,91 +177,41 @@ FORGED = frozenset(
     }
 )
 TOO_COMPLEX = frozenset({"graph-too-complex", "inline-context-too-large", "inline-context-too-deep"})
-HEADLINES: dict[str, tuple[str, str]] = {
-    "valid": ("Badge authentique et valide : {what}.", "Genuine and valid badge: {what}."),
-    "valid-anonymous": (
-        "Signature valide, mais l'identité de l'émetteur n'est pas vérifiée : {what}.",
-        "Valid signature, but the issuer's identity is not verified: {what}.",
-    ),
-    "forged": (
-        "Falsifié : la signature ne correspond pas au document.",
-        "Forged: the signature does not match the document.",
-    ),
-    "differs": (
-        "Falsifié : le document soumis diffère de celui publié par l'émetteur.",
-        "Forged: the submitted document differs from the one the issuer publishes.",
-    ),
-    "withdrawn-key": (
-        "Non valide : signé avec une clé que l'émetteur a retirée (compromise).",
-        "Not valid: signed with a key its issuer withdrew (compromised).",
-    ),
-    "revoked": ("Révoqué par l'émetteur{date}{reason}.", "Revoked by the issuer{date}{reason}."),
-    "suspended": ("Suspendu par l'émetteur.", "Suspended by the issuer."),
-    "expired": ("Expiré le {date}.", "Expired on {date}."),
-    "not-yet-valid": ("Pas encore valide : il le sera le {date}.", "Not valid yet: it will be on {date}."),
-    "wrong-recipient": (
-        "Ce badge n'a pas été délivré à cette adresse.",
-        "This badge was not issued to this address.",
-    ),
-    "too-complex": (
-        "Document refusé : graphe trop complexe pour être vérifié.",
-        "Document refused: graph too complex to verify.",
-    ),
-    "cannot-tell": (
-        "Impossible de conclure : un document nécessaire est inaccessible.",
-        "Cannot tell: a document needed to decide could not be reached.",
-    ),
-    "invalid": (
-        "Ce badge n'est pas valide : voir le détail des vérifications.",
-        "This badge is not valid: see the checks.",
-    ),
+HEADLINES: dict[str, str] = {
+    "valid": N_("Badge authentique et valide : {what}."),
+    "valid-anonymous": N_("Signature valide, mais l'identité de l'émetteur n'est pas vérifiée : {what}."),
+    "forged": N_("Falsifié : la signature ne correspond pas au document."),
+    "differs": N_("Falsifié : le document soumis diffère de celui publié par l'émetteur."),
+    "withdrawn-key": N_("Non valide : signé avec une clé que l'émetteur a retirée (compromise)."),
+    "revoked": N_("Révoqué par l'émetteur."),
+    "revoked-on": N_("Révoqué par l'émetteur le {date}."),
+    "revoked-because": N_("Révoqué par l'émetteur : {reason}."),
+    "revoked-on-because": N_("Révoqué par l'émetteur le {date} : {reason}."),
+    "suspended": N_("Suspendu par l'émetteur."),
+    "expired": N_("Expiré le {date}."),
+    "not-yet-valid": N_("Pas encore valide : il le sera le {date}."),
+    "wrong-recipient": N_("Ce badge n'a pas été délivré à cette adresse."),
+    "too-complex": N_("Document refusé : graphe trop complexe pour être vérifié."),
+    "cannot-tell": N_("Impossible de conclure : un document nécessaire est inaccessible."),
+    "invalid": N_("Ce badge n'est pas valide : voir le détail des vérifications."),
 }
-WHAT: dict[str, tuple[str, str]] = {
-    "badge": ("« {name} »", "“{name}”"),
-    "recipient": (", délivré à {recipient}", ", issued to {recipient}"),
-    "issued": (", le {date}", ", on {date}"),
-    Identity.THIS_INSTANCE: (
-        ", émis par {name} (émetteur de ce service)",
-        ", issued by {name} (an issuer of this service)",
-    ),
-    Identity.TRUSTED_LIST: (
-        ", émis par {name} (sur la liste de confiance de ce service)",
-        ", issued by {name} (on this service's trusted list)",
-    ),
-    Identity.DOMAIN: (
-        ", émis par le titulaire du domaine {domain}",
-        ", issued by the holder of the domain {domain}",
-    ),
-    Identity.NONE: (
-        ", d'un émetteur qui se présente comme « {claimed} »",
-        ", from an issuer that calls itself “{claimed}”",
-    ),
+WHAT: dict[str, str] = {
+    "badge": N_("« {name} »"),
+    "recipient": N_(", délivré à {recipient}"),
+    "issued": N_(", le {date}"),
+    Identity.THIS_INSTANCE: N_(", émis par {name} (émetteur de ce service)"),
+    Identity.TRUSTED_LIST: N_(", émis par {name} (sur la liste de confiance de ce service)"),
+    Identity.DOMAIN: N_(", émis par le titulaire du domaine {domain}"),
+    Identity.NONE: N_(", d'un émetteur qui se présente comme « {claimed} »"),
 }
-
-
-def _index(language: Language) -> int:
-    return FR if language == "fr" else EN
 
 
 def reason(code: str, params: Mapping[str, str], language: Language) -> str:
-    template = MESSAGES.get(code, (code, code))[_index(language)]
-    return _fill(template, params)
-
-
-def _fill(template: str, params: Mapping[str, str]) -> str:
-    try:
-        return template.format_map(_MissingAsEmpty(params))
-    except (KeyError, ValueError, IndexError):
-        return template
-
-
-class _MissingAsEmpty(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "?"
+    return text(MESSAGES[code], language, params) if code in MESSAGES else code
 
 
 def check_label(name: str, language: Language) -> str:
-    return CHECK_NAMES.get(name, (name, name))[_index(language)]
+    return text(CHECK_NAMES[name], language) if name in CHECK_NAMES else name
 
 
 def check_reason(check: Check, language: Language) -> str:
@@ -418,7 +227,7 @@ def date_text(value: str | None, language: Language) -> str:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    return format_date(moment.date(), format="long", locale="fr_FR" if language == "fr" else "en_GB")
+    return format_date(moment.date(), format="long", locale=BABEL_LOCALES[language])
 
 
 def headline_code(report: Report, valid: bool, cannot_tell: bool) -> tuple[str, Check | None]:
@@ -452,33 +261,34 @@ def headline(
     language: Language,
 ) -> str:
     """The one sentence the reader sees first."""
-    i = _index(language)
     if code == "valid" and badge is not None:
         anonymous = issuer is not None and issuer.identity is Identity.NONE
-        return HEADLINES["valid-anonymous" if anonymous else "valid"][i].format(
-            what=_what(badge, issuer, language)
+        return text(
+            HEADLINES["valid-anonymous" if anonymous else "valid"],
+            language,
+            {"what": _what(badge, issuer, language)},
         )
-    params: dict[str, str] = {"reason": "", "date": ""}
+    params: dict[str, str] = {}
     if cause is not None and cause.params.get("date"):
         params["date"] = date_text(cause.params["date"], language)
-        if code == "revoked":  # "… le 3 décembre 2026", only when the issuer's server says when
-            params["date"] = (" le " if i == FR else " on ") + params["date"]
     if cause is not None and cause.params.get("reason"):
-        params["reason"] = (" : " if i == FR else ": ") + cause.params["reason"]
-    return HEADLINES.get(code, HEADLINES["invalid"])[i].format(**params)
+        params["reason"] = cause.params["reason"]
+    if code == "revoked":  # "… le 3 décembre 2026", only when the issuer's server says when
+        code = "revoked" + ("-on" if "date" in params else "") + ("-because" if "reason" in params else "")
+    return text(HEADLINES.get(code, HEADLINES["invalid"]), language, params)
 
 
 def _what(badge: Mapping[str, str | None], issuer: IssuerIdentity | None, language: Language) -> str:
-    i = _index(language)
-    parts = [WHAT["badge"][i].format(name=badge.get("name") or "?")]
+    parts = [text(WHAT["badge"], language, {"name": badge.get("name") or "?"})]
     if badge.get("recipient_name"):
-        parts.append(WHAT["recipient"][i].format(recipient=badge["recipient_name"]))
+        parts.append(text(WHAT["recipient"], language, {"recipient": badge["recipient_name"]}))
     if issuer is not None:
-        parts.append(
-            WHAT[issuer.identity][i].format(
-                name=issuer.name or "?", domain=issuer.domain or "?", claimed=issuer.claimed_name or "?"
-            )
-        )
+        names = {
+            "name": issuer.name or "?",
+            "domain": issuer.domain or "?",
+            "claimed": issuer.claimed_name or "?",
+        }
+        parts.append(text(WHAT[issuer.identity], language, names))
     if badge.get("issued"):
-        parts.append(WHAT["issued"][i].format(date=date_text(badge.get("issued"), language)))
+        parts.append(text(WHAT["issued"], language, {"date": date_text(badge.get("issued"), language)}))
     return "".join(parts)

@@ -1,2 +1,2 @@
-"""Emails to earners: composed from templates (French, or English when the earner asked), sent
-over SMTP by the worker."""
+"""Emails to earners: composed from templates whose words come from the catalogue (the earner's
+language first, then the other), sent over SMTP by the worker."""

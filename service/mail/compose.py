@@ -1,25 +1,32 @@
-"""An award announcement as an email: plain text and HTML, in the earner's language."""
+"""An award announcement as an email: plain text and HTML, in the earner's language first, then
+in the other one; the words come from the catalogue (``service.i18n.catalogue``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from service.i18n.documents import EMAIL_FOOTER, EMAIL_SEPARATORS, EMAIL_SUBJECTS
-from service.i18n.language import Language
+from service.i18n.catalogue import translations
+from service.i18n.documents import EMAIL_FOOTER, email_separator, email_subject
+from service.i18n.language import Language, supported
 
-_ENV = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+
+@cache
+def _environment(language: Language) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +42,8 @@ class Announcement:
 
 
 def language_of(tag: str) -> Language:
-    """English for an earner who asked for English (en, en-GB…), French otherwise."""
-    return "en" if tag.lower().split("-")[0] == "en" else "fr"
+    """The earner's language when the service speaks it (en, en-GB…), French otherwise."""
+    return supported(tag) or "fr"
 
 
 def compose(announcement: Announcement, sender: str, host: str) -> EmailMessage:
@@ -50,20 +57,19 @@ def compose(announcement: Announcement, sender: str, host: str) -> EmailMessage:
     }
     badge, issuer = _one_line(announcement.badge_name), _one_line(announcement.issuer_name)
     message = EmailMessage()
-    message["Subject"] = EMAIL_SUBJECTS[language].format(badge=badge, issuer=issuer)
+    message["Subject"] = email_subject(language, badge, issuer)
     message["From"] = formataddr((issuer, sender))
     message["To"] = formataddr((_one_line(announcement.recipient_name or ""), announcement.recipient))
     message["Message-ID"] = f"<{announcement.message_id}@{host}>"
     message["Auto-Submitted"] = "auto-generated"
     other: Language = "en" if language == "fr" else "fr"
     order: list[Language] = [language, other]  # the earner's language first, then the other
-    text = [_ENV.get_template(f"award_issued.{lang}.txt").render(context) for lang in order]
-    html = [_ENV.get_template(f"award_issued.{lang}.html").render(context) for lang in order]
-    message.set_content(
-        f"{text[0]}\n{EMAIL_SEPARATORS[order[1]]}\n\n{text[1]}\n-- \n{EMAIL_FOOTER[language]}\n"
-    )
+    text = [_environment(lang).get_template("award_issued.txt").render(context) for lang in order]
+    html = [_environment(lang).get_template("award_issued.html").render(context) for lang in order]
+    message.set_content(f"{text[0]}\n{email_separator(other)}\n\n{text[1]}\n-- \n{EMAIL_FOOTER}\n")
+    layout = _environment(language).get_template("layout.html")
     message.add_alternative(
-        _ENV.get_template("layout.html").render(language=language, first=html[0], second=html[1]),
+        layout.render(language=language, other=other, first=html[0], second=html[1], footer=EMAIL_FOOTER),
         subtype="html",
     )
     message["Content-Language"] = language  # after the body: setting content clears Content-* headers

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from service.domain.reports import AwardFacts, Report, SessionFacts, build
 from service.domain.training import Slot, attended_hours
 from service.errors import InvalidInput
-from service.i18n.documents import REPORT_HEADERS, REPORT_TOTALS, section
+from service.i18n.documents import REPORT_TOTALS, report_headers, section, total
 from service.i18n.language import Language
 from service.persistence.tables import Issuer
 from service.persistence.training_repositories import ReportFacts
@@ -68,25 +68,25 @@ def report(ctx: Context, issuer: Issuer, start: date, end: date) -> Report:
     return build(start, end, session_facts, award_facts)
 
 
-def as_csv(found: Report, language: str = "fr") -> str:
+def as_csv(found: Report, language: Language = "fr") -> str:
     """One table a spreadsheet opens as is: UTF-8 with BOM, ``;`` separated, French headers."""
-    lang: Language = "fr" if language == "fr" else "en"
-    index = 0 if lang == "fr" else 1
     out = io.StringIO()
     writer = _NeutralWriter(csv.writer(out, delimiter=";", lineterminator="\r\n"))
-    writer.writerow(REPORT_HEADERS[lang])
-    writer.writerow([section("period", lang), "start", found.start.isoformat(), "", ""])
-    writer.writerow([section("period", lang), "end", found.end.isoformat(), "", ""])
-    for key, labels in REPORT_TOTALS.items():
-        writer.writerow([section("total", lang), key, labels[index], _number(getattr(found, key)), ""])
+    writer.writerow(report_headers(language))
+    writer.writerow([section("period", language), "start", found.start.isoformat(), "", ""])
+    writer.writerow([section("period", language), "end", found.end.isoformat(), "", ""])
+    for key in REPORT_TOTALS:
+        writer.writerow(
+            [section("total", language), key, total(key, language), _number(getattr(found, key)), ""]
+        )
     for origin, count in found.by_origin.items():
-        writer.writerow([section("origin", lang), origin, origin, count, ""])
+        writer.writerow([section("origin", language), origin, origin, count, ""])
     for line in found.by_badge_class:
-        writer.writerow([section("badge", lang), line.key, line.label, line.awarded, line.revoked])
+        writer.writerow([section("badge", language), line.key, line.label, line.awarded, line.revoked])
     for line in found.by_theme:
-        writer.writerow([section("theme", lang), line.key, line.label, line.awarded, line.revoked])
+        writer.writerow([section("theme", language), line.key, line.label, line.awarded, line.revoked])
     for theme, count in found.sessions_by_theme.items():
-        writer.writerow([section("sessions-by-theme", lang), theme, theme, count, ""])
+        writer.writerow([section("sessions-by-theme", language), theme, theme, count, ""])
     return "\ufeff" + out.getvalue()
 
 

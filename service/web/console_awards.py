@@ -14,6 +14,7 @@ from service.domain.reports import Report
 from service.errors import Conflict, FabriqueError, InvalidInput, NotFound
 from service.http.deps import ContextDep
 from service.http.negotiation import language_of
+from service.i18n.formats import Formats
 from service.persistence.repositories import Awards
 from service.usecases import awards, issuers, outbox, reports
 from service.usecases.commands import Revocation
@@ -21,7 +22,6 @@ from service.web import charts
 from service.web.console import console_page
 from service.web.console_auth import CheckedDep, ShowPage, SignedIn, SignedInDep, require_read, require_write
 from service.web.forms import problems_of
-from service.web.i18n import Formats
 from service.web.labels import N_
 from service.web.render import tr
 

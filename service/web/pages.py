@@ -16,7 +16,7 @@ from service.errors import FabriqueError, NotFound
 from service.http.deps import ContextDep, RateLimitsDep, ServicesDep
 from service.http.negotiation import language_of
 from service.http.rate_limits import VERIFY, RateLimited, RateLimits
-from service.i18n.language import LANGUAGE_COOKIE
+from service.i18n.language import LANGUAGE_COOKIE, supported
 from service.usecases import earners
 from service.web.badge_view import view
 from service.web.labels import N_
@@ -40,7 +40,7 @@ def _local_path(value: str | None) -> str:
 
 @router.get("/langue")
 def choose_language(choix: str = "fr", retour: str | None = None) -> Response:
-    language = "en" if choix == "en" else "fr"
+    language = supported(choix) or "fr"
     response = RedirectResponse(_local_path(retour), status_code=303)
     response.set_cookie(
         LANGUAGE_COOKIE, language, max_age=365 * 86400, httponly=True, samesite="lax", path="/"

@@ -13,9 +13,10 @@ from starlette.responses import HTMLResponse, Response
 
 from service.http.negotiation import language_of
 from service.i18n import messages
+from service.i18n.catalogue import translations
+from service.i18n.formats import Formats
 from service.i18n.language import Language
 from service.web import labels
-from service.web.i18n import Formats, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"

@@ -22,6 +22,7 @@ from service.errors import InvalidInput, PayloadTooLarge
 from service.http.deps import RateLimitsDep, ServicesDep
 from service.http.negotiation import language_of
 from service.http.rate_limits import VERIFY
+from service.i18n.language import Language
 from service.i18n.verification import check_label, check_reason, form_label, headline, headline_code
 from service.services import Services
 from service.usecases import verify as verification
@@ -195,7 +196,7 @@ def parse_expected_email(value: str | None) -> str | None:
         raise InvalidInput("verify-bad-email", field="expected_email") from exc
 
 
-def verification_out(result: Verification, language: str) -> VerificationOut:
+def verification_out(result: Verification, language: Language) -> VerificationOut:
     code, cause = headline_code(
         result.report, result.verdict is Verdict.VALID, result.verdict is Verdict.CANNOT_TELL
     )

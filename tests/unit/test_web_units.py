@@ -3,18 +3,15 @@ language choice, locale formats, and the English catalogue being complete."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 from service.domain import earner_links, signin
+from service.i18n.formats import Formats
 from service.i18n.language import choose
 from service.usecases import accounts
-from service.web.i18n import LOCALES, Formats
 from service.web.linkedin import Certification, add_to_profile_url
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -150,35 +147,6 @@ def test_dates_and_numbers_per_locale() -> None:
     assert Formats("en").number(1234.5) == "1,234.5"
     assert Formats("fr").text_date("2026-11-22T10:00:00Z") == "22 novembre 2026"
     assert Formats("en").text_date("not a date") == "not a date"
-
-
-def _placeholders(text: str) -> set[str]:
-    return set(re.findall(r"%\((\w+)\)s", text))
-
-
-def test_the_english_catalogue_translates_every_message_of_the_pages() -> None:
-    web = LOCALES.parent
-    extracted: dict[str, str] = {}
-    method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
-    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "tr": (2,)}
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        web, method_map, options, keywords=keywords
-    ):
-        key = message[0] if isinstance(message, tuple) else message
-        extracted[key] = key
-    with (LOCALES / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        catalog = read_po(source)
-    translated = {m.id[0] if isinstance(m.id, tuple) else m.id: m for m in catalog if m.id}
-    missing = sorted(set(extracted) - set(translated))
-    assert missing == [], f"messages without English: {missing} (run pybabel extract, then fill en.po)"
-    assert len(extracted) > 250
-    for key, message in translated.items():
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert all(strings), f"empty translation: {key!r}"
-        assert not message.fuzzy, key
-        for string in strings:
-            assert _placeholders(string) == _placeholders(key), key
 
 
 def test_access_logs_never_show_an_earners_link() -> None:

@@ -1,43 +1,19 @@
-"""Languages of the pages: Babel message catalogues (French is the source language, English a
-full translation), the reader's choice (a cookie set by the language switch), then
-``Accept-Language``. Dates and numbers are formatted for the chosen locale."""
+"""Dates and numbers as people of each language write them (Babel locales), times shown in
+mainland French time."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gettext
 from dataclasses import dataclass
-from functools import cache
-from io import BytesIO
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from babel.support import Translations
 
 from service.i18n.language import Language
 
-LOCALES = Path(__file__).parent / "locales"
-DOMAIN = "messages"
 BABEL_LOCALES: dict[Language, str] = {"fr": "fr_FR", "en": "en_GB"}
 TIMEZONE = ZoneInfo("Europe/Paris")
-
-
-@cache
-def translations(language: Language) -> gettext.NullTranslations:
-    """French is the language the messages are written in; English is read from its catalogue
-    (compiled in memory, so the repository holds only the editable .po file)."""
-    if language == "fr":
-        return gettext.NullTranslations()
-    with (LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as source:
-        catalog = read_po(source, locale=language, domain=DOMAIN)
-    compiled = BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
 
 
 @dataclass(frozen=True, slots=True)

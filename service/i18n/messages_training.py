@@ -3,7 +3,9 @@ translated through the catalogue."""
 
 from __future__ import annotations
 
-from service.i18n.catalogue import N_
+from service.i18n.catalogue import N_, text
+from service.i18n.formats import Formats
+from service.i18n.language import Language
 
 TRAINING_MESSAGES: dict[str, tuple[str, str]] = {
     "session-not-found": (N_("Session introuvable"), N_("Aucune session n'a l'identifiant {id}.")),
@@ -87,3 +89,70 @@ TRAINING_MESSAGES: dict[str, tuple[str, str]] = {
         N_("Un prérequis doit être un autre badge du même émetteur."),
     ),
 }
+
+
+# Why a person does not earn a badge at closing (``domain.training.Decision.reasons``: a code,
+# then ``:`` and its values). Counts say « 1 » in the singular form, anything else in the plural.
+DECISION_REASONS: dict[str, tuple[str, str]] = {
+    "absent": (N_("absent·e à toutes les demi-journées"), N_("absent·e à toutes les demi-journées")),
+    "hours-below-minimum": (N_("{count} h sur {required} requises"), N_("{count} h sur {required} requises")),
+    "half-days-missed": (N_("une demi-journée manquée"), N_("{count} demi-journées manquées")),
+    "evaluation-not-done": (
+        N_("évaluation de la session non enregistrée"),
+        N_("évaluation de la session non enregistrée"),
+    ),
+    "sessions-without-evaluation": (
+        N_("une session sans évaluation"),
+        N_("{count} sessions sans évaluation"),
+    ),
+    "sessions-below-minimum": (
+        N_("{count} session animée sur {required} requises"),
+        N_("{count} sessions animées sur {required} requises"),
+    ),
+    "peers-below-minimum": (
+        N_("{count} pair formé sur {required} requis"),
+        N_("{count} pairs formés sur {required} requis"),
+    ),
+    "themes-below-minimum": (
+        N_("{count} thème sur {required} requis"),
+        N_("{count} thèmes sur {required} requis"),
+    ),
+    "no-session-with-peers-between": (
+        N_("aucune session avec {low} à {high} pairs"),
+        N_("aucune session avec {low} à {high} pairs"),
+    ),
+    "no-session-with-peers-above": (
+        N_("aucune session avec au moins {low} pairs"),
+        N_("aucune session avec au moins {low} pairs"),
+    ),
+}
+UNKNOWN_REASON = N_("condition non remplie")
+
+
+def decision_reason(reason: str, language: Language) -> str:
+    """« 3,5 h sur 7 requises », « une demi-journée manquée »: one reason in the reader's words,
+    numbers written for the locale."""
+    code, _, values = reason.partition(":")
+    params: dict[str, str] = {}
+    count: float | None = None
+    if "<" in values:  # "3.5<7": what was reached, what is required
+        reached, _, required = values.partition("<")
+        count, params["required"] = _number(reached), Formats(language).number(_number(required))
+    elif "-" in values:  # "2-1000000000": the bounds of a session's size
+        low, _, high = values.partition("-")
+        params["low"], params["high"] = low, high
+        if _number(high) >= 10**9:
+            code = "no-session-with-peers-above"
+    elif values:
+        count = _number(values)
+    if count is not None:
+        params["count"] = Formats(language).number(count)
+    singular, plural = DECISION_REASONS.get(code, (UNKNOWN_REASON, UNKNOWN_REASON))
+    return text(singular if count == 1 else plural, language, params)
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0

@@ -113,6 +113,14 @@ class Awards:
         revoked = self.session.scalar(select(func.count()).where(Award.revoked_at.is_not(None))) or 0
         return int(issued), int(revoked)
 
+    def made_between(self, issuer_id: str, start: datetime, end: datetime | None) -> int:
+        """How many awards of the issuer were made from ``start`` until ``end`` (or now): what a
+        key active over that time signed."""
+        query = select(func.count()).where(Award.issuer_id == issuer_id, Award.created_at >= start)
+        if end is not None:
+            query = query.where(Award.created_at < end)
+        return int(self.session.scalar(query) or 0)
+
     def get_for_update(self, award_id: str) -> Award | None:
         """Lock the row and reload it: an object already in the session would otherwise keep the
         values read before the lock was granted."""
@@ -139,13 +147,15 @@ class Awards:
     ) -> tuple[Sequence[Award], int]:
         query = select(Award)
         if search:
-            # Part of the email or name, or the award id; LIKE wildcards typed are taken literally.
+            # Part of the email or name, or the award id (ids are lower case; a pasted badge URL
+            # finds its award too); LIKE wildcards typed are taken literally.
             needle = search.strip().lower()
+            award_id = needle.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
             query = query.where(
                 or_(
                     func.lower(Award.recipient_email).contains(needle, autoescape=True),
                     func.lower(Award.recipient_name).contains(needle, autoescape=True),
-                    Award.id == search.strip().upper(),
+                    Award.id == award_id,
                 )
             )
         if badge_class_id is not None and not is_id(badge_class_id):

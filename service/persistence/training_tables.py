@@ -87,6 +87,21 @@ class Enrolment(Base):
 
     __table_args__ = (UniqueConstraint("session_id", "email"),)
 
+    def erase(self) -> None:
+        """At the earner's request: a placeholder address nobody reads keeps the row (and the
+        session's figures) without the person."""
+        self.email = f"{ERASED_PREFIX}{self.id.lower()}@invalid"
+        self.name = "—"
+        self.structure = None
+        self.profession = None
+
+    @property
+    def erased(self) -> bool:
+        return self.email.startswith(ERASED_PREFIX) and self.email.endswith("@invalid")
+
+
+ERASED_PREFIX = "erased+"
+
 
 class Attendance(Base):
     """A signed presence: this person was there for this half-day."""

@@ -68,10 +68,7 @@ def erase(ctx: Context, award_id: str) -> Award:
     origin = origins.get(award.id)
     if origin is not None:
         for enrolment in origins.enrolments(origin):
-            enrolment.email = f"erased+{enrolment.id.lower()}@invalid"
-            enrolment.name = "—"
-            enrolment.structure = None
-            enrolment.profession = None
+            enrolment.erase()
         origin.recipient = f"erased:{award.id}"  # keeps the uniqueness indexes satisfied
     Outbox(ctx.session).delete_for_award(award.id)
     award.recipient_email = ""

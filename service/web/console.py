@@ -176,7 +176,10 @@ def issuer_page(
     trainings, _ = TrainingSessions(ctx.session).list_for_issuer(issuer.id, None, 200, 0)
     active = SigningKeys(ctx.session).active_by_purpose(issuer.id)
     signing = [(purpose.value, KEY_PURPOSES[purpose.value], active.get(purpose)) for purpose in KeyPurpose]
-    done = tr(request, "Clé changée.") if (fait or "").startswith("cle-") else None
+    retired = [key for key in SigningKeys(ctx.session).for_issuer(issuer.id) if key.retired_at is not None]
+    done = {"cle-retiree": tr(request, "Clé retirée.")}.get(fait or "")
+    if done is None and (fait or "").startswith("cle-"):
+        done = tr(request, "Clé changée.")
     return console_page(
         request,
         "console/issuer.html",
@@ -185,6 +188,7 @@ def issuer_page(
         badge_classes=classes,
         trainings=trainings,
         signing=signing,
+        retired=sorted(retired, key=lambda key: key.retired_at or key.created_at, reverse=True),
         done=done,
         can_write=who.principal.can_write(issuer.id),
     )

@@ -77,11 +77,26 @@ def revoke(
     who: CheckedDep,
     ctx: ContextDep,
     reason: Annotated[str, Form(max_length=2000)] = "",
+    confirme: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
+    """First the reason is checked and a page says what revoking does (the reason becomes
+    public); the button on that page revokes."""
     award = awards.get(ctx, award_id)
     require_write(who, award.issuer_id)
     try:
-        awards.revoke(ctx, award.id, Revocation(reason=reason))
+        command = Revocation(reason=reason)
+        if award.revoked_at is not None:
+            raise Conflict("award-already-revoked", id=award.id)
+        if confirme != "oui":
+            return console_page(
+                request,
+                "console/award_revoke.html",
+                who,
+                issuer=issuers.get(ctx, award.issuer_id),
+                award=award,
+                reason=command.reason,
+            )
+        awards.revoke(ctx, award.id, command)
     except (ValidationError, FabriqueError) as exc:
         _refused(request, who, ctx, award.issuer_id, award.id, problems_of(request, exc))
     return RedirectResponse(

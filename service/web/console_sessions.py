@@ -243,6 +243,12 @@ async def import_sheet(
         people=report.imported,
         marks=report.attendance_marks,
     )
+    if report.ignored_columns:
+        done += " " + tr(
+            request,
+            "Colonnes ignorées (rien n'en est enregistré) : %(columns)s.",
+            columns=", ".join(report.ignored_columns),
+        )
     return session_page(request, who, ctx, training, done=done)
 
 
@@ -252,9 +258,10 @@ async def mark_attendance(request: Request, session_id: str, who: CheckedDep, ct
     form = await request.form()
     checked = {str(v) for v in form.getlist("present")}
     enrolments = TrainingSessions(ctx.session).enrolments(training.id)
-    marks = [
+    marks = [  # an erased person's presences stay as they were: nobody can tick for them
         Mark(email=e.email, half_day_id=h.id, present=f"{e.id}:{h.id}" in checked)
         for e in enrolments
+        if not e.erased
         for h in training.half_days
     ]
     if marks:
@@ -267,9 +274,36 @@ async def mark_attendance(request: Request, session_id: str, who: CheckedDep, ct
     return RedirectResponse(f"/console/formations/{training.id}?fait=presences#presences", status_code=303)
 
 
-@router.post("/formations/{session_id}/cloturer")
-def close_session(request: Request, session_id: str, who: CheckedDep, ctx: ContextDep) -> Response:
+@router.get("/formations/{session_id}/cloturer")
+def close_confirmation(request: Request, session_id: str, who: SignedInDep, ctx: ContextDep) -> Response:
+    """Before closing: how many badges, to whom, how many emails, and who earns nothing and why."""
     training = _session(ctx, who, session_id, write=True)
+    if training.state in ("closed", "closing", "cancelled"):
+        return RedirectResponse(f"/console/formations/{training.id}", status_code=303)
+    plan = closing.preview(ctx, training)
+    names = {b.id: b.name for b in BadgeClasses(ctx.session).list_for_issuer(training.issuer_id, 500, 0)[0]}
+    return console_page(
+        request,
+        "console/session_close.html",
+        who,
+        training=training,
+        earned=[line for line in plan if line.decision.earned and not line.already_awarded],
+        not_earned=[line for line in plan if not line.decision.earned],
+        badge_names=names,
+    )
+
+
+@router.post("/formations/{session_id}/cloturer")
+def close_session(
+    request: Request,
+    session_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    confirme: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    training = _session(ctx, who, session_id, write=True)
+    if confirme != "oui":  # only the confirmation page closes
+        return RedirectResponse(f"/console/formations/{training.id}/cloturer", status_code=303)
     try:
         result = closing.close(ctx, training.id)
     except FabriqueError as exc:

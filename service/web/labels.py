@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from service.i18n.catalogue import N_
 
-def N_(message: str) -> str:
-    return message
+__all__ = ["DOWNLOADS", "ENROLMENT_STATES", "KEY_PURPOSES", "N_", "ORIGINS", "SESSION_STATES"]
 
 
 SESSION_STATES = {
@@ -13,6 +13,11 @@ SESSION_STATES = {
     "closing": N_("clôture en cours"),
     "closed": N_("clôturée"),
     "cancelled": N_("annulée"),
+}
+ENROLMENT_STATES = {
+    "registered": N_("inscrit·e"),
+    "waiting": N_("en liste d'attente"),
+    "cancelled": N_("inscription annulée"),
 }
 ORIGINS = {
     "session": N_("participation à une formation"),

@@ -3,7 +3,8 @@ shown as text. Pages carry the language they were rendered in (``lang``, Content
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Sequence
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from service.i18n import messages
 from service.i18n.catalogue import translations
 from service.i18n.formats import Formats
 from service.i18n.language import Language
+from service.i18n.messages_training import decision_reason
 from service.web import labels
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,7 +38,15 @@ def environment(language: Language) -> Environment:
     env.globals["fmt"] = Formats(language)
     env.globals["state_labels"] = labels.SESSION_STATES
     env.globals["origin_labels"] = labels.ORIGINS
+    env.globals["enrolment_states"] = labels.ENROLMENT_STATES
+    env.globals["key_purposes"] = labels.KEY_PURPOSES
+    env.globals["decision_reasons"] = partial(_decision_reasons, language=language)
     return env
+
+
+def _decision_reasons(reasons: Sequence[str], language: Language) -> str:
+    """« non obtenu — 3,5 h sur 7 requises ; une demi-journée manquée »: why, in words."""
+    return " ; ".join(decision_reason(reason, language) for reason in reasons)
 
 
 def tr(request: Request, message: str, **values: Any) -> str:

@@ -141,7 +141,13 @@ def test_a_session_from_creation_to_closing(client: TestClient, database: Databa
     assert marked.status_code == 303
     preview = client.get(url).text
     assert preview.count(">obtenu<") == 2
-    closed = client.post(f"{url}/cloturer", data={"csrf": csrf})
+    unconfirmed = client.post(f"{url}/cloturer", data={"csrf": csrf}, follow_redirects=False)
+    assert unconfirmed.status_code == 303  # only the confirmation page closes
+    assert unconfirmed.headers["location"] == f"{url}/cloturer"
+    confirmation = unescape(client.get(f"{url}/cloturer").text)
+    assert "2 badges seront émis et signés maintenant." in confirmation
+    assert "2 courriels partiront" in confirmation
+    closed = client.post(f"{url}/cloturer", data={"csrf": csrf, "confirme": "oui"})
     assert closed.status_code == 200
     assert "2 badges émis" in unescape(closed.text)
     with database.transaction(write=False) as session:
@@ -149,7 +155,7 @@ def test_a_session_from_creation_to_closing(client: TestClient, database: Databa
         assert training is not None
         assert training.state == "closed"
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) >= 2
-    again = client.post(f"{url}/cloturer", data={"csrf": csrf})
+    again = client.post(f"{url}/cloturer", data={"csrf": csrf, "confirme": "oui"})
     assert again.status_code == 409
     assert "est déjà clôturée : aucun badge n'a été émis une seconde fois" in unescape(again.text)
 
@@ -190,8 +196,16 @@ def test_awards_search_revoke_and_resend(client: TestClient, database: Database,
     assert resent.status_code == 303
     with database.transaction(write=False) as session:
         assert session.scalar(select(func.count()).where(OutboxMessage.award_id == world.award_id)) == 1
-    revoked = client.post(
+    confirmation = client.post(
         f"/console/attributions/{world.award_id}/revoquer", data={"csrf": csrf, "reason": "Doublon"}
+    )
+    assert confirmation.status_code == 200
+    assert "Le motif devient public" in unescape(confirmation.text)
+    with database.transaction(write=False) as session:
+        assert session.get(Award, world.award_id).revoked_at is None  # type: ignore[union-attr]
+    revoked = client.post(
+        f"/console/attributions/{world.award_id}/revoquer",
+        data={"csrf": csrf, "reason": "Doublon", "confirme": "oui"},
     )
     assert revoked.status_code == 200
     assert "Badge révoqué." in unescape(revoked.text)

@@ -92,9 +92,12 @@ def test_from_session_to_verified_badge(page: Page, site: Site, database: Databa
     check_accessibility(page, "05-formation-presences", problems)
 
     # Closes it: badges are issued, emails queued.
-    page.get_by_role("button", name="Clôturer la formation et émettre les badges").click()
+    page.get_by_role("link", name="Clôturer la formation et émettre les badges…").click()
+    expect(page.get_by_text("2 badges seront émis et signés maintenant.")).to_be_visible()
+    check_accessibility(page, "06-confirmer-la-cloture", problems)
+    page.get_by_role("button", name="Clôturer et émettre les badges").click()
     expect(page.get_by_text("2 badges émis")).to_be_visible()
-    screenshot(page, "06-formation-cloturee")
+    screenshot(page, "06b-formation-cloturee")
 
     # The worker sends the emails to a real SMTP server; the earner's link is in hers.
     with smtp_server() as (inbox, port):

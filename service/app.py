@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from service import __version__
-from service.api import v1_awards, v1_badge_classes, v1_issuers, v1_reports, v1_sessions
+from service.api import v1_audit, v1_awards, v1_badge_classes, v1_issuers, v1_reports, v1_sessions
 from service.clock import Clock
 from service.http import problems
 from service.http.admission import Admission
@@ -24,9 +24,12 @@ from service.settings import Settings
 from service.web import (
     api_docs,
     console,
+    console_audit,
     console_auth,
     console_awards,
+    console_badges,
     console_keys,
+    console_people,
     console_sessions,
     documents,
     log_redaction,
@@ -44,6 +47,7 @@ API_ROUTERS = (
     v1_awards.router,
     v1_sessions.router,
     v1_reports.router,
+    v1_audit.router,
 )
 PUBLIC_ROUTERS = (verify.router, documents.router, operations.router)
 PAGE_ROUTERS = (
@@ -51,7 +55,10 @@ PAGE_ROUTERS = (
     console.router,
     console_sessions.router,
     console_awards.router,
+    console_audit.router,
+    console_badges.router,
     console_keys.router,
+    console_people.router,
 )
 
 DESCRIPTION = """

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from service.clock import Clock, SystemClock
+from service.domain.audit import SYSTEM, Actor
 from service.openbadges.urls import PublicUrls
 from service.persistence.database import Database
 from service.persistence.public_cache import PublicCache
@@ -52,10 +53,15 @@ class Services:
 
 
 def build_services(
-    settings: Settings, *, clock: Clock | None = None, database: Database | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    database: Database | None = None,
+    actor: Actor = SYSTEM,
 ) -> Services:
     passphrase = settings.key_passphrase.get_secret_value().encode() if settings.key_passphrase else None
     database = database or Database.from_url(settings.effective_database_url)
+    database.actor = actor
     public = PublicCache(database.public_revision, interval=settings.public_cache_seconds)
     database.on_public_change(public.stale)
     urls = PublicUrls(settings.public_url)

@@ -10,12 +10,14 @@ import socket
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
+from email.message import EmailMessage
 
-from service.domain import earner_links
+from service.domain import account_links, earner_links
 from service.errors import FabriqueError
 from service.ids import new_id
-from service.mail.compose import Announcement, compose
+from service.mail.compose import AccountMail, Announcement, compose, compose_account_mail
 from service.mail.smtp import PermanentFailure, Sender
+from service.persistence.account_repositories import ConsoleAccounts
 from service.persistence.repositories import Awards
 from service.services import Services
 from service.usecases import closing, outbox
@@ -47,26 +49,28 @@ def drain_once(services: Services, sender: Sender, worker: str, batch: int = 50)
     sent = retried = failed = 0
     for claim in claims:
         with services.database.transaction(write=False) as session:
-            announcement = _announcement(services, services.context(session), claim)
+            message = _message(services, services.context(session), claim)
         error: str | None = None
+        code = ""
         permanent = False
-        if announcement is None:
-            error, permanent = "the award no longer exists", True
+        if isinstance(message, str):  # nothing to send any more
+            error, code, permanent = f"not sent: {message}", message, True
         else:
-            message = compose(announcement, services.settings.mail_from, services.settings.public_host)
             try:
                 sender.send(message)
             except PermanentFailure as exc:
-                error, permanent = str(exc), True
-            except (OSError, smtplib.SMTPException) as exc:
-                error = f"{type(exc).__name__}: {exc}"
+                error, code, permanent = str(exc), exc.code, True
+            except smtplib.SMTPException as exc:  # before OSError, of which it is a kind
+                error, code = f"{type(exc).__name__}: {exc}", "server-refused-for-now"
+            except OSError as exc:
+                error, code = f"{type(exc).__name__}: {exc}", "server-unreachable"
         with services.database.transaction() as session:
             ctx = services.context(session)
             if error is None:
                 outbox.record_sent(ctx, claim.message_id, worker)
                 sent += 1
             else:
-                outbox.record_failure(ctx, claim.message_id, worker, error, permanent=permanent)
+                outbox.record_failure(ctx, claim.message_id, worker, error, code=code, permanent=permanent)
                 failed += permanent
                 retried += not permanent
                 # The message id only: addresses are personal data and stay out of the logs.
@@ -109,10 +113,47 @@ def run(services: Services, sender: Sender, *, stop: threading.Event, poll_secon
             stop.wait(poll_seconds)
 
 
-def _announcement(services: Services, ctx: Context, claim: outbox.Claim) -> Announcement | None:
+def _message(services: Services, ctx: Context, claim: outbox.Claim) -> EmailMessage | str:
+    """The email a claim stands for, or the code of why there is none any more."""
+    if claim.account_link_id is not None:
+        return _account_email(services, ctx, claim)
+    found = _announcement(services, ctx, claim)
+    if isinstance(found, str):
+        return found
+    return compose(found, services.settings.mail_from, services.settings.public_host)
+
+
+def _account_email(services: Services, ctx: Context, claim: outbox.Claim) -> EmailMessage | str:
+    """An invitation or a reset link: only while it can still be used (a newer link replaces it)."""
+    repo = ConsoleAccounts(ctx.session)
+    link = repo.link(claim.account_link_id or "")
+    account = repo.get(link.account_id) if link is not None else None
+    if (
+        link is None
+        or account is None
+        or not account_links.usable(link.expires_at, link.used_at, ctx.clock.now())
+    ):
+        return "link-expired"
+    mail = AccountMail(
+        message_id=claim.message_id,
+        recipient=claim.recipient,
+        recipient_name=account.name,
+        language=claim.language,
+        purpose=link.purpose,
+        url=f"{services.urls.base}/console/lien/{account_links.token_for(services.secret, link.id)}",
+        expires_at=link.expires_at,
+    )
+    return compose_account_mail(mail, services.settings.mail_from, services.settings.public_host)
+
+
+def _announcement(services: Services, ctx: Context, claim: outbox.Claim) -> Announcement | str:
+    """The email to send, or why there is none: the award is gone, or was revoked before its
+    announcement left (a badge awarded by mistake and revoked at once is never announced)."""
     award = Awards(ctx.session).get(claim.award_id) if claim.award_id else None
     if award is None:
-        return None
+        return "award-gone"
+    if award.revoked_at is not None:
+        return "award-revoked"
     return Announcement(
         message_id=claim.message_id,
         recipient=claim.recipient,

@@ -26,7 +26,7 @@ router = APIRouter(tags=["awards"])
     summary="Issue this badge to one person",
 )
 def issue_award(badge_class: WritableBadgeClass, body: AwardCreate, ctx: ContextDep) -> AwardOut:
-    return AwardOut.of(awards.issue(ctx, badge_class, body), ctx.urls)
+    return AwardOut.of(awards.award(ctx, badge_class, body), ctx.urls)
 
 
 @router.get("/issuers/{issuer_id}/awards", summary="List an issuer's awards")

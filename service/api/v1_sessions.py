@@ -99,6 +99,16 @@ def enrol(training: WritableSession, body: Enrolments, ctx: ContextDep) -> list[
     return _enrolments(ctx, training.id)
 
 
+@router.delete(
+    "/sessions/{session_id}/enrolments/{enrolment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Take a person off an open session (entered by mistake), with their presences",
+)
+def remove_enrolment(training: WritableSession, enrolment_id: str, ctx: ContextDep) -> Response:
+    sessions.remove_enrolment(ctx, training, enrolment_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.post("/sessions/{session_id}/attendance", summary="Mark presence or absence per person and half-day")
 def mark_attendance(training: WritableSession, body: AttendanceMarks, ctx: ContextDep) -> MarksOut:
     return MarksOut(changed=sessions.mark_attendance(ctx, training, body))

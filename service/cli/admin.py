@@ -9,6 +9,7 @@ import typer
 
 from service.cli.common import (
     accounts_app,
+    cli_actor,
     issuers_app,
     keys_app,
     new_password,
@@ -36,7 +37,7 @@ def keys_rotate(
     """Make new signing keys for ISSUER, per purpose; retired keys stay published so old
     signatures verify. After an ob2 rotation, OB 2.0 files downloaded before no longer pass the
     1EdTech validator (the issuer profile names the new key only): earners download them again."""
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
 
     def action() -> None:
         with services.database.transaction() as session:
@@ -56,7 +57,7 @@ def keys_withdraw(
     kid: Annotated[str, typer.Option(help="key id (a retired key)")],
 ) -> None:
     """Stop publishing a retired key, after a compromise: what it signed stops verifying."""
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
 
     def action() -> None:
         with services.database.transaction() as session:
@@ -69,7 +70,7 @@ def keys_withdraw(
 @keys_app.command("list")
 def keys_list(issuer: Annotated[str, typer.Option(help="issuer id")]) -> None:
     """List an issuer's keys, active and retired."""
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
     with services.database.transaction() as session:
         for key in SigningKeys(session).for_issuer(issuer):
             state = (
@@ -89,7 +90,7 @@ def tokens_create(
     name: Annotated[str, typer.Option(help="what the token is for")] = "",
 ) -> None:
     """Create an API token; the token is printed once, alone on the last line."""
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
 
     def action() -> None:
         with services.database.transaction() as session:
@@ -112,7 +113,7 @@ def tokens_create(
 @tokens_app.command("list")
 def tokens_list() -> None:
     """List tokens (never their secret)."""
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
     with services.database.transaction() as session:
         for token in ApiTokens(session).all():
             state = "revoked" if token.revoked_at else "active"
@@ -123,7 +124,7 @@ def tokens_list() -> None:
 @tokens_app.command("revoke")
 def tokens_revoke(token_id: str) -> None:
     """Revoke a token: it stops working at once."""
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
     run_or_exit(lambda: _revoke_token(services, token_id))
 
 
@@ -145,7 +146,7 @@ def accounts_create(
     from service.usecases import accounts
 
     password = new_password(sys.stdin.readline().rstrip("\n") if password_stdin else None)
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
 
     def action() -> None:
         with services.database.transaction() as session:
@@ -173,7 +174,7 @@ def accounts_password(
     from service.usecases import accounts
 
     password = new_password(sys.stdin.readline().rstrip("\n") if password_stdin else None)
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
 
     def action() -> None:
         with services.database.transaction() as session:
@@ -188,7 +189,7 @@ def accounts_unlock(email: Annotated[str, typer.Option(help="the account's email
     """Lift the account's sign-in locks, from every address (after repeated wrong passwords)."""
     from service.usecases import accounts
 
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
 
     def action() -> None:
         with services.database.transaction() as session:
@@ -201,7 +202,7 @@ def accounts_unlock(email: Annotated[str, typer.Option(help="the account's email
 @issuers_app.command("list")
 def issuers_list() -> None:
     """List issuers with their public URL."""
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
     with services.database.transaction() as session:
         rows, _ = Issuers(session).list(None, 1000, 0)
         for row in rows:

@@ -3,12 +3,15 @@ errors as one line, secrets read from standard input or the terminal, never the 
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 from collections.abc import Callable
 
 import typer
 from pydantic import ValidationError
 
+from service.domain.audit import Actor
 from service.errors import FabriqueError
 from service.settings import Settings
 
@@ -60,3 +63,12 @@ def new_password(password: str | None) -> str:
             "Mot de passe / password (12 caractères au moins)", hide_input=True, confirmation_prompt=True
         )
     )
+
+
+def cli_actor() -> Actor:
+    """The person at the CLI, for the audit log: the system user running the command."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no name for this uid (a container, say)
+        user = f"uid {os.getuid()}"
+    return Actor("cli", None, user)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli.common import app, read_passphrase, settings_or_exit
+from service.cli.common import app, cli_actor, read_passphrase, settings_or_exit
 from service.cli.sessions import import_sheet
 from service.persistence import migrate
 from service.services import build_services
@@ -51,7 +51,7 @@ def export_command(
     passphrase = read_passphrase(passphrase_stdin, confirm=True)
     if file.name != "<stdout>":
         os.fchmod(file.fileno(), 0o600)  # the archive holds sealed keys and every earner's data
-    services = build_services(settings)
+    services = build_services(settings, actor=cli_actor())
     try:
         summary = export_instance(
             services.database,
@@ -77,7 +77,7 @@ def _import_instance(file: typer.FileBinaryRead, passphrase_stdin: bool) -> None
     settings = settings_or_exit()
     passphrase = read_passphrase(passphrase_stdin, confirm=False)
     migrate.upgrade(settings.effective_database_url)
-    services = build_services(settings)
+    services = build_services(settings, actor=cli_actor())
     try:
         summary = import_instance(
             services.database,

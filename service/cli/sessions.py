@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli.common import catalogue_app, settings_or_exit
+from service.cli.common import catalogue_app, cli_actor, settings_or_exit
 from service.errors import FabriqueError
 from service.services import build_services
 
@@ -22,7 +22,7 @@ def import_sheet(file: typer.FileBinaryRead, session: str, accept_valid_rows: bo
     if len(content) > csv_import.MAX_BYTES:
         typer.echo(f"file larger than {csv_import.MAX_BYTES} bytes: split it", err=True)
         raise typer.Exit(2)
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
     total = len(parse(content).rows)
     try:
         with (
@@ -59,7 +59,7 @@ def catalogue_import(issuer: Annotated[str, typer.Option("--issuer", help="issue
     """Create the catalogue's badge classes for an issuer; entries already imported are kept."""
     from service.usecases import catalogue, issuers
 
-    services = build_services(settings_or_exit())
+    services = build_services(settings_or_exit(), actor=cli_actor())
     try:
         with services.database.transaction() as db:
             ctx = services.context(db)

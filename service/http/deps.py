@@ -10,8 +10,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from service.domain.access import Principal, Role
+from service.domain.audit import Actor
 from service.errors import Forbidden, Unauthenticated
 from service.http.rate_limits import RateLimits
+from service.persistence import audit
 from service.services import Services
 from service.usecases import tokens
 from service.usecases.context import Context
@@ -42,10 +44,21 @@ def _session(request: Request, services: ServicesDep) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (scope="function"):
     a request that fails, at any point, leaves the database and the keys directory unchanged."""
     with services.database.transaction(write=request.method not in READ_METHODS) as session:
+        audit.note_route(session, f"{request.method} {_route_template(request)}")
         yield session
 
 
 SessionDep = Annotated[Session, Depends(_session, scope="function")]
+
+
+def _route_template(request: Request) -> str:
+    """The path with its parameters named (``/api/v1/awards/{award_id}/revoke``): what was
+    done, without the ids, which the audit log keeps apart."""
+    path = request.url.path
+    for name, value in sorted(request.path_params.items(), key=lambda item: -len(str(item[1]))):
+        if value:
+            path = path.replace(f"/{value}", "/{" + name + "}")
+    return path
 
 
 async def _context(services: ServicesDep, session: SessionDep) -> Context:
@@ -59,6 +72,8 @@ _bearer = HTTPBearer(auto_error=False, description="API token from `fabrique tok
 
 
 def _principal(
+    request: Request,
+    services: ServicesDep,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
@@ -67,6 +82,13 @@ def _principal(
     principal = tokens.authenticate(session, credentials.credentials)
     if principal is None:
         raise Unauthenticated()
+    if tokens.needs_touch(session, services.clock, principal.token_id):
+        if request.method in READ_METHODS:  # a read stays a read-only transaction
+            with services.database.transaction() as writer:
+                tokens.touch(writer, services.clock, principal.token_id)
+        else:
+            tokens.touch(session, services.clock, principal.token_id)
+    audit.act_as(session, Actor("token", principal.token_id, tokens.name_of(session, principal.token_id)))
     return principal
 
 

@@ -106,6 +106,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("Format indisponible"),
         N_("Cette attribution n'a pas de version Open Badges 3.0 (émise avant sa prise en charge)."),
     ),
+    "field-required": (N_("Champ obligatoire"), N_("Ce champ est obligatoire.")),
+    "account-needs-issuer": (
+        N_("Émetteur requis"),
+        N_("Un compte « {role} » doit avoir au moins un émetteur : cochez-en un."),
+    ),
+    "account-email-invalid": (N_("Adresse invalide"), N_("Indiquez une adresse électronique valide.")),
+    "account-already-active": (
+        N_("Compte déjà actif"),
+        N_(
+            "Ce compte a déjà choisi son mot de passe : il peut demander à le changer depuis la page de connexion."
+        ),
+    ),
+    "account-is-yours": (
+        N_("C'est votre compte"),
+        N_("Vous ne pouvez ni désactiver votre propre compte ni lui retirer l'administration."),
+    ),
+    "account-link-invalid": (
+        N_("Lien invalide ou expiré"),
+        N_("Ce lien a déjà servi, a expiré ou a été remplacé par un plus récent : demandez-en un nouveau."),
+    ),
+    "password-mismatch": (
+        N_("Mots de passe différents"),
+        N_("Les deux mots de passe ne sont pas identiques."),
+    ),
+    "badge-class-required": (N_("Badge à choisir"), N_("Choisissez le badge à attribuer.")),
+    "award-list-file": (
+        N_("Fichier refusé"),
+        N_("Choisissez un fichier CSV non vide de {limit} Ko au plus (nom, adresse électronique, langue)."),
+    ),
     "criteria-required": (
         N_("Critères requis"),
         N_("Un badge doit avoir des critères : un texte (criteria_narrative) ou une adresse (criteria_url)."),
@@ -181,7 +210,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "resend-too-many": (
         N_("Trop de renvois"),
-        N_("Ce badge a déjà été renvoyé {per_day} fois aujourd'hui : réessayez demain."),
+        N_("Ce badge a déjà été envoyé {per_day} fois aujourd'hui : réessayez demain."),
     ),
     "resend-not-possible": (
         N_("Renvoi impossible"),

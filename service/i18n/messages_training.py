@@ -9,6 +9,7 @@ from service.i18n.language import Language
 
 TRAINING_MESSAGES: dict[str, tuple[str, str]] = {
     "session-not-found": (N_("Session introuvable"), N_("Aucune session n'a l'identifiant {id}.")),
+    "enrolment-not-found": (N_("Inscription introuvable"), N_("Cette formation n'a pas d'inscription {id}.")),
     "session-closed": (
         N_("Session clôturée"),
         N_("La session {id} est clôturée : ses badges sont émis, elle ne change plus."),

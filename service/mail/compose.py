@@ -4,6 +4,7 @@ in the other one; the words come from the catalogue (``service.i18n.catalogue``)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formataddr
 from functools import cache
@@ -12,7 +13,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from service.i18n.catalogue import translations
-from service.i18n.documents import EMAIL_FOOTER, email_separator, email_subject
+from service.i18n.documents import EMAIL_FOOTER, account_subject, email_separator, email_subject
+from service.i18n.formats import Formats
 from service.i18n.language import Language, supported
 
 
@@ -79,3 +81,41 @@ def compose(announcement: Announcement, sender: str, host: str) -> EmailMessage:
 def _one_line(text: str) -> str:
     """Header values on one line: a name typed with a line break cannot inject a header."""
     return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class AccountMail:
+    """An invitation to the console, or a password reset: a one-time link."""
+
+    message_id: str
+    recipient: str
+    recipient_name: str
+    language: str
+    purpose: str  # invitation | reset
+    url: str
+    expires_at: datetime
+
+
+def compose_account_mail(mail: AccountMail, sender: str, host: str) -> EmailMessage:
+    language = language_of(mail.language)
+    other: Language = "en" if language == "fr" else "fr"
+    order: list[Language] = [language, other]
+    name = "account_invitation" if mail.purpose == "invitation" else "password_reset"
+
+    def context(lang: Language) -> dict[str, str]:
+        return {
+            "name": mail.recipient_name,
+            "url": mail.url,
+            "until": Formats(lang).datetime(mail.expires_at),
+        }
+
+    text = [_environment(lang).get_template(f"{name}.txt").render(context(lang)) for lang in order]
+    message = EmailMessage()
+    message["Subject"] = account_subject(mail.purpose, language)
+    message["From"] = formataddr((EMAIL_FOOTER, sender))
+    message["To"] = formataddr((_one_line(mail.recipient_name), mail.recipient))
+    message["Message-ID"] = f"<{mail.message_id}@{host}>"
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(f"{text[0]}\n{email_separator(other)}\n\n{text[1]}\n-- \n{EMAIL_FOOTER}\n")
+    message["Content-Language"] = language
+    return message

@@ -18,6 +18,10 @@ class Sender(Protocol):
 class PermanentFailure(Exception):
     """The server refused this message for good (5xx): retrying will not help."""
 
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code  # recipient-refused | message-refused
+
 
 @dataclass(frozen=True, slots=True)
 class SmtpSender:
@@ -59,9 +63,9 @@ class SmtpSender:
             except smtplib.SMTPRecipientsRefused as exc:
                 codes = [code for code, _ in exc.recipients.values()]
                 if codes and all(500 <= code < 600 for code in codes):
-                    raise PermanentFailure(f"recipient refused ({codes[0]})") from exc
+                    raise PermanentFailure(f"recipient refused ({codes[0]})", "recipient-refused") from exc
                 raise
             except smtplib.SMTPDataError as exc:
                 if 500 <= exc.smtp_code < 600:
-                    raise PermanentFailure(f"message refused ({exc.smtp_code})") from exc
+                    raise PermanentFailure(f"message refused ({exc.smtp_code})", "message-refused") from exc
                 raise

@@ -1,13 +1,21 @@
-"""Queries on console accounts, their sign-in failures and their browser sessions."""
+"""Queries on console accounts, their sign-in failures, their browser sessions and their
+one-time links."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from service.persistence.console_tables import ConsoleAccount, ConsoleSession, ConsoleSigninFailure
+from service.ids import is_id
+from service.persistence.console_tables import (
+    AccountLink,
+    ConsoleAccount,
+    ConsoleSession,
+    ConsoleSigninFailure,
+)
 
 
 class ConsoleAccounts:
@@ -47,3 +55,20 @@ class ConsoleAccounts:
 
     def close_session(self, id_hash: str) -> None:
         self.session.execute(delete(ConsoleSession).where(ConsoleSession.id_hash == id_hash))
+
+    def get(self, account_id: str) -> ConsoleAccount | None:
+        return self.session.get(ConsoleAccount, account_id) if is_id(account_id) else None
+
+    def all(self) -> Sequence[ConsoleAccount]:
+        return self.session.scalars(select(ConsoleAccount).order_by(ConsoleAccount.email)).all()
+
+    def link(self, link_id: str) -> AccountLink | None:
+        return self.session.get(AccountLink, link_id) if is_id(link_id) else None
+
+    def open_links(self, account_id: str, purpose: str) -> Sequence[AccountLink]:
+        query = select(AccountLink).where(
+            AccountLink.account_id == account_id,
+            AccountLink.purpose == purpose,
+            AccountLink.used_at.is_(None),
+        )
+        return self.session.scalars(query).all()

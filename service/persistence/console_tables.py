@@ -69,3 +69,17 @@ class ConsoleSession(Base):
     expires_at: Mapped[datetime]  # absolute limit, whatever the activity
 
     account: Mapped[ConsoleAccount] = relationship(lazy="joined", innerjoin=True)
+
+
+class AccountLink(Base):
+    """A one-time link sent to an account by email (an invitation, a password reset); the token
+    itself is a MAC over this row's id (``domain.account_links``), never stored."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("console_accounts.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # invitation | reset
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

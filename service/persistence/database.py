@@ -13,7 +13,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.persistence import public_revision
+from service.domain.audit import SYSTEM, Actor
+from service.persistence import audit, public_revision
 
 PENDING_FILES_KEY = "fabrique.pending_files"
 
@@ -58,6 +59,9 @@ class Database:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._public_listeners: list[weakref.WeakMethod[Callable[[], None]]] = []
         public_revision.install(self.sessions, self._public_changed)
+        # Who acts in a transaction nobody signed in to (the audit log): the service itself,
+        # or the person at the CLI (``build_services(actor=…)``).
+        self.actor: Actor = SYSTEM
 
     def on_public_change(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` (a bound method, held weakly: an application dropped with its cache
@@ -97,10 +101,12 @@ class Database:
         """Commit when the block ends normally; roll back (and delete the files the transaction
         wrote) otherwise. ``write=False`` skips taking SQLite's write lock for read-only work."""
         session = self.sessions()
+        audit.act_as_default(session, self.actor)
         try:
             if write:
                 self.begin_write(session)
             yield session
+            audit.add_unrecorded(session)  # a change never goes unlogged
             session.commit()
         except BaseException:
             session.rollback()

@@ -147,6 +147,7 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]  # to the nearest few minutes (tokens.LAST_USE_STEP)
 
     scopes: Mapped[list[ApiTokenScope]] = relationship(lazy="selectin", cascade="all, delete-orphan")
 

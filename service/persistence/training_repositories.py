@@ -62,6 +62,15 @@ class TrainingSessions:
         query = select(Enrolment).where(Enrolment.session_id == session_id).order_by(Enrolment.email)
         return self.session.scalars(query).all()
 
+    def enrolment(self, session_id: str, enrolment_id: str) -> Enrolment | None:
+        found = self.session.get(Enrolment, enrolment_id) if is_id(enrolment_id) else None
+        return found if found is not None and found.session_id == session_id else None
+
+    def remove_enrolment(self, enrolment: Enrolment) -> None:
+        """The enrolment and its presences (explicitly: not every SQLite connection cascades)."""
+        self.session.execute(delete(Attendance).where(Attendance.enrolment_id == enrolment.id))
+        self.session.delete(enrolment)
+
     def attendance(self, session_id: str) -> dict[str, frozenset[str]]:
         """Half-day ids attended, by enrolment id."""
         query = (
@@ -190,6 +199,17 @@ class Outbox:
             .limit(1)
         )
         return self.session.scalar(query)
+
+    def latest_for_awards(self, award_ids: Sequence[str]) -> dict[str, OutboxMessage]:
+        """Each award's most recent email (the announcement or its latest resend)."""
+        if not award_ids:
+            return {}
+        rows = self.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.award_id.in_(list(award_ids)))
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        )
+        return {row.award_id: row for row in rows if row.award_id is not None}
 
     def delete_for_award(self, award_id: str) -> None:
         self.session.execute(delete(OutboxMessage).where(OutboxMessage.award_id == award_id))

@@ -191,6 +191,8 @@ class OutboxMessage(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))  # award-issued
     award_id: Mapped[str | None] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"))
+    # An account's email (kinds account-invitation, password-reset) names its one-time link.
+    account_link_id: Mapped[str | None] = mapped_column(ForeignKey("account_links.id", ondelete="CASCADE"))
     recipient: Mapped[str] = mapped_column(String(320))
     language: Mapped[str] = mapped_column(String(35))
     state: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed
@@ -200,6 +202,9 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Why the last attempt failed, for people (``mail.smtp.FAILURES``); last_error is the server's
+    # own words, for the operator.
+    error_code: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
 
     __table_args__ = (

@@ -12,9 +12,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
-from service.clock import Clock
+from service.clock import Clock, SystemClock
 from service.domain import signin
 from service.domain.access import Principal, Role
+from service.domain.audit import Actor
 from service.domain.recipients import normalise_email
 from service.errors import Conflict, InvalidInput, NotFound
 from service.ids import new_id
@@ -26,9 +27,11 @@ from service.persistence.console_tables import (
     ConsoleSigninFailure,
 )
 from service.persistence.tables import Issuer
+from service.usecases import audit
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256  # argon2 hashes anything, but a megabyte "password" is an attack, not a password
+SYSTEM_CLOCK = SystemClock()
 
 
 @cache
@@ -72,10 +75,11 @@ def create(
     account.scopes = [ConsoleAccountIssuer(issuer_id=i) for i in dict.fromkeys(issuer_ids)]
     session.add(account)
     session.flush()
+    audit.record_in(session, clock, "account-created", "account", account.id, None, role=role.value)
     return account
 
 
-def set_password(session: Session, email: str, password: str) -> ConsoleAccount:
+def set_password(session: Session, email: str, password: str, clock: Clock = SYSTEM_CLOCK) -> ConsoleAccount:
     repo = ConsoleAccounts(session)
     account = repo.by_email(normalise_email(email))
     if account is None:
@@ -86,6 +90,7 @@ def set_password(session: Session, email: str, password: str) -> ConsoleAccount:
     repo.forget_failures(account.id)
     repo.close_sessions(account.id)
     session.flush()
+    audit.record_in(session, clock, "account-password-set", "account", account.id)
     return account
 
 
@@ -97,6 +102,7 @@ def unlock(session: Session, email: str) -> int:
         raise NotFound("account-not-found", email=email)
     lifted = repo.forget_failures(account.id)
     session.flush()
+    audit.record_in(session, SYSTEM_CLOCK, "account-unlocked", "account", account.id, lifted=lifted)
     return lifted
 
 
@@ -137,6 +143,8 @@ def authenticate(
     if hasher().check_needs_rehash(account.password_hash):
         account.password_hash = hasher().hash(password)
     session.flush()
+    audit.act_as(session, Actor("account", account.id, account.email))
+    audit.record_in(session, clock, "account-signed-in", "account", account.id)
     return account
 
 

@@ -14,6 +14,7 @@ from service.persistence.repositories import Awards, SigningKeys
 from service.persistence.tables import Award, BadgeClass
 from service.signing.jws import sign_json
 from service.signing.keystore import Algorithm, KeyPurpose
+from service.usecases import audit, outbox
 from service.usecases.commands import AwardCreate, Revocation
 from service.usecases.context import Context
 from service.usecases.credentials import sign_credential
@@ -39,6 +40,24 @@ def get(ctx: Context, award_id: str) -> Award:
     if award is None:
         raise NotFound("award-not-found", id=award_id)
     return award
+
+
+def award(ctx: Context, badge_class: BadgeClass, command: AwardCreate) -> Award:
+    """Award one badge to one person (the API, the console, a list): issued, and the earner's
+    email queued unless ``command.notify`` is false."""
+    issued = issue(ctx, badge_class, command)
+    if command.notify:
+        outbox.enqueue_award_email(ctx, issued, command.language)
+    audit.record(
+        ctx,
+        "award-issued",
+        "award",
+        issued.id,
+        issued.issuer_id,
+        badge_class_id=badge_class.id,
+        email=command.notify,
+    )
+    return issued
 
 
 def issue(ctx: Context, badge_class: BadgeClass, command: AwardCreate, *, flush: bool = True) -> Award:
@@ -99,4 +118,5 @@ def revoke(ctx: Context, award_id: str, command: Revocation) -> Award:
     award.revoked_at = ctx.clock.now()
     award.revocation_reason = command.reason
     ctx.session.flush()
+    audit.record(ctx, "award-revoked", "award", award.id, award.issuer_id)
     return award

@@ -8,6 +8,7 @@ from service.errors import Conflict, InvalidInput, NotFound
 from service.ids import new_id
 from service.persistence.repositories import BadgeClasses
 from service.persistence.tables import BadgeClass, Issuer
+from service.usecases import audit
 from service.usecases.commands import Alignment, BadgeClassCreate, BadgeClassUpdate
 from service.usecases.context import Context
 from service.usecases.images import accept_image
@@ -53,6 +54,7 @@ def create(ctx: Context, issuer: Issuer, command: BadgeClassCreate) -> BadgeClas
     ctx.session.flush()
     badge_class.prerequisites = _prerequisites(ctx, badge_class, command.prerequisites)
     ctx.session.flush()
+    audit.record(ctx, "badge-class-created", "badge-class", badge_class.id, issuer.id)
     return badge_class
 
 
@@ -96,6 +98,16 @@ def update(ctx: Context, badge_class: BadgeClass, command: BadgeClassUpdate) -> 
         raise InvalidInput("criteria-required")
     badge_class.updated_at = ctx.clock.now()
     ctx.session.flush()
+    fields = sorted(given)
+    audit.record(
+        ctx,
+        "badge-class-updated",
+        "badge-class",
+        badge_class.id,
+        badge_class.issuer_id,
+        fields=fields,
+        version=badge_class.version,
+    )
     return badge_class
 
 
@@ -105,6 +117,15 @@ def set_image(ctx: Context, badge_class: BadgeClass, content: bytes, declared_ty
     badge_class.image, badge_class.image_type = image.content, image.media_type
     badge_class.updated_at = ctx.clock.now()
     ctx.session.flush()
+    audit.record(
+        ctx,
+        "badge-class-updated",
+        "badge-class",
+        badge_class.id,
+        badge_class.issuer_id,
+        fields=["image"],
+        version=badge_class.version,
+    )
     return badge_class
 
 
@@ -142,3 +163,4 @@ def delete(ctx: Context, badge_class: BadgeClass) -> None:
         raise Conflict("badge-class-has-awards", id=badge_class.id)
     ctx.session.delete(badge_class)
     ctx.session.flush()
+    audit.record(ctx, "badge-class-deleted", "badge-class", badge_class.id, badge_class.issuer_id)

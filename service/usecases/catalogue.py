@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from service.persistence.repositories import BadgeClasses
 from service.persistence.tables import BadgeClass, Issuer
 from service.persistence.training_tables import TrainerRule
-from service.usecases import badge_classes
+from service.usecases import audit, badge_classes
 from service.usecases.commands import Alignment, BadgeClassCreate
 from service.usecases.context import Context
 
@@ -93,6 +93,7 @@ def import_into(ctx: Context, issuer: Issuer, catalogue: Catalogue) -> Imported:
             ctx.session.add(TrainerRule(badge_class_id=badge_class.id, **_rule(entry.trainer_rule)))
         result.created.append(badge_class)
     ctx.session.flush()
+    audit.record(ctx, "catalogue-imported", "issuer", issuer.id, issuer.id, created=len(result.created))
     return result
 
 

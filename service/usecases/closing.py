@@ -26,7 +26,7 @@ from service.persistence.repositories import BadgeClasses
 from service.persistence.tables import Award, BadgeClass
 from service.persistence.training_repositories import AwardOrigins, Closings, TrainingSessions
 from service.persistence.training_tables import AwardOrigin, SessionClosing, TrainingSession
-from service.usecases import awards, outbox
+from service.usecases import audit, awards, outbox
 from service.usecases.commands import AwardCreate, Evidence
 from service.usecases.context import Context
 
@@ -80,6 +80,9 @@ def close(ctx: Context, session_id: str, *, background: bool | None = None) -> C
     issued = [_issue_participant(ctx, training, line) for line in pending]
     finished, trainers = _finish(ctx, training, participants)
     not_earned = [line for line in participants + trainers if not line.decision.earned]
+    audit.record(
+        ctx, "session-closed", "session", training.id, training.issuer_id, issued=len(issued) + len(finished)
+    )
     return Closed(training, issued + finished, not_earned)
 
 
@@ -111,6 +114,7 @@ def _queue(ctx: Context, training: TrainingSession, total: int) -> Queued:
     training.state = SessionState.CLOSING.value
     ctx.session.add(job)
     ctx.session.flush()
+    audit.record(ctx, "session-closing-queued", "session", training.id, training.issuer_id, pending=total)
     return Queued(training, job)
 
 
@@ -165,13 +169,22 @@ def advance_closing(
     if pending:
         for line in pending[:batch]:
             _issue_participant(ctx, training, line)
+        audit.record(
+            ctx,
+            "session-closing-batch",
+            "session",
+            training.id,
+            training.issuer_id,
+            issued=min(batch, len(pending)),
+        )
         job.done += min(batch, len(pending))
         job.claimed_until = ctx.clock.now() + lease
         ctx.session.flush()
         return False
-    _finish(ctx, training, participants)
+    finished, _ = _finish(ctx, training, participants)
     job.state, job.finished_at, job.claimed_until = "done", ctx.clock.now(), None
     ctx.session.flush()
+    audit.record(ctx, "session-closed", "session", training.id, training.issuer_id, issued=len(finished))
     return True
 
 

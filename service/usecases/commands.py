@@ -295,6 +295,15 @@ class AwardCreate(Command):
     )
     narrative: Text | None = None
     evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+    language: str = Field(default="fr", description="the earner's language, for the email (BCP 47)")
+    notify: bool = Field(
+        default=True, description="queue the award email to the earner (sent by `fabrique worker`)"
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        return canonical_language(value)
 
     @model_validator(mode="after")
     def _expires_after_issue(self) -> Self:

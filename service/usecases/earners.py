@@ -9,12 +9,13 @@ import json
 import zipfile
 from typing import Any
 
+from service.domain.audit import EARNER
 from service.errors import FabriqueError, Gone, NotFound
 from service.openbadges import ob2
 from service.persistence.repositories import Awards
 from service.persistence.tables import Award
 from service.persistence.training_repositories import AwardOrigins, Outbox
-from service.usecases import awards, baked
+from service.usecases import audit, awards, baked
 from service.usecases.context import Context
 
 ERASED_REASON = "Effacé à la demande de la personne titulaire · Erased at the earner's request"
@@ -37,18 +38,22 @@ def _locked(ctx: Context, award_id: str) -> Award:
 
 
 def publish(ctx: Context, award_id: str, *, show_name: bool) -> Award:
+    audit.act_as(ctx.session, EARNER)  # only the earner's private link leads here
     award = _locked(ctx, award_id)
     award.published_at = award.published_at or ctx.clock.now()
     award.show_name = show_name
     ctx.session.flush()
+    audit.record(ctx, "award-published", "award", award.id, award.issuer_id, show_name=show_name)
     return award
 
 
 def hide(ctx: Context, award_id: str) -> Award:
+    audit.act_as(ctx.session, EARNER)  # only the earner's private link leads here
     award = _locked(ctx, award_id)
     award.published_at = None
     award.show_name = False
     ctx.session.flush()
+    audit.record(ctx, "award-hidden", "award", award.id, award.issuer_id)
     return award
 
 
@@ -57,6 +62,7 @@ def erase(ctx: Context, award_id: str) -> Award:
     downloaded) and delete what identifies the earner: email, name, narrative, the signed
     documents that carry their hashed email, queued emails, their enrolment in the session the
     badge came from. The award row stays, anonymous, so its place in the status list stays."""
+    audit.act_as(ctx.session, EARNER)  # only the earner's private link leads here
     award = _locked(ctx, award_id)
     now = ctx.clock.now()
     if award.revoked_at is None:
@@ -81,6 +87,7 @@ def erase(ctx: Context, award_id: str) -> Award:
     award.show_name = False
     award.erased_at = now
     ctx.session.flush()
+    audit.record(ctx, "award-erased", "award", award.id, award.issuer_id)
     return award
 
 

@@ -6,6 +6,7 @@ from service.errors import Conflict, NotFound
 from service.ids import new_id
 from service.persistence.repositories import Issuers, SigningKeys
 from service.persistence.tables import Issuer
+from service.usecases import audit
 from service.usecases.commands import IssuerCreate, IssuerUpdate
 from service.usecases.context import Context
 from service.usecases.images import accept_image
@@ -37,6 +38,7 @@ def create(ctx: Context, command: IssuerCreate) -> Issuer:
     ctx.session.flush()
     for purpose in ISSUER_PURPOSES:
         create_key(ctx, issuer.id, purpose)
+    audit.record(ctx, "issuer-created", "issuer", issuer.id, issuer.id)
     return issuer
 
 
@@ -55,6 +57,7 @@ def update(ctx: Context, issuer: Issuer, command: IssuerUpdate) -> Issuer:
             _set_image(ctx, issuer, command)
     issuer.updated_at = ctx.clock.now()
     ctx.session.flush()
+    audit.record(ctx, "issuer-updated", "issuer", issuer.id, issuer.id, fields=sorted(given))
     return issuer
 
 
@@ -63,6 +66,7 @@ def set_image(ctx: Context, issuer: Issuer, content: bytes, declared_type: str |
     issuer.image, issuer.image_type = image.content, image.media_type
     issuer.updated_at = ctx.clock.now()
     ctx.session.flush()
+    audit.record(ctx, "issuer-updated", "issuer", issuer.id, issuer.id, fields=["image"])
     return issuer
 
 
@@ -85,6 +89,7 @@ def delete(ctx: Context, issuer: Issuer) -> None:
     ctx.session.flush()
     ctx.session.delete(issuer)
     ctx.session.flush()
+    audit.record(ctx, "issuer-deleted", "issuer", issuer.id, issuer.id)
     # Files go last, once the rows are gone from this transaction; a failed commit leaves
     # orphan files that no published key refers to, never a published key without its file.
     for key in keys:

@@ -11,6 +11,7 @@ from service.persistence.repositories import SigningKeys
 from service.persistence.tables import SigningKey
 from service.signing import keystore
 from service.signing.keystore import KeyPurpose
+from service.usecases import audit
 from service.usecases.context import Context
 
 ISSUER_PURPOSES = tuple(KeyPurpose)
@@ -49,6 +50,7 @@ def rotate(
         if current is not None:
             repo.retire(current, ctx.clock.now())
         created.append(create_key(ctx, issuer_id, purpose))
+        audit.record(ctx, "key-rotated", "issuer", issuer_id, issuer_id, purpose=purpose.value)
     return created
 
 
@@ -64,4 +66,5 @@ def withdraw(ctx: Context, issuer_id: str, kid: str) -> SigningKey:
         raise Conflict("key-already-withdrawn", id=kid)
     key.withdrawn_at = ctx.clock.now()
     ctx.session.flush()
+    audit.record(ctx, "key-withdrawn", "key", key.kid, issuer_id, purpose=key.purpose)
     return key

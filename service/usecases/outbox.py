@@ -20,6 +20,7 @@ from service.ids import new_id
 from service.persistence.tables import Award
 from service.persistence.training_repositories import Outbox
 from service.persistence.training_tables import OutboxMessage
+from service.usecases import audit
 from service.usecases.context import Context
 
 AWARD_ISSUED = "award-issued"
@@ -62,6 +63,7 @@ def resend(ctx: Context, award: Award) -> OutboxMessage:
     if outbox.count_for_award_since(award.id, now - timedelta(days=1)) >= RESENDS_PER_DAY:
         raise Conflict("resend-too-many", per_day=RESENDS_PER_DAY)
     language = outbox.last_language(award.id) or "fr"
+    audit.record(ctx, "award-email-resent", "award", award.id, award.issuer_id)
     return enqueue_award_email(ctx, award, language, kind=AWARD_RESENT)
 
 
@@ -72,6 +74,8 @@ class Claim:
     recipient: str
     language: str
     attempt: int
+    kind: str = AWARD_ISSUED
+    account_link_id: str | None = None
 
 
 def claim(ctx: Context, worker: str, limit: int, lease: timedelta = LEASE) -> list[Claim]:
@@ -83,7 +87,15 @@ def claim(ctx: Context, worker: str, limit: int, lease: timedelta = LEASE) -> li
         message.claimed_until = now + lease
         message.attempts += 1
         claims.append(
-            Claim(message.id, message.award_id, message.recipient, message.language, message.attempts)
+            Claim(
+                message.id,
+                message.award_id,
+                message.recipient,
+                message.language,
+                message.attempts,
+                message.kind,
+                message.account_link_id,
+            )
         )
     ctx.session.flush()
     return claims
@@ -104,16 +116,19 @@ def record_sent(ctx: Context, message_id: str, worker: str) -> bool:
     message.sent_at = ctx.clock.now()
     message.claimed_until = None
     message.last_error = None
+    message.error_code = None
     return True
 
 
 def record_failure(
-    ctx: Context, message_id: str, worker: str, error: str, *, permanent: bool = False
+    ctx: Context, message_id: str, worker: str, error: str, *, code: str = "", permanent: bool = False
 ) -> None:
+    """``error`` is the server's words, for the operator; ``code`` says why for people."""
     message = Outbox(ctx.session).get(message_id)
     if message is None or message.claimed_by != worker or message.state != "sending":
         return
     message.last_error = error[:1000]
+    message.error_code = code[:32] or None
     message.claimed_until = None
     if permanent or message.attempts >= MAX_ATTEMPTS:
         message.state = "failed"

@@ -16,6 +16,7 @@ from service.persistence.training_tables import (
     SessionTrainer,
     TrainingSession,
 )
+from service.usecases import audit
 from service.usecases.context import Context
 from service.usecases.session_commands import (
     AttendanceMarks,
@@ -63,6 +64,7 @@ def create(ctx: Context, issuer: Issuer, command: SessionCreate) -> TrainingSess
     _set_trainers(training, command.trainers)
     _set_rules(ctx, training, command.rules)
     ctx.session.flush()
+    audit.record(ctx, "session-created", "session", training.id, issuer.id)
     return training
 
 
@@ -99,6 +101,8 @@ def update(ctx: Context, training: TrainingSession, command: SessionUpdate) -> T
         _set_rules(ctx, training, command.rules)
     training.updated_at = ctx.clock.now()
     ctx.session.flush()
+    fields = sorted(given)
+    audit.record(ctx, "session-updated", "session", training.id, training.issuer_id, fields=fields)
     return training
 
 
@@ -133,7 +137,22 @@ def enrol(ctx: Context, training: TrainingSession, people: list[EnrolmentIn]) ->
         enrolment.language = person.language
         out.append(enrolment)
     ctx.session.flush()
+    audit.record(ctx, "session-enrolled", "session", training.id, training.issuer_id, people=len(out))
     return out
+
+
+def remove_enrolment(ctx: Context, training: TrainingSession, enrolment_id: str) -> None:
+    """Take a person off an open session (entered by mistake), with their presences. A closed
+    session keeps its people: its badges were issued from them."""
+    _require_editable(training)
+    repository = TrainingSessions(ctx.session)
+    enrolment = repository.enrolment(training.id, enrolment_id)
+    if enrolment is None:
+        raise NotFound("enrolment-not-found", id=enrolment_id)
+    repository.remove_enrolment(enrolment)
+    training.updated_at = ctx.clock.now()
+    ctx.session.flush()
+    audit.record(ctx, "enrolment-removed", "session", training.id, training.issuer_id, enrolment=enrolment.id)
 
 
 def mark_attendance(ctx: Context, training: TrainingSession, command: AttendanceMarks) -> int:
@@ -163,6 +182,8 @@ def mark_attendance(ctx: Context, training: TrainingSession, command: Attendance
             present[enrolment.id] = present[enrolment.id] - {mark.half_day_id}
             changed += 1
     ctx.session.flush()
+    if changed:
+        audit.record(ctx, "attendance-marked", "session", training.id, training.issuer_id, changed=changed)
     return changed
 
 

@@ -6,6 +6,7 @@ import logging
 
 from service.persistence.repositories import Issuers, SigningKeys
 from service.signing.keystore import KeyFileMissing
+from service.usecases import audit
 from service.usecases.context import Context
 from service.usecases.keys import ISSUER_PURPOSES, create_key
 
@@ -30,6 +31,7 @@ def ensure_issuer_keys(ctx: Context) -> int:
                 active = repo.active(issuer.id, purpose)
                 if active is None:
                     create_key(ctx, issuer.id, purpose)
+                    audit.record(ctx, "key-created", "issuer", issuer.id, issuer.id, purpose=purpose.value)
                     created += 1
                     continue
                 try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from service.errors import InvalidInput, NotFound
 from service.ids import new_id
 from service.persistence.repositories import ApiTokens, Issuers
 from service.persistence.tables import ApiToken, ApiTokenScope
+from service.usecases import audit
 
 TOKEN_PREFIX = "fab_"  # noqa: S105 - a public prefix
 
@@ -49,6 +51,9 @@ def create(
     )
     session.add(token)
     session.flush()
+    audit.record_in(
+        session, clock, "token-created", "token", token.id, None, role=role.value, name=name[:100]
+    )
     return token, plaintext
 
 
@@ -61,6 +66,31 @@ def authenticate(session: Session, plaintext: str) -> Principal | None:
     return Principal(token_id=token.id, role=Role(token.role), issuer_ids=token.issuer_ids)
 
 
+LAST_USE_STEP = timedelta(minutes=5)  # last use is kept to this step: one write per token at most
+
+
+def is_stale(last_used_at: datetime | None, now: datetime) -> bool:
+    return last_used_at is None or now - last_used_at >= LAST_USE_STEP
+
+
+def needs_touch(session: Session, clock: Clock, token_id: str) -> bool:
+    token = ApiTokens(session).get(token_id)
+    return token is not None and is_stale(token.last_used_at, clock.now())
+
+
+def touch(session: Session, clock: Clock, token_id: str) -> None:
+    """Note that the token was used now (not an audited change: a use, not an edit)."""
+    token = ApiTokens(session).get(token_id)
+    if token is not None and is_stale(token.last_used_at, clock.now()):
+        token.last_used_at = clock.now()
+        session.flush()
+
+
+def name_of(session: Session, token_id: str) -> str:
+    token = ApiTokens(session).get(token_id)
+    return token.name if token is not None else ""
+
+
 def revoke(session: Session, clock: Clock, token_id: str) -> ApiToken:
     token = ApiTokens(session).get(token_id)
     if token is None:
@@ -68,4 +98,5 @@ def revoke(session: Session, clock: Clock, token_id: str) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         session.flush()
+        audit.record_in(session, clock, "token-revoked", "token", token.id)
     return token

@@ -5,6 +5,7 @@ from __future__ import annotations
 from service.errors import NotFound
 from service.persistence.tables import BadgeClass
 from service.persistence.training_tables import TrainerRule
+from service.usecases import audit
 from service.usecases.context import Context
 from service.usecases.session_commands import TrainerRuleIn
 
@@ -22,9 +23,11 @@ def put(ctx: Context, badge_class: BadgeClass, command: TrainerRuleIn) -> Traine
         setattr(rule, name, value)
     ctx.session.add(rule)
     ctx.session.flush()
+    audit.record(ctx, "trainer-rule-set", "badge-class", badge_class.id, badge_class.issuer_id)
     return rule
 
 
 def delete(ctx: Context, badge_class: BadgeClass) -> None:
     ctx.session.delete(get(ctx, badge_class))
     ctx.session.flush()
+    audit.record(ctx, "trainer-rule-removed", "badge-class", badge_class.id, badge_class.issuer_id)

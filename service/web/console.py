@@ -4,10 +4,9 @@ and every form sent is checked for this session's CSRF token."""
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -17,8 +16,8 @@ from service.http.rate_limits import SIGNIN, client_address
 from service.persistence.repositories import BadgeClasses, Issuers, SigningKeys
 from service.persistence.training_repositories import TrainingSessions
 from service.signing.keystore import KeyPurpose
-from service.usecases import accounts, badge_classes, issuers
-from service.usecases.commands import BadgeClassCreate, IssuerCreate
+from service.usecases import accounts, issuers
+from service.usecases.commands import IssuerCreate, IssuerUpdate
 from service.web import console_auth
 from service.web.console_auth import CheckedDep, ShowPage, SignedInDep, require_read, require_write
 from service.web.forms import problems_of, text
@@ -27,7 +26,6 @@ from service.web.render import page, tr
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 PRIVATE = {"Cache-Control": "no-store"}
-MAX_IMAGE_UPLOAD = 1024 * 1024  # refused before decoding; the configured image limit applies too
 
 
 def console_page(
@@ -145,10 +143,18 @@ def issuer_create(
     email: Annotated[str, Form(max_length=640)] = "",
     description: Annotated[str, Form(max_length=20000)] = "",
     siret: Annotated[str, Form(max_length=64)] = "",
+    rna: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     if not who.principal.is_admin:
         raise Forbidden("admin-only")
-    values = {"name": name, "url": url, "email": email, "description": description, "siret": siret}
+    values = {
+        "name": name,
+        "url": url,
+        "email": email,
+        "description": description,
+        "siret": siret,
+        "rna": rna,
+    }
     try:
         command = IssuerCreate.model_validate({k: v for k, v in values.items() if text(v)})
         issuer = issuers.create(ctx, command)
@@ -166,9 +172,75 @@ def issuer_create(
     return RedirectResponse(f"/console/emetteurs/{issuer.id}", status_code=303)
 
 
+@router.get("/emetteurs/{issuer_id}/modifier")
+def issuer_edit(request: Request, issuer_id: str, who: SignedInDep, ctx: ContextDep) -> Response:
+    issuer = issuers.get(ctx, issuer_id)
+    require_write(who, issuer.id)
+    values = {
+        "name": issuer.name,
+        "url": issuer.url,
+        "email": issuer.email,
+        "description": issuer.description or "",
+        "siret": issuer.siret or "",
+        "rna": issuer.rna or "",
+    }
+    return console_page(request, "console/issuer_new.html", who, issuer=issuer, values=values, problems={})
+
+
+@router.post("/emetteurs/{issuer_id}/modifier")
+def issuer_update(
+    request: Request,
+    issuer_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    name: Annotated[str, Form(max_length=400)] = "",
+    url: Annotated[str, Form(max_length=4096)] = "",
+    email: Annotated[str, Form(max_length=640)] = "",
+    description: Annotated[str, Form(max_length=20000)] = "",
+    siret: Annotated[str, Form(max_length=64)] = "",
+    rna: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Name, site, contact and identifiers; an emptied SIRET, RNA or description is removed."""
+    issuer = issuers.get(ctx, issuer_id)
+    require_write(who, issuer.id)
+    values = {
+        "name": name,
+        "url": url,
+        "email": email,
+        "description": description,
+        "siret": siret,
+        "rna": rna,
+    }
+    try:
+        for required in ("name", "url", "email"):
+            if not values[required].strip():
+                raise InvalidInput("field-required", field=required)
+        command = IssuerUpdate.model_validate({key: value.strip() or None for key, value in values.items()})
+        issuers.update(ctx, issuer, command)
+    except (ValidationError, FabriqueError) as exc:
+        raise ShowPage(
+            console_page(
+                request,
+                "console/issuer_new.html",
+                who,
+                issuer=issuer,
+                values=values,
+                problems=problems_of(request, exc),
+                status_code=422,
+            )
+        ) from None
+    return RedirectResponse(f"/console/emetteurs/{issuer.id}?fait=emetteur", status_code=303)
+
+
 @router.get("/emetteurs/{issuer_id}")
 def issuer_page(
-    request: Request, issuer_id: str, who: SignedInDep, ctx: ContextDep, fait: str | None = None
+    request: Request,
+    issuer_id: str,
+    who: SignedInDep,
+    ctx: ContextDep,
+    fait: str | None = None,
+    crees: Annotated[int, Query(ge=0, le=1000)] = 0,
+    gardes: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> Response:
     issuer = issuers.get(ctx, issuer_id)
     require_read(who, issuer.id)
@@ -177,7 +249,18 @@ def issuer_page(
     active = SigningKeys(ctx.session).active_by_purpose(issuer.id)
     signing = [(purpose.value, KEY_PURPOSES[purpose.value], active.get(purpose)) for purpose in KeyPurpose]
     retired = [key for key in SigningKeys(ctx.session).for_issuer(issuer.id) if key.retired_at is not None]
-    done = {"cle-retiree": tr(request, "Clé retirée.")}.get(fait or "")
+    done = {
+        "cle-retiree": tr(request, "Clé retirée."),
+        "emetteur": tr(request, "Émetteur enregistré."),
+        "badge": tr(request, "Badge créé."),
+        "catalogue": tr(
+            request,
+            "Catalogue importé : %(created)s badge(s) créé(s), "
+            "%(kept)s déjà présent(s) et gardé(s) tel(s) quel(s).",
+            created=crees,
+            kept=gardes,
+        ),
+    }.get(fait or "")
     if done is None and (fait or "").startswith("cle-"):
         done = tr(request, "Clé changée.")
     return console_page(
@@ -192,77 +275,3 @@ def issuer_page(
         done=done,
         can_write=who.principal.can_write(issuer.id),
     )
-
-
-@router.get("/emetteurs/{issuer_id}/badges/nouveau")
-def badge_class_new(request: Request, issuer_id: str, who: SignedInDep, ctx: ContextDep) -> Response:
-    issuer = issuers.get(ctx, issuer_id)
-    require_write(who, issuer.id)
-    return console_page(request, "console/badge_class_new.html", who, issuer=issuer, values={}, problems={})
-
-
-@router.post("/emetteurs/{issuer_id}/badges/nouveau")
-async def badge_class_create(
-    request: Request,
-    issuer_id: str,
-    who: CheckedDep,
-    ctx: ContextDep,
-    image: Annotated[UploadFile | None, File()] = None,
-    name: Annotated[str, Form(max_length=400)] = "",
-    description: Annotated[str, Form(max_length=20000)] = "",
-    criteria_narrative: Annotated[str, Form(max_length=20000)] = "",
-    criteria_url: Annotated[str, Form(max_length=4096)] = "",
-    tags: Annotated[str, Form(max_length=2000)] = "",
-    validity_days: Annotated[str, Form(max_length=8)] = "",
-) -> Response:
-    issuer = issuers.get(ctx, issuer_id)
-    require_write(who, issuer.id)
-    values = {
-        "name": name,
-        "description": description,
-        "criteria_narrative": criteria_narrative,
-        "criteria_url": criteria_url,
-        "tags": tags,
-        "validity_days": validity_days,
-    }
-    try:
-        content, declared = await _image(image)
-        command = BadgeClassCreate.model_validate(
-            {
-                "name": name,
-                "description": description,
-                "criteria_narrative": text(criteria_narrative),
-                "criteria_url": text(criteria_url),
-                "tags": [t.strip() for t in tags.split(",") if t.strip()],
-                "validity_days": text(validity_days),
-                "image": f"data:{declared};base64,{base64.b64encode(content).decode()}",
-            }
-        )
-        created = badge_classes.create(ctx, issuer, command)
-    except (ValidationError, FabriqueError) as exc:
-        raise ShowPage(
-            console_page(
-                request,
-                "console/badge_class_new.html",
-                who,
-                issuer=issuer,
-                values=values,
-                problems=problems_of(request, exc),
-                status_code=422,
-            )
-        ) from None
-    return RedirectResponse(f"/console/emetteurs/{issuer.id}?fait=badge&id={created.id}", status_code=303)
-
-
-async def _image(upload: UploadFile | None) -> tuple[bytes, str]:
-    if upload is None or not upload.filename:
-        raise InvalidInput("image-missing", field="image")
-    content = await upload.read(MAX_IMAGE_UPLOAD + 1)
-    if len(content) > MAX_IMAGE_UPLOAD:
-        raise InvalidInput("image-too-large", field="image", size=len(content), limit=MAX_IMAGE_UPLOAD)
-    declared = (upload.content_type or "").lower()
-    if declared in ("", "application/octet-stream"):  # some browsers do not name the type
-        declared = "image/svg+xml" if upload.filename.lower().endswith(".svg") else "image/png"
-    if declared not in ("image/png", "image/svg+xml"):
-        raise InvalidInput("image-unsupported-type", field="image")
-    return content, declared

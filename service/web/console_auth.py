@@ -21,8 +21,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from service.domain import signin
 from service.domain.access import Principal
+from service.domain.audit import Actor
 from service.errors import Forbidden
 from service.http.deps import READ_METHODS, ServicesDep, SessionDep
+from service.persistence import audit
 from service.persistence.console_tables import ConsoleAccount
 from service.usecases import accounts
 from service.web.render import page, tr
@@ -87,6 +89,7 @@ def _signed_in(request: Request, services: ServicesDep, session: SessionDep) -> 
                 accounts.touch(writer, services.clock, cookie)
         else:
             accounts.touch(session, services.clock, cookie)
+    audit.act_as(session, Actor("account", found.account.id, found.account.email))
     return SignedIn(found.account, accounts.principal_of(found.account), found.csrf_token)
 
 

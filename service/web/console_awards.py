@@ -1,12 +1,13 @@
-"""Console pages for awards (search, revoke with a reason, send the email again) and for
-reports (figures, charts drawn on the server, the same numbers as tables, CSV export)."""
+"""Console pages for awards (award one person or a list, search, each one's email, revoke with
+a reason after a confirmation, send the email again) and for reports (figures, charts drawn on
+the server, the same numbers as tables, CSV export)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -14,20 +15,34 @@ from service.domain.reports import Report
 from service.errors import Conflict, FabriqueError, InvalidInput, NotFound
 from service.http.deps import ContextDep
 from service.http.negotiation import language_of
+from service.i18n.csv_messages import line_message
+from service.i18n.documents import delivery
 from service.i18n.formats import Formats
-from service.persistence.repositories import Awards
-from service.usecases import awards, issuers, outbox, reports
-from service.usecases.commands import Revocation
+from service.persistence.repositories import Awards, BadgeClasses
+from service.persistence.tables import BadgeClass, Issuer
+from service.persistence.training_repositories import Outbox
+from service.usecases import award_lists, awards, issuers, outbox, reports
+from service.usecases.commands import AwardCreate, Revocation
 from service.web import charts
 from service.web.console import console_page
 from service.web.console_auth import CheckedDep, ShowPage, SignedIn, SignedInDep, require_read, require_write
-from service.web.forms import problems_of
+from service.web.forms import problems_of, text
 from service.web.labels import N_
 from service.web.render import tr
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 PAGE_SIZE = 50
 CHART_KINDS = ("mois", "badges", "themes", "formateurs")
+
+
+DONE = {
+    "attribue": N_("Badge attribué."),
+    "revoque": N_("Badge révoqué."),
+    "renvoye": N_("Le courriel partira dans les minutes qui suivent."),
+    "trop-tot": N_("Un courriel vient d'être envoyé pour ce badge : réessayez dans 10 minutes."),
+    "trop-souvent": N_("Ce badge a déjà été envoyé 5 fois aujourd'hui : réessayez demain."),
+    "impossible": N_("Ce badge est révoqué ou effacé : aucun courriel n'est renvoyé."),
+}
 
 
 @router.get("/emetteurs/{issuer_id}/attributions")
@@ -42,19 +57,42 @@ def awards_page(
 ) -> Response:
     issuer = issuers.get(ctx, issuer_id)
     require_read(who, issuer.id)
-    number = page_number
+    done = tr(request, DONE[fait]) if fait in DONE else None
+    return _listing(request, who, ctx, issuer, q, page_number, done=done)
+
+
+def _listing(
+    request: Request,
+    who: SignedIn,
+    ctx: ContextDep,
+    issuer: Issuer,
+    q: str,
+    number: int = 1,
+    *,
+    done: str | None = None,
+    problems: dict[str, str] | None = None,
+    csv_errors: list[dict[str, Any]] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The awards of an issuer, newest first, with each one's email, and the forms that award."""
     if not who.principal.sees_people:
         q = ""  # a search by name or email would tell a viewer who holds which badge
     rows, total = Awards(ctx.session).list(
         issuer_id=issuer.id, search=q[:200] or None, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
     )
-    done = {
-        "revoque": tr(request, "Badge révoqué."),
-        "renvoye": tr(request, "Le courriel partira dans les minutes qui suivent."),
-        "trop-tot": tr(request, "Un courriel vient d'être envoyé pour ce badge : réessayez dans 10 minutes."),
-        "trop-souvent": tr(request, "Ce badge a déjà été renvoyé 5 fois aujourd'hui : réessayez demain."),
-        "impossible": tr(request, "Ce badge est révoqué ou effacé : aucun courriel n'est renvoyé."),
-    }.get(fait or "")
+    language = language_of(request)
+    formats = Formats(language)
+    deliveries = {
+        award_id: delivery(
+            message.state,
+            message.error_code,
+            language,
+            formats.datetime(message.sent_at if message.state == "sent" else message.next_attempt_at),
+        )
+        for award_id, message in Outbox(ctx.session).latest_for_awards([a.id for a in rows]).items()
+    }
+    classes = BadgeClasses(ctx.session).list_for_issuer(issuer.id, 500, 0)[0]
     return console_page(
         request,
         "console/awards.html",
@@ -66,8 +104,119 @@ def awards_page(
         page_number=number,
         pages=max(1, -(-total // PAGE_SIZE)),
         can_write=who.principal.can_write(issuer.id),
+        deliveries=deliveries,
+        badge_classes=[b for b in classes if b.replaced_by_id is None],
         done=done,
+        problems=problems or {},
+        csv_errors=csv_errors,
+        values=values or {},
+        status_code=status,
     )
+
+
+def _badge_class(ctx: ContextDep, issuer: Issuer, badge_class_id: str) -> BadgeClass:
+    """One of this issuer's badge classes (another issuer's id is as unknown as a made-up one)."""
+    if not badge_class_id:
+        raise InvalidInput("badge-class-required", field="badge_class_id")
+    found = BadgeClasses(ctx.session).get(badge_class_id)
+    if found is None or found.issuer_id != issuer.id:
+        raise InvalidInput("badge-class-not-found", field="badge_class_id", id=badge_class_id)
+    return found
+
+
+@router.post("/emetteurs/{issuer_id}/attributions/nouvelle")
+def award_one(
+    request: Request,
+    issuer_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    badge_class_id: Annotated[str, Form(max_length=64)] = "",
+    recipient_name: Annotated[str, Form(max_length=400)] = "",
+    recipient_email: Annotated[str, Form(max_length=640)] = "",
+    language: Annotated[str, Form(max_length=35)] = "fr",
+    narrative: Annotated[str, Form(max_length=20_000)] = "",
+    notify: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Award a badge to one person; the email goes unless the box is unticked."""
+    issuer = issuers.get(ctx, issuer_id)
+    require_write(who, issuer.id)
+    values = {
+        "badge_class_id": badge_class_id,
+        "recipient_name": recipient_name,
+        "recipient_email": recipient_email,
+        "language": language,
+        "narrative": narrative,
+        "notify": notify,
+    }
+    try:
+        badge_class = _badge_class(ctx, issuer, badge_class_id)
+        command = AwardCreate.model_validate(
+            {
+                "recipient_email": recipient_email,
+                "recipient_name": text(recipient_name),
+                "narrative": text(narrative),
+                "language": language or "fr",
+                "notify": notify == "1",
+            }
+        )
+        issued = awards.award(ctx, badge_class, command)
+    except (ValidationError, FabriqueError) as exc:
+        problems = problems_of(request, exc)
+        raise ShowPage(
+            _listing(request, who, ctx, issuer, "", problems=problems, values=values, status=422)
+        ) from None
+    return RedirectResponse(
+        f"/console/emetteurs/{issuer.id}/attributions?q={issued.id}&fait=attribue", status_code=303
+    )
+
+
+@router.post("/emetteurs/{issuer_id}/attributions/liste")
+async def award_list(
+    request: Request,
+    issuer_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    badge_class_id: Annotated[str, Form(max_length=64)] = "",
+    notify: Annotated[str, Form(max_length=8)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Award a badge to everyone on a list (name, email, language): all or nothing."""
+    issuer = issuers.get(ctx, issuer_id)
+    require_write(who, issuer.id)
+    values = {"list_badge_class_id": badge_class_id, "list_notify": notify}
+    language = language_of(request)
+    content = await file.read(award_lists.MAX_BYTES + 1) if file is not None and file.filename else b""
+    try:
+        badge_class = _badge_class(ctx, issuer, badge_class_id)
+        if not content or len(content) > award_lists.MAX_BYTES:
+            raise InvalidInput("award-list-file", field="list_file", limit=award_lists.MAX_BYTES // 1024)
+        report = award_lists.award_list(ctx, badge_class, content, notify=notify == "1")
+    except FabriqueError as exc:
+        problems = {
+            f"list_{k}" if k and not k.startswith("list_") else k: v
+            for k, v in problems_of(request, exc).items()
+        }
+        raise ShowPage(
+            _listing(request, who, ctx, issuer, "", problems=problems, values=values, status=422)
+        ) from None
+    except award_lists.ListRejected as rejected:
+        errors = [
+            {"line": p.line, "column": p.column or "", "message": line_message(p, language)}
+            for p in rejected.report.problems
+        ]
+        raise ShowPage(
+            _listing(request, who, ctx, issuer, "", csv_errors=errors, values=values, status=422)
+        ) from None
+    done = tr(request, "%(count)s badge(s) attribué(s).", count=len(report.issued))
+    if notify == "1":
+        done += " " + tr(request, "Les courriels partent dans les minutes qui suivent.")
+    if report.ignored_columns:
+        done += " " + tr(
+            request,
+            "Colonnes ignorées (rien n'en est enregistré) : %(columns)s.",
+            columns=", ".join(report.ignored_columns),
+        )
+    return _listing(request, who, ctx, issuer, "", done=done)
 
 
 @router.post("/attributions/{award_id}/revoquer")
@@ -108,23 +257,8 @@ def _refused(
     request: Request, who: SignedIn, ctx: ContextDep, issuer_id: str, award_id: str, problems: dict[str, str]
 ) -> NoReturn:
     """Show the award again with what was wrong; the transaction is rolled back."""
-    rows, total = Awards(ctx.session).list(issuer_id=issuer_id, search=award_id, limit=PAGE_SIZE, offset=0)
-    raise ShowPage(
-        console_page(
-            request,
-            "console/awards.html",
-            who,
-            issuer=issuers.get(ctx, issuer_id),
-            awards=rows,
-            total=total,
-            q=award_id,
-            page_number=1,
-            pages=1,
-            can_write=True,
-            problems=problems,
-            status_code=422,
-        )
-    )
+    issuer = issuers.get(ctx, issuer_id)
+    raise ShowPage(_listing(request, who, ctx, issuer, award_id, problems=problems, status=422))
 
 
 @router.post("/attributions/{award_id}/renvoyer")

@@ -3,6 +3,7 @@ spreadsheet), mark attendance per half-day, preview who earns what, close."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from service.errors import FabriqueError
+from service.errors import FabriqueError, InvalidInput
 from service.http.deps import ContextDep
 from service.http.negotiation import language_of
 from service.i18n.csv_messages import line_message
@@ -19,7 +20,7 @@ from service.persistence.repositories import BadgeClasses
 from service.persistence.training_repositories import TrainingSessions
 from service.persistence.training_tables import TrainingSession
 from service.usecases import closing, csv_import, issuers, sessions
-from service.usecases.session_commands import AttendanceMarks, EnrolmentIn, Mark, SessionCreate
+from service.usecases.session_commands import AttendanceMarks, EnrolmentIn, Mark, SessionCreate, SessionUpdate
 from service.web.console import console_page
 from service.web.console_auth import CheckedDep, ShowPage, SignedIn, SignedInDep, require_read, require_write
 from service.web.forms import problems_of, text
@@ -54,18 +55,24 @@ def _new_form(
     values: dict[str, Any],
     problems: dict[str, str],
     status: int = 200,
+    training: TrainingSession | None = None,
 ) -> Response:
+    """The session form: empty to create one, filled with the session to edit it."""
     classes, _ = BadgeClasses(ctx.session).list_for_issuer(issuer_id, 500, 0)
+    half_days = sum(1 for key in values if key.startswith("hd_date_"))
+    trainers = sum(1 for key in values if key.startswith("tr_email_"))
     return console_page(
         request,
         "console/session_new.html",
         who,
         issuer=issuers.get(ctx, issuer_id),
-        badge_classes=classes,
+        training=training,
+        badge_classes=[b for b in classes if b.replaced_by_id is None],
         values=values,
         problems=problems,
-        half_day_rows=range(HALF_DAY_ROWS),
-        trainer_rows=range(TRAINER_ROWS),
+        half_day_rows=range(max(HALF_DAY_ROWS, half_days + 1)),
+        trainer_rows=range(max(TRAINER_ROWS, trainers + 1)),
+        several_rules=training is not None and len(training.rules) > 1,
         status_code=status,
     )
 
@@ -79,7 +86,8 @@ class _BadDate(ValueError):
 def _half_days(values: dict[str, Any]) -> list[dict[str, str]]:
     """The form's rows (a date and morning or afternoon) as the half-days a session command takes."""
     out = []
-    for row in range(HALF_DAY_ROWS):
+    rows = {int(key.rsplit("_", 1)[1]) for key in values if re.fullmatch(r"hd_date_\d{1,2}", key)}
+    for row in sorted(rows):
         day, period = text(values.get(f"hd_date_{row}")), values.get(f"hd_period_{row}", "matin")
         if day is None:
             continue
@@ -97,6 +105,89 @@ def _half_days(values: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
+def _session_body(values: dict[str, Any], training: TrainingSession | None = None) -> dict[str, Any]:
+    """The form as a session command. When editing, what the form cannot express is kept: a
+    half-day whose date and moment are unchanged keeps its exact hours, a trainer keeps their
+    role and language, a rule its evaluation condition, and a session with several rules (set
+    through the API) keeps them all."""
+    half_days = _half_days(values)
+    if training is not None:
+        exact = {(_local(h.starts_at).date(), _local(h.starts_at).hour >= 12): h for h in training.half_days}
+        for given in half_days:
+            start = datetime.fromisoformat(given["starts_at"])
+            same = exact.get((start.date(), start.hour >= 12))
+            if same is not None:
+                given["starts_at"], given["ends_at"] = same.starts_at.isoformat(), same.ends_at.isoformat()
+    known = {t.email: t for t in training.trainers} if training is not None else {}
+    trainers = []
+    for row in range(TRAINER_ROWS + len(known)):
+        name, email = values.get(f"tr_name_{row}", ""), values.get(f"tr_email_{row}", "")
+        if not (text(email) or text(name)):
+            continue
+        trainer: dict[str, Any] = {"name": name, "email": email}
+        if (found := known.get(str(email).strip().lower())) is not None:
+            trainer.update(role=found.role, language=found.language)
+        trainers.append(trainer)
+    body: dict[str, Any] = {
+        "title": values.get("title", ""),
+        "objectives": text(values.get("objectives")),
+        "themes": [t.strip() for t in str(values.get("themes", "")).split(",") if t.strip()],
+        "format": values.get("format") or "in_person",
+        "venue_name": text(values.get("venue_name")),
+        "capacity": text(values.get("capacity")),
+        "half_days": half_days,
+        "trainers": trainers,
+    }
+    if "level" in values:  # not in the console's form: set through the API, kept when editing
+        body["level"] = text(values.get("level"))
+    if training is None or len(training.rules) <= 1:
+        rules = []
+        if text(values.get("rule_badge")):
+            rule: dict[str, Any] = {"badge_class_id": values["rule_badge"]}
+            if values.get("rule_condition") == "hours":
+                rule["min_hours"] = text(values.get("rule_min_hours")) or "0"
+            else:
+                rule["all_half_days"] = True
+            if (
+                training is not None
+                and training.rules
+                and training.rules[0].badge_class_id == rule["badge_class_id"]
+            ):
+                rule["evaluation_required"] = training.rules[0].evaluation_required
+            rules.append(rule)
+        body["rules"] = rules
+    return body
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(PARIS)
+
+
+def _form_values(training: TrainingSession) -> dict[str, Any]:
+    """A session as the form shows it, to edit."""
+    values: dict[str, Any] = {
+        "title": training.title,
+        "objectives": training.objectives or "",
+        "themes": ", ".join(training.themes or []),
+        "level": training.level or "",
+        "format": training.format,
+        "venue_name": training.venue_name or "",
+        "capacity": str(training.capacity) if training.capacity else "",
+    }
+    for row, half_day in enumerate(sorted(training.half_days, key=lambda h: h.starts_at)):
+        start = _local(half_day.starts_at)
+        values[f"hd_date_{row}"] = start.date().isoformat()
+        values[f"hd_period_{row}"] = "apres-midi" if start.hour >= 12 else "matin"
+    for row, trainer in enumerate(training.trainers):
+        values[f"tr_name_{row}"], values[f"tr_email_{row}"] = trainer.name, trainer.email
+    if len(training.rules) == 1:
+        rule = training.rules[0]
+        values["rule_badge"] = rule.badge_class_id
+        values["rule_condition"] = "hours" if rule.min_hours is not None else "all"
+        values["rule_min_hours"] = f"{rule.min_hours:g}" if rule.min_hours is not None else ""
+    return values
+
+
 @router.post("/emetteurs/{issuer_id}/formations/nouvelle")
 async def session_create(request: Request, issuer_id: str, who: CheckedDep, ctx: ContextDep) -> Response:
     issuer = issuers.get(ctx, issuer_id)
@@ -104,41 +195,105 @@ async def session_create(request: Request, issuer_id: str, who: CheckedDep, ctx:
     form = await request.form()
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
     try:
-        half_days = _half_days(values)
+        body = _session_body(values)
     except _BadDate as bad:
         message = tr(request, "Date invalide (format attendu : AAAA-MM-JJ).")
         raise ShowPage(_new_form(request, who, ctx, issuer.id, values, {bad.field: message}, 422)) from None
-    trainers = [
-        {"name": values.get(f"tr_name_{row}", ""), "email": values.get(f"tr_email_{row}", "")}
-        for row in range(TRAINER_ROWS)
-        if text(values.get(f"tr_email_{row}")) or text(values.get(f"tr_name_{row}"))
-    ]
-    rules = []
-    if text(values.get("rule_badge")):
-        rule: dict[str, Any] = {"badge_class_id": values["rule_badge"]}
-        if values.get("rule_condition") == "hours":
-            rule["min_hours"] = text(values.get("rule_min_hours")) or "0"
-        else:
-            rule["all_half_days"] = True
-        rules.append(rule)
-    body = {
-        "title": values.get("title", ""),
-        "objectives": text(values.get("objectives")),
-        "themes": [t.strip() for t in str(values.get("themes", "")).split(",") if t.strip()],
-        "level": text(values.get("level")),
-        "format": values.get("format") or "in_person",
-        "venue_name": text(values.get("venue_name")),
-        "capacity": text(values.get("capacity")),
-        "half_days": half_days,
-        "trainers": trainers,
-        "rules": rules,
-    }
     try:
         created = sessions.create(ctx, issuer, SessionCreate.model_validate(body))
     except (ValidationError, FabriqueError) as exc:
         problems = problems_of(request, exc)
         raise ShowPage(_new_form(request, who, ctx, issuer.id, values, problems, 422)) from None
     return RedirectResponse(f"/console/formations/{created.id}", status_code=303)
+
+
+@router.get("/formations/{session_id}/modifier")
+def session_edit(request: Request, session_id: str, who: SignedInDep, ctx: ContextDep) -> Response:
+    training = _session(ctx, who, session_id, write=True)
+    if training.state in ("closed", "closing", "cancelled"):
+        return RedirectResponse(f"/console/formations/{training.id}", status_code=303)
+    return _new_form(request, who, ctx, training.issuer_id, _form_values(training), {}, training=training)
+
+
+@router.post("/formations/{session_id}/modifier")
+async def session_update(request: Request, session_id: str, who: CheckedDep, ctx: ContextDep) -> Response:
+    """Change a session until it closes; attendance stays with the half-days that stay."""
+    training = _session(ctx, who, session_id, write=True)
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+    issuer_id = training.issuer_id
+    try:
+        body = _session_body(values, training)
+    except _BadDate as bad:
+        message = tr(request, "Date invalide (format attendu : AAAA-MM-JJ).")
+        problems = {bad.field: message}
+        raise ShowPage(_new_form(request, who, ctx, issuer_id, values, problems, 422, training)) from None
+    try:
+        sessions.update(ctx, training, SessionUpdate.model_validate(body))
+    except (ValidationError, FabriqueError) as exc:
+        problems = problems_of(request, exc)
+        raise ShowPage(_new_form(request, who, ctx, issuer_id, values, problems, 422, training)) from None
+    return RedirectResponse(f"/console/formations/{training.id}?fait=modifiee", status_code=303)
+
+
+STATE_ACTIONS = {"annuler": "cancelled", "rouvrir": "planned", "tenue": "held"}
+
+
+@router.post("/formations/{session_id}/etat")
+def change_state(
+    request: Request,
+    session_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    action: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    """Cancel a session (it can be reopened), reopen it, or say it was held."""
+    training = _session(ctx, who, session_id, write=True)
+    if action not in STATE_ACTIONS:
+        raise InvalidInput("unknown-option", field=action[:16])
+    try:
+        sessions.update(ctx, training, SessionUpdate.model_validate({"state": STATE_ACTIONS[action]}))
+    except (ValidationError, FabriqueError) as exc:
+        raise ShowPage(
+            session_page(request, who, ctx, training, problems=problems_of(request, exc), status=409)
+        ) from None
+    return RedirectResponse(f"/console/formations/{training.id}?fait={action}", status_code=303)
+
+
+@router.post("/formations/{session_id}/evaluation")
+def record_evaluation(
+    request: Request,
+    session_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    evaluation_done: Annotated[str, Form(max_length=8)] = "",
+    evaluation_summary: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    """The session's evaluation: done or not (some badges require it), and what it said."""
+    training = _session(ctx, who, session_id, write=True)
+    body = {"evaluation_done": evaluation_done == "1", "evaluation_summary": text(evaluation_summary)}
+    try:
+        sessions.update(ctx, training, SessionUpdate.model_validate(body))
+    except (ValidationError, FabriqueError) as exc:
+        raise ShowPage(
+            session_page(request, who, ctx, training, problems=problems_of(request, exc), status=422)
+        ) from None
+    return RedirectResponse(f"/console/formations/{training.id}?fait=evaluation#evaluation", status_code=303)
+
+
+@router.post("/formations/{session_id}/inscriptions/{enrolment_id}/retirer")
+def remove_enrolment(
+    request: Request, session_id: str, enrolment_id: str, who: CheckedDep, ctx: ContextDep
+) -> Response:
+    """Take a person off the session (entered by mistake): their enrolment and presences go."""
+    training = _session(ctx, who, session_id, write=True)
+    try:
+        sessions.remove_enrolment(ctx, training, enrolment_id)
+    except FabriqueError as exc:
+        raise ShowPage(
+            session_page(request, who, ctx, training, problems=problems_of(request, exc), status=409)
+        ) from None
+    return RedirectResponse(f"/console/formations/{training.id}?fait=retrait#presences", status_code=303)
 
 
 def session_page(
@@ -157,6 +312,11 @@ def session_page(
     enrolments = repository.enrolments(training.id)
     attendance = repository.attendance(training.id)
     editable = training.state not in ("closed", "closing", "cancelled")
+    actions = {
+        "planned": [("tenue", N_("Marquer comme tenue")), ("annuler", N_("Annuler la formation"))],
+        "held": [("annuler", N_("Annuler la formation"))],
+        "cancelled": [("rouvrir", N_("Rouvrir la formation"))],
+    }.get(training.state, [])
     preview = closing.preview(ctx, training) if editable else []
     names = {b.id: b.name for b in BadgeClasses(ctx.session).list_for_issuer(training.issuer_id, 500, 0)[0]}
     return console_page(
@@ -169,6 +329,8 @@ def session_page(
         preview=preview,
         badge_names=names,
         editable=editable and who.principal.can_write(training.issuer_id),
+        can_write=who.principal.can_write(training.issuer_id),
+        state_actions=actions,
         done=done,
         problems=problems or {},
         csv_errors=csv_errors,
@@ -177,7 +339,16 @@ def session_page(
     )
 
 
-DONE = {"presences": N_("Présences enregistrées."), "inscription": N_("Personne inscrite.")}
+DONE = {
+    "presences": N_("Présences enregistrées."),
+    "inscription": N_("Personne inscrite."),
+    "modifiee": N_("Formation modifiée."),
+    "annuler": N_("Formation annulée. Elle peut être rouverte tant qu'elle n'est pas clôturée."),
+    "rouvrir": N_("Formation rouverte : elle est de nouveau prévue."),
+    "tenue": N_("Formation marquée comme tenue."),
+    "evaluation": N_("Évaluation enregistrée."),
+    "retrait": N_("Personne retirée de la formation, avec ses présences."),
+}
 
 
 @router.get("/formations/{session_id}")

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from service.http.negotiation import language_of
+from service.i18n import audit as audit_words
 from service.i18n import messages
 from service.i18n.catalogue import translations
 from service.i18n.formats import Formats
@@ -40,6 +41,9 @@ def environment(language: Language) -> Environment:
     env.globals["origin_labels"] = labels.ORIGINS
     env.globals["enrolment_states"] = labels.ENROLMENT_STATES
     env.globals["key_purposes"] = labels.KEY_PURPOSES
+    env.globals["audit_action"] = partial(audit_words.action, language=language)
+    env.globals["audit_actor"] = partial(audit_words.actor, language=language)
+    env.globals["audit_subject"] = partial(audit_words.subject, language=language)
     env.globals["decision_reasons"] = partial(_decision_reasons, language=language)
     return env
 

@@ -17,7 +17,10 @@ from tests.factories import make_account, sign_in
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Anyone may post these: verifying is a computation that writes nothing (tested on the page too).
 PUBLIC = {("POST", "/verifier")}
-SIGN_IN = {("POST", "/console/connexion")}
+# Forms without a session: the sign-in form's double-submit token guards them.
+SIGN_IN = {("POST", "/console/connexion"), ("POST", "/console/mot-de-passe-oublie")}
+# The one-time link is itself the credential (and its form carries the double-submit token too).
+ONE_TIME_LINK = {("POST", "/console/lien/{token}")}
 
 
 def page_writes() -> list[tuple[str, str]]:
@@ -35,6 +38,11 @@ def fill(path: str, world: World) -> str:
         "session_id": world.session_id,
         "award_id": world.award_id,
         "purpose": "ob2",
+        "kid": "A" * 43,
+        "enrolment_id": world.award_id,  # any id: the guard answers before the lookup
+        "badge_class_id": world.badge_class_id,
+        "account_id": world.award_id,  # any id: the guard answers before the lookup
+        "token_id": world.award_id,
         "token": f"{world.award_id}.{'A' * 32}",  # a forged earner link
     }
     for name, value in values.items():
@@ -46,9 +54,16 @@ def fill(path: str, world: World) -> str:
 def test_every_page_write_is_guarded(client: TestClient, database: Database, world: World) -> None:
     writes = page_writes()
     assert len(writes) >= 12
-    console = [(m, p) for m, p in writes if p.startswith("/console/") and (m, p) not in SIGN_IN]
+    console = [
+        (m, p) for m, p in writes if p.startswith("/console/") and (m, p) not in SIGN_IN | ONE_TIME_LINK
+    ]
     earner = [(m, p) for m, p in writes if p.startswith("/mon-badge/")]
-    assert set(writes) == set(console) | set(earner) | PUBLIC | SIGN_IN, "an unclassified write route"
+    assert set(writes) == set(console) | set(earner) | PUBLIC | SIGN_IN | ONE_TIME_LINK, "unclassified"
+    for method, path in ONE_TIME_LINK:  # a forged link opens nothing
+        response = client.request(
+            method, fill(path, world), data={"password": "x" * 20, "confirmation": "x" * 20}
+        )
+        assert response.status_code == 404, (method, path)
     for method, path in earner:
         response = client.request(method, fill(path, world), data={"confirm": "1", "show_name": "1"})
         assert response.status_code == 404, (method, path)

@@ -148,7 +148,10 @@ def test_from_session_to_verified_badge(page: Page, site: Site, database: Databa
     page.goto(f"{site.url}/console/emetteurs/{issuer['id']}/attributions?q=camille")
     check_accessibility(page, "11-attributions", problems)
     page.get_by_label("Motif de révocation").fill("Attribué par erreur")
-    page.get_by_role("button", name="Révoquer").click()
+    page.get_by_role("button", name="Révoquer…").click()
+    expect(page.get_by_text("Le motif devient public")).to_be_visible()
+    check_accessibility(page, "11b-confirmer-la-revocation", problems)
+    page.get_by_role("button", name="Révoquer le badge").click()
     expect(page.get_by_text("Badge révoqué.")).to_be_visible()
     page.goto(public_url)
     expect(page.get_by_role("status")).to_contain_text("Badge révoqué")
@@ -249,3 +252,90 @@ def test_the_api_documentation_runs_from_this_origin_under_the_pages_csp(
     headers = site.client.get("/docs").headers
     assert "script-src 'self'" in headers["content-security-policy"]
     assert site.client.get("/redoc").status_code == 404  # its inline styles cannot pass that CSP
+
+
+# What sticks out of the window, to say which element broke the reflow.
+WIDER_THAN_THE_WINDOW = """() => [...document.querySelectorAll('main *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+
+
+def test_every_console_page_passes_axe_and_reflows_at_320_pixels(
+    browser: Browser, site: Site, database: Database
+) -> None:
+    """Issue 17: the console's pages (new ones included) pass axe at 1280 and 320 px wide, and at
+    320 px the page never scrolls sideways: a wide table scrolls inside its own box."""
+    admin_token = make_token(database, Role.ADMIN)
+    issuer = create_issuer(site.client, admin_token, name="Hub numérique d'Occitanie")
+    token = {"Authorization": f"Bearer {admin_token}"}
+    badge = create_badge_class(site.client, admin_token, issuer["id"], name="Accueillir les publics")
+    site.client.post(
+        f"/api/v1/badge-classes/{badge['id']}/awards",
+        json={"recipient_email": "lea@example.fr"},
+        headers=token,
+    )
+    session = site.client.post(
+        f"/api/v1/issuers/{issuer['id']}/sessions",
+        json={
+            "title": "Accueillir en illectronisme",
+            "half_days": [
+                {"starts_at": "2026-11-20T08:00:00Z", "ends_at": "2026-11-20T11:30:00Z"},
+                {"starts_at": "2026-11-20T12:30:00Z", "ends_at": "2026-11-20T16:00:00Z"},
+            ],
+            "rules": [{"badge_class_id": badge["id"], "all_half_days": True}],
+        },
+        headers=token,
+    ).json()
+    site.client.post(
+        f"/api/v1/sessions/{session['id']}/enrolments",
+        json={"enrolments": [{"name": "Camille Durand", "email": "camille@example.fr"}]},
+        headers=token,
+    )
+    site.client.post(
+        f"/api/v1/issuers/{issuer['id']}/keys/rotate", params={"purpose": "data-integrity"}, headers=token
+    )
+    email = make_account(database, Role.ADMIN, email="admin@hub.example.fr")
+    problems: dict[str, list[dict[str, object]]] = {}
+    for width in (1280, 320):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, locale="fr-FR", bypass_csp=True
+        )
+        page = context.new_page()
+        page.goto(f"{site.url}/console/connexion")
+        page.get_by_label("Adresse électronique").fill(email)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+        page.goto(f"{site.url}/console/emetteurs/{issuer['id']}")
+        retired = page.get_by_role("link", name="Retirer…").first.get_attribute("href")
+        assert retired
+        paths = {
+            "tableau-de-bord": "/console",
+            "emetteur": f"/console/emetteurs/{issuer['id']}",
+            "emetteur-modifier": f"/console/emetteurs/{issuer['id']}/modifier",
+            "badge": f"/console/badges/{badge['id']}",
+            "attributions": f"/console/emetteurs/{issuer['id']}/attributions",
+            "formation": f"/console/formations/{session['id']}",
+            "formation-modifier": f"/console/formations/{session['id']}/modifier",
+            "formation-cloturer": f"/console/formations/{session['id']}/cloturer",
+            "cle-retrait": retired,
+            "rapports": f"/console/emetteurs/{issuer['id']}/rapports",
+            "comptes": "/console/comptes",
+            "jetons": "/console/jetons",
+            "journal": "/console/journal",
+        }
+        for name, path in paths.items():
+            page.goto(f"{site.url}{path}")
+            for details in page.locator("details").all():
+                details.evaluate("d => d.open = true")
+            check_accessibility(page, f"console-{width}-{name}", problems)
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            wide = page.evaluate(WIDER_THAN_THE_WINDOW) if overflow > 0 else []
+            assert overflow <= 0, (width, name, overflow, wide)
+        context.close()
+    context = browser.new_context(viewport={"width": 320, "height": 900}, locale="fr-FR", bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{site.url}/console/mot-de-passe-oublie")
+    check_accessibility(page, "console-320-mot-de-passe-oublie", problems)
+    context.close()
+    assert problems == {}, problems

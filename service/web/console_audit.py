@@ -54,7 +54,7 @@ def audit_page(
         issuer_ids=[emetteur] if emetteur else None,
         action=action or None,
         actor=qui.strip() or None,
-        subject_id=objet.strip().lower() or None,
+        subject_id=objet.strip() or None,  # ids as given: key ids are case-sensitive
         since=datetime.combine(start, time(), zone) if start else None,
         until=datetime.combine(end + timedelta(days=1), time(), zone) if end else None,
         limit=PAGE_SIZE,

@@ -1,15 +1,16 @@
-"""Earners' private links are secrets in a URL path: access logs show them redacted."""
+"""Earners' private links and the console's one-time links (invitations, password resets) are
+secrets in a URL path: access logs show them redacted."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-_EARNER_LINK = re.compile(r"(/mon-badge/)[^/?#\s\"]+")
+_SECRET_LINK = re.compile(r"(/mon-badge/|/console/lien/)[^/?#\s\"]+")
 
 
 def redact(text: str) -> str:
-    return _EARNER_LINK.sub(r"\1[redacted]", text)
+    return _SECRET_LINK.sub(r"\1[redacted]", text)
 
 
 class RedactEarnerLinks(logging.Filter):

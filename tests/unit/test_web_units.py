@@ -166,3 +166,15 @@ def test_access_logs_never_show_an_earners_link() -> None:
     assert RedactEarnerLinks().filter(record)
     assert "SECRETMAC" not in record.getMessage()
     assert "/mon-badge/[redacted]/publier?x=1" in record.getMessage()
+    invitation = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/console/lien/abc.INVITEMAC", "1.1", 200),
+        None,
+    )
+    assert RedactEarnerLinks().filter(invitation)
+    assert "INVITEMAC" not in invitation.getMessage()
+    assert "/console/lien/[redacted]" in invitation.getMessage()

@@ -35,6 +35,7 @@ from service.web import (
     log_redaction,
     operations,
     pages,
+    sign_in_pages,
     verify,
 )
 from service.web.headers import SecurityHeaders
@@ -52,6 +53,7 @@ API_ROUTERS = (
 PUBLIC_ROUTERS = (verify.router, documents.router, operations.router)
 PAGE_ROUTERS = (
     pages.router,
+    sign_in_pages.router,
     console.router,
     console_sessions.router,
     console_awards.router,

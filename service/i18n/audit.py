@@ -31,6 +31,8 @@ ACTIONS: dict[str, str] = {
     "session-enrolled": N_("inscriptions enregistrées"),
     "enrolment-removed": N_("personne retirée d'une formation"),
     "attendance-marked": N_("présences enregistrées"),
+    "attendance-signed": N_("présence signée par la personne"),
+    "half-day-countersigned": N_("demi-journée contresignée par un formateur"),
     "session-closing-queued": N_("clôture de formation lancée en arrière-plan"),
     "session-closing-batch": N_("clôture de formation : badges émis"),
     "session-closed": N_("formation clôturée"),
@@ -52,6 +54,7 @@ ACTORS: dict[str, str] = {
     "token": N_("jeton d'API"),
     "cli": N_("ligne de commande"),
     "earner": N_("la personne titulaire (son lien)"),
+    "participant": N_("une personne inscrite (feuille d'émargement)"),
     "system": N_("le service"),
 }
 SUBJECTS: dict[str, str] = {

@@ -33,6 +33,11 @@ class Formats:
             return format_datetime(value, "d MMMM y", tzinfo=TIMEZONE, locale=self.locale)
         return format_date(value, "long", locale=self.locale)
 
+    def time(self, value: dt.datetime | None) -> str:
+        if value is None:
+            return ""
+        return format_datetime(value, "HH:mm", tzinfo=TIMEZONE, locale=self.locale)
+
     def datetime(self, value: dt.datetime | None) -> str:
         if value is None:
             return ""

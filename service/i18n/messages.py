@@ -130,6 +130,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("Mots de passe différents"),
         N_("Les deux mots de passe ne sont pas identiques."),
     ),
+    "sign-in-certify": (N_("Certification requise"), N_("Cochez la case pour certifier votre présence.")),
     "badge-class-required": (N_("Badge à choisir"), N_("Choisissez le badge à attribuer.")),
     "award-list-file": (
         N_("Fichier refusé"),

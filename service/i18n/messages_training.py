@@ -9,6 +9,27 @@ from service.i18n.language import Language
 
 TRAINING_MESSAGES: dict[str, tuple[str, str]] = {
     "session-not-found": (N_("Session introuvable"), N_("Aucune session n'a l'identifiant {id}.")),
+    "sign-in-link-invalid": (
+        N_("Lien d'émargement invalide"),
+        N_("Ce lien d'émargement n'est pas valide : scannez de nouveau le code affiché dans la salle."),
+    ),
+    "sign-in-closed": (
+        N_("Émargement fermé"),
+        N_(
+            "L'émargement de cette demi-journée n'est pas ouvert : il ouvre 30 minutes avant le début et ferme une heure après la fin."
+        ),
+    ),
+    "sign-in-not-enrolled": (
+        N_("Adresse non inscrite"),
+        N_(
+            "Aucune inscription à cette formation ne correspond à cette adresse : indiquez l'adresse professionnelle donnée à l'inscription, ou voyez avec la personne qui anime."
+        ),
+    ),
+    "half-day-not-found": (
+        N_("Demi-journée introuvable"),
+        N_("Cette formation n'a pas de demi-journée {id}."),
+    ),
+    "trainer-not-found": (N_("Formateur inconnu"), N_("Choisissez un des pairs formateurs de la formation.")),
     "enrolment-not-found": (N_("Inscription introuvable"), N_("Cette formation n'a pas d'inscription {id}.")),
     "session-closed": (
         N_("Session clôturée"),

@@ -66,6 +66,24 @@ class TrainingSessions:
         found = self.session.get(Enrolment, enrolment_id) if is_id(enrolment_id) else None
         return found if found is not None and found.session_id == session_id else None
 
+    def enrolment_by_email(
+        self, session_id: str, email: str, *, for_update: bool = False
+    ) -> Enrolment | None:
+        """``for_update`` locks the row: one person's signatures are taken one at a time."""
+        query = select(Enrolment).where(Enrolment.session_id == session_id, Enrolment.email == email)
+        if for_update:
+            query = query.with_for_update()
+        return self.session.scalars(query).first()
+
+    def signatures(self, session_id: str) -> dict[tuple[str, str], Attendance]:
+        """The presences signed by the person, by (enrolment id, half-day id)."""
+        query = (
+            select(Attendance)
+            .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
+            .where(Enrolment.session_id == session_id, Attendance.signed_at.is_not(None))
+        )
+        return {(row.enrolment_id, row.half_day_id): row for row in self.session.scalars(query)}
+
     def remove_enrolment(self, enrolment: Enrolment) -> None:
         """The enrolment and its presences (explicitly: not every SQLite connection cascades)."""
         self.session.execute(delete(Attendance).where(Attendance.enrolment_id == enrolment.id))

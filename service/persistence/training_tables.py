@@ -56,6 +56,9 @@ class HalfDay(Base):
     )
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
+    # The trainer's countersignature of the half-day's sign-in sheet.
+    countersigned_at: Mapped[datetime | None]
+    countersigned_by: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (UniqueConstraint("session_id", "starts_at"),)
 
@@ -114,6 +117,10 @@ class Attendance(Base):
     half_day_id: Mapped[str] = mapped_column(
         ForeignKey("session_half_days.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    # Signed by the person through the half-day's sign-in link (None: ticked by a coordinator).
+    signed_at: Mapped[datetime | None]
+    signed_name: Mapped[str | None] = mapped_column(String(200))  # the name they typed
+    late: Mapped[bool] = mapped_column(default=False)
 
 
 class SessionRule(Base):

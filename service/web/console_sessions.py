@@ -12,15 +12,17 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from service.errors import FabriqueError, InvalidInput
+from service.domain import sign_in_sheet as sign_in_sheet_rules
+from service.errors import FabriqueError, InvalidInput, NotFound
 from service.http.deps import ContextDep
 from service.http.negotiation import language_of
 from service.i18n.csv_messages import line_message
 from service.persistence.repositories import BadgeClasses
 from service.persistence.training_repositories import TrainingSessions
 from service.persistence.training_tables import TrainingSession
-from service.usecases import closing, csv_import, issuers, sessions
+from service.usecases import closing, csv_import, issuers, sessions, sign_in_sheet
 from service.usecases.session_commands import AttendanceMarks, EnrolmentIn, Mark, SessionCreate, SessionUpdate
+from service.web.badge_view import qr_svg
 from service.web.console import console_page
 from service.web.console_auth import CheckedDep, ShowPage, SignedIn, SignedInDep, require_read, require_write
 from service.web.forms import problems_of, text
@@ -309,6 +311,7 @@ def session_page(
     status: int = 200,
 ) -> Response:
     repository = TrainingSessions(ctx.session)
+    secret = request.app.state.services.secret
     enrolments = repository.enrolments(training.id)
     attendance = repository.attendance(training.id)
     editable = training.state not in ("closed", "closing", "cancelled")
@@ -326,6 +329,13 @@ def session_page(
         training=training,
         enrolments=enrolments,
         attendance=attendance,
+        signatures=repository.signatures(training.id),
+        sheet_links={
+            h.id: f"{ctx.urls.base}/emargement/{sign_in_sheet_rules.token_for(secret, h.id)}"
+            for h in training.half_days
+        }
+        if editable and who.principal.can_write(training.issuer_id)
+        else {},
         preview=preview,
         badge_names=names,
         editable=editable and who.principal.can_write(training.issuer_id),
@@ -348,6 +358,7 @@ DONE = {
     "tenue": N_("Formation marquée comme tenue."),
     "evaluation": N_("Évaluation enregistrée."),
     "retrait": N_("Personne retirée de la formation, avec ses présences."),
+    "contresigne": N_("Demi-journée contresignée."),
 }
 
 
@@ -482,3 +493,35 @@ def close_session(
             session_page(request, who, ctx, training, problems=problems_of(request, exc), status=409)
         ) from None
     return session_page(request, who, ctx, result.session, closed=result)
+
+
+@router.get("/formations/{session_id}/emargement/{half_day_id}.svg")
+def sign_in_qr(
+    session_id: str, half_day_id: str, who: SignedInDep, ctx: ContextDep, request: Request
+) -> Response:
+    """The QR code of a half-day's sign-in link, to show in the room."""
+    training = _session(ctx, who, session_id, write=True)
+    if half_day_id not in {h.id for h in training.half_days}:
+        raise NotFound("half-day-not-found", id=half_day_id)
+    token = sign_in_sheet_rules.token_for(request.app.state.services.secret, half_day_id)
+    svg = qr_svg(f"{ctx.urls.base}/emargement/{token}")
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@router.post("/formations/{session_id}/contresigner")
+def countersign(
+    request: Request,
+    session_id: str,
+    who: CheckedDep,
+    ctx: ContextDep,
+    half_day_id: Annotated[str, Form(max_length=64)] = "",
+    trainer: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """A trainer of the session countersigns a half-day's sign-in sheet."""
+    training = _session(ctx, who, session_id, write=True)
+    try:
+        sign_in_sheet.countersign(ctx, training, half_day_id, trainer)
+    except FabriqueError as exc:
+        problems = problems_of(request, exc)
+        raise ShowPage(session_page(request, who, ctx, training, problems=problems, status=422)) from None
+    return RedirectResponse(f"/console/formations/{training.id}?fait=contresigne#emargement", status_code=303)

@@ -20,7 +20,7 @@ PUBLIC = {("POST", "/verifier")}
 # Forms without a session: the sign-in form's double-submit token guards them.
 SIGN_IN = {("POST", "/console/connexion"), ("POST", "/console/mot-de-passe-oublie")}
 # The one-time link is itself the credential (and its form carries the double-submit token too).
-ONE_TIME_LINK = {("POST", "/console/lien/{token}")}
+ONE_TIME_LINK = {("POST", "/console/lien/{token}"), ("POST", "/emargement/{token}")}
 
 
 def page_writes() -> list[tuple[str, str]]:

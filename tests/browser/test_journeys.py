@@ -339,3 +339,63 @@ def test_every_console_page_passes_axe_and_reflows_at_320_pixels(
     check_accessibility(page, "console-320-mot-de-passe-oublie", problems)
     context.close()
     assert problems == {}, problems
+
+
+def test_participants_sign_the_sheet_on_a_phone(browser: Browser, site: Site, database: Database) -> None:
+    """Issue 17, point 9: the half-day's link opened on phones (375 px), each participant signs;
+    axe on the form and on the confirmation; the console's grid then says signed."""
+    admin_token = make_token(database, Role.ADMIN)
+    issuer = create_issuer(site.client, admin_token)
+    token = {"Authorization": f"Bearer {admin_token}"}
+    now = datetime.now(PARIS).replace(second=0, microsecond=0)
+    session = site.client.post(
+        f"/api/v1/issuers/{issuer['id']}/sessions",
+        json={
+            "title": "Accueillir en illectronisme",
+            "half_days": [
+                {
+                    "starts_at": (now - timedelta(minutes=5)).isoformat(),
+                    "ends_at": (now + timedelta(hours=3)).isoformat(),
+                }
+            ],
+        },
+        headers=token,
+    ).json()
+    people = [("Camille Durand", "camille@mairie.example.fr"), ("Samir Haddad", "samir@caf.example.fr")]
+    site.client.post(
+        f"/api/v1/sessions/{session['id']}/enrolments",
+        json={"enrolments": [{"name": n, "email": e} for n, e in people]},
+        headers=token,
+    )
+    email = make_account(database, Role.ADMIN, email="coordination@hub.example.fr")
+    desk = browser.new_context(locale="fr-FR", bypass_csp=True)
+    console = desk.new_page()
+    console.goto(f"{site.url}/console/connexion")
+    console.get_by_label("Adresse électronique").fill(email)
+    console.get_by_label("Mot de passe").fill(PASSWORD)
+    console.get_by_role("button", name="Se connecter").click()
+    console.goto(f"{site.url}/console/formations/{session['id']}")
+    link = console.locator("a[href*='/emargement/']").first.get_attribute("href")
+    assert link
+    expect(console.get_by_role("img", name=re.compile("Code QR du lien"))).to_be_visible()
+    problems: dict[str, list[dict[str, object]]] = {}
+    for name, address in people:
+        phone_context = browser.new_context(
+            viewport={"width": 375, "height": 740}, is_mobile=True, locale="fr-FR", bypass_csp=True
+        )
+        phone = phone_context.new_page()
+        phone.goto(link)
+        check_accessibility(phone, f"emargement-{address.split('@')[0]}", problems)
+        phone.get_by_label("Votre adresse électronique professionnelle").fill(address)
+        phone.get_by_label("Votre nom, qui vaut signature").fill(name)
+        phone.get_by_label("Je certifie être présent·e à cette demi-journée.").check()
+        phone.get_by_role("button", name="Signer ma présence").click()
+        expect(phone.get_by_role("status")).to_contain_text(f"au nom de « {name} »")
+        check_accessibility(phone, f"emargement-{address.split('@')[0]}-signe", problems)
+        overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        phone_context.close()
+    console.reload()
+    expect(console.get_by_text(re.compile(r"^signé à \d\d:\d\d$"))).to_have_count(2)
+    desk.close()
+    assert problems == {}, problems

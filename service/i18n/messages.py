@@ -131,6 +131,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("Les deux mots de passe ne sont pas identiques."),
     ),
     "sign-in-certify": (N_("Certification requise"), N_("Cochez la case pour certifier votre présence.")),
+    "pdf-unavailable": (
+        N_("PDF indisponible"),
+        N_(
+            "Ce serveur ne peut pas produire de PDF : la bibliothèque Pango manque (l'exploitant l'installe, voir le README)."
+        ),
+    ),
     "badge-class-required": (N_("Badge à choisir"), N_("Choisissez le badge à attribuer.")),
     "award-list-file": (
         N_("Fichier refusé"),

@@ -20,13 +20,14 @@ from service.i18n.csv_messages import line_message
 from service.persistence.repositories import BadgeClasses
 from service.persistence.training_repositories import TrainingSessions
 from service.persistence.training_tables import TrainingSession
-from service.usecases import closing, csv_import, issuers, sessions, sign_in_sheet
+from service.usecases import closing, csv_import, issuers, session_documents, sessions, sign_in_sheet
 from service.usecases.session_commands import AttendanceMarks, EnrolmentIn, Mark, SessionCreate, SessionUpdate
 from service.web.badge_view import qr_svg
 from service.web.console import console_page
 from service.web.console_auth import CheckedDep, ShowPage, SignedIn, SignedInDep, require_read, require_write
 from service.web.forms import problems_of, text
 from service.web.labels import N_
+from service.web.pdf import pdf_response
 from service.web.render import tr
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -525,3 +526,25 @@ def countersign(
         problems = problems_of(request, exc)
         raise ShowPage(session_page(request, who, ctx, training, problems=problems, status=422)) from None
     return RedirectResponse(f"/console/formations/{training.id}?fait=contresigne#emargement", status_code=303)
+
+
+@router.get("/formations/{session_id}/emargement.pdf")
+def attendance_pdf(request: Request, session_id: str, who: SignedInDep, ctx: ContextDep) -> Response:
+    """The signed attendance sheet, for funders (people's names: coordinators only)."""
+    training = _session(ctx, who, session_id, write=True)
+    sheet = session_documents.attendance_sheet(ctx, training)
+    return pdf_response(
+        request, "pdf/attendance.html", f"emargement-{training.id}.pdf", sheet=sheet, now=ctx.clock.now()
+    )
+
+
+@router.get("/formations/{session_id}/attestations/{enrolment_id}.pdf")
+def attestation_pdf(
+    request: Request, session_id: str, enrolment_id: str, who: SignedInDep, ctx: ContextDep
+) -> Response:
+    """One participant's certificate of completion, with the badges earned and their QR codes."""
+    training = _session(ctx, who, session_id, write=True)
+    doc = session_documents.attestation(ctx, training, enrolment_id)
+    return pdf_response(
+        request, "pdf/attestation.html", f"attestation-{doc.enrolment.id}.pdf", doc=doc, now=ctx.clock.now()
+    )

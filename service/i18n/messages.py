@@ -130,6 +130,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("Mots de passe différents"),
         N_("Les deux mots de passe ne sont pas identiques."),
     ),
+    "sign-in-name-invalid": (
+        N_("Nom refusé"),
+        N_("Tapez votre nom (200 caractères au plus, sans caractères invisibles)."),
+    ),
     "sign-in-certify": (N_("Certification requise"), N_("Cochez la case pour certifier votre présence.")),
     "pdf-unavailable": (
         N_("PDF indisponible"),

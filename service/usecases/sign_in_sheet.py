@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import TypeAdapter, ValidationError
+
 from service.domain import sign_in_sheet
 from service.domain.audit import Actor
 from service.domain.training import EnrolmentState, SessionState, normalise_email
-from service.errors import Conflict, NotFound
+from service.errors import Conflict, InvalidInput, NotFound
 from service.persistence.training_repositories import TrainingSessions
 from service.persistence.training_tables import Attendance, HalfDay, TrainingSession
 from service.usecases import audit
+from service.usecases.commands import Name
 from service.usecases.context import Context
+
+_NAME: TypeAdapter[str] = TypeAdapter(Name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,10 @@ def open_sheet(ctx: Context, secret: str, token: str) -> Sheet:
 def sign(ctx: Context, sheet: Sheet, email: str, typed_name: str) -> Attendance:
     """Sign one's presence: an enrolled, registered person, once per half-day (signing again
     changes nothing)."""
+    try:
+        name = _NAME.validate_python(typed_name)
+    except ValidationError:  # empty, control or invisible characters, too long
+        raise InvalidInput("sign-in-name-invalid", field="name") from None
     repo = TrainingSessions(ctx.session)
     enrolment = repo.enrolment_by_email(sheet.training.id, normalise_email(email)[:320], for_update=True)
     if enrolment is None or enrolment.state != EnrolmentState.REGISTERED or enrolment.erased:
@@ -60,7 +69,7 @@ def sign(ctx: Context, sheet: Sheet, email: str, typed_name: str) -> Attendance:
         found = Attendance(enrolment_id=enrolment.id, half_day_id=sheet.half_day.id)
         ctx.session.add(found)
     found.signed_at = now
-    found.signed_name = typed_name.strip()[:200]
+    found.signed_name = name
     found.late = sign_in_sheet.is_late(sheet.half_day.starts_at, now)
     ctx.session.flush()
     audit.record(

@@ -103,6 +103,9 @@ def test_the_link_is_refused_when_forged_closed_or_for_someone_not_enrolled(
     stranger = signs(phone, url, "quelquun@example.fr", "Quelqu'un")
     assert stranger.status_code == 422
     assert "Aucune inscription à cette formation ne correspond à cette adresse" in unescape(stranger.text)
+    hidden = signs(phone, url, "samir@caf.example.fr", "Samir\u202eHaddad")  # a direction override
+    assert hidden.status_code == 422
+    assert "sans caractères invisibles" in unescape(hidden.text)
     unchecked = signs(phone, url, "samir@caf.example.fr", "Samir Haddad", certify="")
     assert unchecked.status_code == 422
     assert "Cochez la case pour certifier votre présence." in unescape(unchecked.text)

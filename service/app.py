@@ -14,6 +14,7 @@ from service.api import v1_audit, v1_awards, v1_badge_classes, v1_issuers, v1_re
 from service.clock import Clock
 from service.http import problems
 from service.http.admission import Admission
+from service.http.head import HeadAsGet
 from service.http.limits import BodySizeLimit
 from service.http.rate_limits import SIGNIN, VERIFY, RateLimits
 from service.observability.metrics import Metrics
@@ -147,6 +148,7 @@ def create_app(
         BodySizeLimit, max_bytes=settings.max_request_bytes, deadline=settings.body_timeout_seconds
     )
     app.add_middleware(SecurityHeaders, https=settings.public_url.startswith("https://"))
+    app.add_middleware(HeadAsGet)  # HEAD wherever GET is: the routes see a GET, the body is dropped
     app.state.metrics = Metrics(services.database)
     app.state.rate_limits = rate_limits = build_rate_limits(settings)
     app.state.metrics.count_rate_limit_failures(lambda: rate_limits.storage_failures)

@@ -140,15 +140,32 @@ def _award_page(services: Services, request: Request, award_id: str) -> Response
     with services.database.transaction(write=False) as session:
         ctx = services.context(session)
         award = awards.get(ctx, award_id)
-        if award.published_at is None or award.erased_at is not None:
-            private = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
-            return page(request, "badge_private.html", status_code=404, json_url=None, headers=private)
+        hidden = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+        if award.revoked_at is not None and (award.published_at is None or award.erased_at is not None):
+            # Said as it is, published or not: revoked (or erased, which revokes); never indexed,
+            # and without the holder's name, which they never made public.
+            return page(
+                request,
+                "badge_revoked.html",
+                status_code=410,
+                json_url=None,
+                headers=hidden,
+                award=award,
+                badge_name=award.badge_class.name,
+                issuer_name=award.badge_class.issuer.name,
+                erased=award.erased_at is not None,
+            )
+        if award.published_at is None:
+            return page(request, "badge_private.html", status_code=404, json_url=None, headers=hidden)
+        revoked = award.revoked_at is not None
         return page(
             request,
             "badge.html",
+            status_code=410 if revoked else 200,
             v=view(award, ctx.urls, ctx.clock.now()),
             json_url=ctx.urls.award(award.id),
-            headers={"Cache-Control": NO_STORE},
+            headers=hidden if revoked else {"Cache-Control": NO_STORE},
+            noindex=revoked,
         )
 
 

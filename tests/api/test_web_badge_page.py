@@ -117,7 +117,11 @@ def test_revoked_and_expired_pages_say_so(client: TestClient, world: World, cloc
         json={"reason": "Erreur de saisie"},
         headers=auth(world.coordinator),
     )
-    html = unescape(page(client, world.award_id))
+    revoked = client.get(f"/awards/{world.award_id}", headers=BROWSER)
+    assert revoked.status_code == 410
+    assert revoked.headers["x-robots-tag"] == "noindex"  # a revoked badge is not indexed
+    assert '<meta name="robots" content="noindex">' in revoked.text
+    html = unescape(revoked.text)
     assert "Badge révoqué" in html
     assert "motif : Erreur de saisie" in html
     assert " download>" not in html  # nothing to download once revoked
@@ -213,7 +217,55 @@ def test_an_erased_badge_keeps_its_address_and_says_revoked(client: TestClient, 
     }
     for path in ("signed", "credential", "credential.jwt", "image", "assertion.json"):
         assert client.get(f"/awards/{world.award_id}/{path}").status_code == 410, path
-    assert client.get(f"/awards/{world.award_id}", headers=BROWSER).status_code == 404
+    erased = client.get(f"/awards/{world.award_id}", headers=BROWSER)
+    assert erased.status_code == 410
+    assert "Effacé à la demande de la personne titulaire" in unescape(erased.text)
+    assert erased.headers["x-robots-tag"] == "noindex"
+
+
+def test_a_badge_revoked_before_it_was_published_says_revoked_not_private(
+    client: TestClient, world: World
+) -> None:
+    """Issue 18, point 7: a revoked badge says revoked, published or not; the holder's name, which
+    they never made public, stays out; the reason shows as the issuer wrote it."""
+    client.post(
+        f"/api/v1/awards/{world.award_id}/revoke",
+        json={"reason": "Attribué à <la mauvaise> personne"},
+        headers=auth(world.coordinator),
+    )
+    answer = client.get(f"/awards/{world.award_id}", headers=BROWSER)
+    assert answer.status_code == 410
+    assert answer.headers["x-robots-tag"] == "noindex"
+    html = unescape(answer.text)
+    assert "Ce badge a été révoqué" in html
+    assert "Révoqué par l'émetteur le 22 novembre 2026." in html
+    assert "Attribué à <la mauvaise> personne" in html
+    assert "&lt;la mauvaise&gt;" in answer.text  # escaped
+    assert "n'est pas publique" not in html
+    assert "Camille" not in html
+
+
+def test_public_pages_answer_head_as_they_answer_get(client: TestClient, world: World) -> None:
+    """Issue 18, point 1: link checkers and share crawlers ask with HEAD (it was 405)."""
+    publish(client, world.award_id)
+    for path in (
+        "/",
+        "/verifier",
+        f"/awards/{world.award_id}",
+        f"/badges/{world.badge_class_id}",
+        f"/issuers/{world.issuer_id}",
+        "/accessibilite",
+        earner_link(client, world.award_id),
+    ):
+        got = client.get(path, headers=BROWSER)
+        head = client.head(path, headers=BROWSER)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b"", path
+        assert head.headers["content-type"] == got.headers["content-type"], path
+    json_head = client.head(f"/awards/{world.award_id}", headers={"Accept": "application/ld+json"})
+    assert (json_head.status_code, json_head.headers["content-type"]) == (200, "application/ld+json")
+    assert client.head(f"/awards/{'a' * 26}", headers=BROWSER).status_code == 404
+    assert client.head("/api/v1/issuers").status_code == 401  # the API's rules apply to HEAD too
 
 
 def test_the_pages_footer_link_gives_the_document_to_a_browser(client: TestClient, world: World) -> None:

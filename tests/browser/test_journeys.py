@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from service.domain import earner_links
 from service.domain.access import Role
 from service.persistence.database import Database
 from service.worker import drain_once
@@ -398,4 +399,47 @@ def test_participants_sign_the_sheet_on_a_phone(browser: Browser, site: Site, da
     console.reload()
     expect(console.get_by_text(re.compile(r"^signé à \d\d:\d\d$"))).to_have_count(2)
     desk.close()
+    assert problems == {}, problems
+
+
+def test_public_and_earner_pages_reflow_at_320_pixels(
+    browser: Browser, site: Site, database: Database
+) -> None:
+    """Issue 18, point 10: every public and earner page passes axe at 320 and 640 px (200 % zoom)
+    and never scrolls sideways (the badge page was 519 px wide at 320)."""
+    admin_token = make_token(database, Role.ADMIN)
+    issuer = create_issuer(site.client, admin_token, name="Hub numérique d'Occitanie")
+    badge = create_badge_class(
+        site.client, admin_token, issuer["id"], name="Accueillir les publics éloignés du numérique"
+    )
+    award = site.client.post(
+        f"/api/v1/badge-classes/{badge['id']}/awards",
+        json={"recipient_email": "camille.durand@mairie.example.fr", "recipient_name": "Camille Durand"},
+        headers={"Authorization": f"Bearer {admin_token}"},
+    ).json()
+    link = f"/mon-badge/{earner_links.token_for(site.app.state.services.secret, award['id'])}"
+    site.client.post(f"{link}/publier", data={"show_name": "1"}, follow_redirects=False)
+    problems: dict[str, list[dict[str, object]]] = {}
+    for width in (640, 320):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, locale="fr-FR", bypass_csp=True
+        )
+        page = context.new_page()
+        for name, path in {
+            "accueil": "/",
+            "verifier": "/verifier",
+            "badge": f"/awards/{award['id']}",
+            "modele": f"/badges/{badge['id']}",
+            "emetteur": f"/issuers/{issuer['id']}",
+            "mon-badge": link,
+            "effacer": f"{link}/effacer",
+            "accessibilite": "/accessibilite",
+            "connexion": "/console/connexion",
+        }.items():
+            page.goto(f"{site.url}{path}")
+            check_accessibility(page, f"public-{width}-{name}", problems)
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            wide = page.evaluate(WIDER_THAN_THE_WINDOW) if overflow > 0 else []
+            assert overflow <= 0, (width, name, overflow, wide)
+        context.close()
     assert problems == {}, problems

@@ -50,6 +50,7 @@ class IssuerOut(BaseModel):
     description: str | None
     siret: str | None
     rna: str | None
+    linkedin_organisation_id: str | None
     image_url: str | None
     public_url: str
     revocation_list_url: str
@@ -67,6 +68,7 @@ class IssuerOut(BaseModel):
             description=issuer.description,
             siret=issuer.siret,
             rna=issuer.rna,
+            linkedin_organisation_id=issuer.linkedin_organisation_id,
             image_url=urls.issuer_image(issuer.id) if issuer.image is not None else None,
             public_url=urls.issuer(issuer.id),
             revocation_list_url=urls.revocation_list(issuer.id),

@@ -308,6 +308,9 @@ FIELD_MESSAGES: dict[str, str] = {
     "image-base64-invalid": N_("les données base64 de l'image sont invalides"),
     "siret-invalid": N_("SIRET invalide (14 chiffres avec une clé valide)"),
     "rna-invalid": N_("numéro RNA invalide (W suivi de 9 caractères)"),
+    "linkedin-id-invalid": N_(
+        "identifiant LinkedIn invalide : le nombre qui suit /company/ dans l'adresse d'administration de la page"
+    ),
     "criteria-required": N_("criteria_narrative ou criteria_url est obligatoire"),
     "evidence-empty": N_("une preuve doit avoir une adresse (url) ou un texte (narrative)"),
     "date-out-of-range": N_("la date doit être comprise entre {first} et {last}"),

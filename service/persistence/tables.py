@@ -32,6 +32,8 @@ class Issuer(Base):
     image_type: Mapped[str | None] = mapped_column(String(32))
     siret: Mapped[str | None] = mapped_column(String(14))
     rna: Mapped[str | None] = mapped_column(String(10))
+    # LinkedIn's numeric id of the organisation's page: "Add to profile" then shows its logo.
+    linkedin_organisation_id: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -71,7 +71,16 @@ def _rna(value: str) -> str:
 
 
 Siret = Annotated[str, AfterValidator(_siret)]  # 14 digits with a valid check digit, spaces dropped
+
+
+def _linkedin_id(value: str) -> str:
+    if not value.isdigit() or len(value) > 20:
+        raise invalid("linkedin-id-invalid")
+    return value
+
+
 Rna = Annotated[str, AfterValidator(_rna)]  # W followed by 9 characters
+LinkedInId = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_linkedin_id)]
 # Zero-width characters, the soft hyphen, and the marks and isolates that change the direction
 # of text: a name holding them can show as another name ("Coop" that reads "pooC", two names that
 # look alike but differ), where people judge who issued a badge and to whom.
@@ -167,6 +176,9 @@ class IssuerFields(Command):
     image: str | None = Field(default=None, description="data: URI of a PNG or SVG image")
     siret: Siret | None = Field(default=None, description="14-digit SIRET of the structure")
     rna: Rna | None = Field(default=None, description="RNA number of an association (W…)")
+    linkedin_organisation_id: LinkedInId | None = Field(
+        default=None, description="LinkedIn's numeric id of the organisation's page (shows its logo)"
+    )
 
     @field_validator("image")
     @classmethod

@@ -30,6 +30,7 @@ def create(ctx: Context, command: IssuerCreate) -> Issuer:
         description=command.description,
         siret=command.siret,
         rna=command.rna,
+        linkedin_organisation_id=command.linkedin_organisation_id,
         created_at=now,
         updated_at=now,
     )
@@ -44,7 +45,7 @@ def create(ctx: Context, command: IssuerCreate) -> Issuer:
 
 def update(ctx: Context, issuer: Issuer, command: IssuerUpdate) -> Issuer:
     given = command.model_fields_set
-    for field in ("name", "url", "email", "description", "siret", "rna"):
+    for field in ("name", "url", "email", "description", "siret", "rna", "linkedin_organisation_id"):
         if field in given:
             value = getattr(command, field)
             if value is None and field in {"name", "url", "email"}:

@@ -12,7 +12,7 @@ import qrcode.image.svg
 
 from service.openbadges.urls import PublicUrls
 from service.persistence.tables import Award
-from service.web.linkedin import Certification, add_to_profile_url
+from service.web.linkedin import Certification, add_to_profile_url, share_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class BadgeView:
     json_url: str
     qr_url: str
     linkedin_url: str
+    linkedin_share_url: str
     downloads: list[Download]
     show_name: bool
 
@@ -76,6 +77,7 @@ def view(award: Award, urls: PublicUrls, now: datetime) -> BadgeView:
         url=page_url,
         credential_id=award.id,
         expires_at=award.expires_at,
+        organisation_id=award.badge_class.issuer.linkedin_organisation_id,
     )
     return BadgeView(
         award=award,
@@ -87,6 +89,7 @@ def view(award: Award, urls: PublicUrls, now: datetime) -> BadgeView:
         json_url=page_url,
         qr_url=f"{page_url}/qr.svg",
         linkedin_url=add_to_profile_url(certification),
+        linkedin_share_url=share_url(page_url),
         downloads=downloads,
         show_name=award.show_name and bool(award.recipient_name),
     )

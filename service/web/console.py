@@ -144,6 +144,7 @@ def issuer_create(
     description: Annotated[str, Form(max_length=20000)] = "",
     siret: Annotated[str, Form(max_length=64)] = "",
     rna: Annotated[str, Form(max_length=64)] = "",
+    linkedin_organisation_id: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     if not who.principal.is_admin:
         raise Forbidden("admin-only")
@@ -154,6 +155,7 @@ def issuer_create(
         "description": description,
         "siret": siret,
         "rna": rna,
+        "linkedin_organisation_id": linkedin_organisation_id,
     }
     try:
         command = IssuerCreate.model_validate({k: v for k, v in values.items() if text(v)})
@@ -183,6 +185,7 @@ def issuer_edit(request: Request, issuer_id: str, who: SignedInDep, ctx: Context
         "description": issuer.description or "",
         "siret": issuer.siret or "",
         "rna": issuer.rna or "",
+        "linkedin_organisation_id": issuer.linkedin_organisation_id or "",
     }
     return console_page(request, "console/issuer_new.html", who, issuer=issuer, values=values, problems={})
 
@@ -199,6 +202,7 @@ def issuer_update(
     description: Annotated[str, Form(max_length=20000)] = "",
     siret: Annotated[str, Form(max_length=64)] = "",
     rna: Annotated[str, Form(max_length=64)] = "",
+    linkedin_organisation_id: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Name, site, contact and identifiers; an emptied SIRET, RNA or description is removed."""
     issuer = issuers.get(ctx, issuer_id)
@@ -210,6 +214,7 @@ def issuer_update(
         "description": description,
         "siret": siret,
         "rna": rna,
+        "linkedin_organisation_id": linkedin_organisation_id,
     }
     try:
         for required in ("name", "url", "email"):

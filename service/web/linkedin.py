@@ -1,5 +1,7 @@
 """LinkedIn's "Add to profile" link for a certification: the earner lands on the form with the
-badge's name, organisation, dates, the page's URL and the credential id already filled in."""
+badge's name, organisation (by its page's id when the issuer gave it: LinkedIn then shows its
+logo), dates, the page's URL and the credential id already filled in; and the link that shares
+the badge's page in a post."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
+SHARE = "https://www.linkedin.com/sharing/share-offsite/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,3 +38,8 @@ def add_to_profile_url(cert: Certification) -> str:
     params["certUrl"] = cert.url
     params["certId"] = cert.credential_id
     return f"{ADD_TO_PROFILE}?{urlencode(params)}"
+
+
+def share_url(page_url: str) -> str:
+    """A post sharing the badge's page; LinkedIn reads the page's preview card."""
+    return f"{SHARE}?{urlencode({'url': page_url})}"

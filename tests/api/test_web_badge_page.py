@@ -98,6 +98,40 @@ def test_share_cards_and_linkedin_link(client: TestClient, world: World) -> None
     assert (query["issueYear"], query["issueMonth"]) == (["2026"], ["11"])
     assert query["certUrl"] == [f"{PUBLIC_URL}/awards/{world.award_id}"]
     assert query["certId"] == [world.award_id]
+    # Issue 18, point 3: a post sharing the page, and the page's address to copy.
+    share = re.search(r'href="(https://www\.linkedin\.com/sharing/share-offsite/\?[^"]+)"', html)
+    assert share
+    assert parse_qs(urlsplit(unescape(share.group(1))).query) == {
+        "url": [f"{PUBLIC_URL}/awards/{world.award_id}"]
+    }
+    assert f'data-copy="{PUBLIC_URL}/awards/{world.award_id}"' in html
+
+
+def test_an_issuers_linkedin_page_id_puts_its_logo_on_the_certification(
+    client: TestClient, world: World
+) -> None:
+    """Issue 18, point 3: with the organisation's LinkedIn id, "Add to profile" names it by id
+    (LinkedIn shows its logo) instead of by name; a wrong id is refused in words."""
+    token = auth(world.admin)
+    wrong = client.patch(
+        f"/api/v1/issuers/{world.issuer_id}",
+        json={"linkedin_organisation_id": "linkedin.com/company/coop"},
+        headers={**token, "Accept-Language": "fr"},
+    )
+    assert wrong.status_code == 422
+    assert [e["type"] for e in wrong.json()["errors"]] == ["linkedin-id-invalid"]
+    assert "le nombre qui suit /company/" in wrong.json()["errors"][0]["message"]
+    saved = client.patch(
+        f"/api/v1/issuers/{world.issuer_id}", json={"linkedin_organisation_id": " 1234567 "}, headers=token
+    )
+    assert saved.json()["linkedin_organisation_id"] == "1234567"
+    publish(client, world.award_id)
+    html = page(client, world.award_id)
+    link = re.search(r'href="(https://www\.linkedin\.com/profile/add\?[^"]+)"', html)
+    assert link
+    query = parse_qs(urlsplit(unescape(link.group(1))).query)
+    assert query["organizationId"] == ["1234567"]
+    assert "organizationName" not in query
 
 
 def test_same_url_gives_json_ld_to_machines(client: TestClient, world: World) -> None:

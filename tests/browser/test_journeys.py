@@ -443,3 +443,27 @@ def test_public_and_earner_pages_reflow_at_320_pixels(
             assert overflow <= 0, (width, name, overflow, wide)
         context.close()
     assert problems == {}, problems
+
+
+def test_the_copy_button_copies_the_badge_pages_address(
+    browser: Browser, site: Site, database: Database
+) -> None:
+    """Issue 18, point 3: the copy button (shown only where the script runs) puts the page's
+    address on the clipboard and says so to screen readers."""
+    admin_token = make_token(database, Role.ADMIN)
+    issuer = create_issuer(site.client, admin_token)
+    badge = create_badge_class(site.client, admin_token, issuer["id"])
+    award = site.client.post(
+        f"/api/v1/badge-classes/{badge['id']}/awards",
+        json={"recipient_email": "lea@example.fr"},
+        headers={"Authorization": f"Bearer {admin_token}"},
+    ).json()
+    link = f"/mon-badge/{earner_links.token_for(site.app.state.services.secret, award['id'])}"
+    site.client.post(f"{link}/publier", data={}, follow_redirects=False)
+    context = browser.new_context(locale="fr-FR", permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{site.url}/awards/{award['id']}")
+    page.get_by_role("button", name="Copier le lien de la page").click()
+    expect(page.get_by_role("status").filter(has_text="Lien copié.")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == f"{site.url}/awards/{award['id']}"
+    context.close()

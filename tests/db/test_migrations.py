@@ -154,3 +154,45 @@ def test_keys_shared_by_ob2_and_vc_jwt_become_ob2_keys(scratch_url: str) -> None
             assert connection.execute(text("SELECT count(*) FROM signing_keys")).scalar() == 3
     finally:
         engine.dispose()
+
+
+def test_an_instance_with_data_migrates_down_and_up_through_table_rebuilds(scratch_url: str) -> None:
+    """Regression: SQLite drops a column by rebuilding the table (copy, drop, rename); with
+    foreign keys enforced, dropping a table that rows point at failed, so an instance holding
+    issuers, tokens or attendance could not be taken back (downgrade of 0019 dropped issuers).
+    The migrations now run with foreign keys off on SQLite, on again after; every row survives
+    the way down and up again, and the foreign keys still hold."""
+    migrate.upgrade(scratch_url, "0016")
+    engine = make_engine(scratch_url)
+    now = datetime.now(UTC).isoformat()
+    statements = [
+        "INSERT INTO issuers (id, name, url, email, created_at, updated_at) "
+        "VALUES ('i1', 'Hub', 'https://hub.example', 'h@hub.example', :now, :now)",
+        "INSERT INTO api_tokens (id, name, token_hash, prefix, role, created_at) "
+        "VALUES ('t1', 'tableur', 'h', 'fab_', 'coordinator', :now)",
+        "INSERT INTO api_token_issuers (token_id, issuer_id) VALUES ('t1', 'i1')",
+        "INSERT INTO training_sessions (id, issuer_id, title, themes, format, state, evaluation_done, "
+        "created_at, updated_at) "
+        "VALUES ('s1', 'i1', 'Atelier', '[]', 'in_person', 'planned', :no, :now, :now)",
+        "INSERT INTO session_half_days (id, session_id, starts_at, ends_at) VALUES ('h1', 's1', :now, :now)",
+        "INSERT INTO enrolments (id, session_id, email, name, state, language, created_at) "
+        "VALUES ('e1', 's1', 'a@b.fr', 'A', 'registered', 'fr', :now)",
+        "INSERT INTO attendance (enrolment_id, half_day_id) VALUES ('e1', 'h1')",
+    ]
+    try:
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement), {"now": now, "no": False})
+        migrate.upgrade(scratch_url)
+        migrate.downgrade(scratch_url, "0016")
+        migrate.upgrade(scratch_url)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM api_token_issuers")).scalar() == 1
+            assert connection.execute(text("SELECT count(*) FROM issuers")).scalar() == 1
+            assert connection.execute(text("SELECT late FROM attendance")).scalar() in (0, False)
+            assert connection.execute(text("SELECT linkedin_organisation_id FROM issuers")).scalar() is None
+            if engine.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()

@@ -28,7 +28,12 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const button of document.querySelectorAll("[data-copy]")) {
     button.hidden = false;
     button.addEventListener("click", async () => {
-      try { await navigator.clipboard.writeText(button.dataset.copy); button.dataset.done = "1"; } catch { /* no clipboard */ }
+      try {
+        await navigator.clipboard.writeText(button.dataset.copy);
+        button.dataset.done = "1";
+        const status = button.parentElement && button.parentElement.querySelector("[role=status]");
+        if (status) status.textContent = button.dataset.copied || "";
+      } catch { /* no clipboard: the address is also written on the page */ }
     });
   }
 });

@@ -12,14 +12,23 @@ import qrcode.image.svg
 
 from service.openbadges.urls import PublicUrls
 from service.persistence.tables import Award
+from service.web.labels import DOWNLOADS
 from service.web.linkedin import Certification, add_to_profile_url, share_url
 
 
 @dataclass(frozen=True, slots=True)
 class Download:
-    label: str  # a message id, translated in the template
+    code: str  # labels.DOWNLOADS: what it is for, what it is technically
     url: str
-    kind: str  # the format, shown beside the label
+    kind: str  # the format, shown beside the detail
+
+    @property
+    def label(self) -> str:
+        return DOWNLOADS[self.code][0]
+
+    @property
+    def detail(self) -> str:
+        return DOWNLOADS[self.code][1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +68,12 @@ def view(award: Award, urls: PublicUrls, now: datetime) -> BadgeView:
     downloads: list[Download] = []
     if state in ("valid", "expired"):
         downloads = [
-            Download("Image du badge (Open Badges 3.0)", f"{page_url}/image?standard=ob3", image_ext),
-            Download("Image du badge (Open Badges 2.0)", f"{page_url}/image?standard=ob2", image_ext),
-            *(
-                [Download("Image du badge en SVG (Open Badges 3.0)", f"{page_url}/image?format=svg", "SVG")]
-                if image_ext == "PNG"
-                else []
-            ),
-            Download("Credential Open Badges 3.0", f"{urls.credential(award.id)}?download=1", "JSON-LD"),
-            Download("Credential Open Badges 3.0 (VC-JWT)", urls.credential_jwt(award.id), "JWT"),
-            Download("Assertion Open Badges 2.0", f"{page_url}/assertion.json", "JSON"),
+            Download("image", f"{page_url}/image?standard=ob3", image_ext),
+            Download("image-ob2", f"{page_url}/image?standard=ob2", image_ext),
+            *([Download("image-svg", f"{page_url}/image?format=svg", "SVG")] if image_ext == "PNG" else []),
+            Download("wallet", f"{urls.credential(award.id)}?download=1", "JSON-LD"),
+            Download("wallet-jwt", urls.credential_jwt(award.id), "JWT"),
+            Download("ob2", f"{page_url}/assertion.json", "JSON"),
         ]
     certification = Certification(
         name=award.badge_class.name,

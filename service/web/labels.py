@@ -25,14 +25,36 @@ ORIGINS = {
     "pathway": N_("parcours"),
     "direct": N_("attribution directe"),
 }
-DOWNLOADS = (
-    N_("Image du badge (Open Badges 3.0)"),
-    N_("Image du badge (Open Badges 2.0)"),
-    N_("Image du badge en SVG (Open Badges 3.0)"),
-    N_("Credential Open Badges 3.0"),
-    N_("Credential Open Badges 3.0 (VC-JWT)"),
-    N_("Assertion Open Badges 2.0"),
-)
+# What each download is for (label), then what it is technically (detail), by code.
+DOWNLOADS = {
+    "image": (
+        N_("Image du badge à publier"),
+        N_(
+            "le badge Open Badges 3.0 est intégré à l'image : à déposer sur un site, un profil, "
+            "un CV en ligne"
+        ),
+    ),
+    "image-ob2": (
+        N_("Image du badge pour les plateformes Open Badges 2.0"),
+        N_("l'assertion Open Badges 2.0 signée est intégrée à l'image"),
+    ),
+    "image-svg": (
+        N_("Image du badge en SVG"),
+        N_("un SVG qui contient l'image et le badge Open Badges 3.0"),
+    ),
+    "wallet": (
+        N_("Pour un portefeuille numérique (Open Badges 3.0)"),
+        N_("credential vérifiable JSON-LD avec sa preuve Data Integrity (eddsa-rdfc-2022)"),
+    ),
+    "wallet-jwt": (
+        N_("Pour un portefeuille numérique, en jeton (Open Badges 3.0)"),
+        N_("le même credential en VC-JWT signé (RS256)"),
+    ),
+    "ob2": (
+        N_("Fichier technique Open Badges 2.0"),
+        N_("l'assertion hébergée, en JSON"),
+    ),
+}
 KEY_PURPOSES = {
     "ob2": N_("Open Badges 2.0 (assertions signées, RS256)"),
     "vc-jwt": N_("Open Badges 3.0 en VC-JWT (RS256)"),

@@ -58,6 +58,20 @@ def test_a_published_page_shows_the_badge_and_its_downloads(client: TestClient, 
     assert unescape(image.group(2)).startswith("Badge « ")
     downloads = re.findall(r'<a href="([^"]+)" download>', html)
     assert len(downloads) == 6
+    # Named for what they are for, the technical name on a line of its own (issue 18, point 5).
+    labels = re.findall(r'download>([^<]+)</a><br><span class="hint">([^<]+)</span>', unescape(html))
+    assert [label for label, _ in labels] == [
+        "Image du badge à publier",
+        "Image du badge pour les plateformes Open Badges 2.0",
+        "Image du badge en SVG",
+        "Pour un portefeuille numérique (Open Badges 3.0)",
+        "Pour un portefeuille numérique, en jeton (Open Badges 3.0)",
+        "Fichier technique Open Badges 2.0",
+    ]
+    assert (
+        labels[3][1]
+        == "credential vérifiable JSON-LD avec sa preuve Data Integrity (eddsa-rdfc-2022) (JSON-LD)"
+    )
     expected_types = [
         "image/png",
         "image/png",

@@ -54,6 +54,10 @@ def test_the_private_page_is_never_cached_nor_referred(client: TestClient, world
 
 def test_publish_with_name_then_hide(client: TestClient, world: World) -> None:
     link = earner_link(client, world.award_id)
+    before = client.get(link, headers=BROWSER).text
+    # Said before publishing: without the name, a recruiter cannot tell whose badge it is.
+    assert "un recruteur qui la voit ne peut pas le relier à vous" in unescape(before)
+    assert 'aria-describedby="show-name-hint"' in before
     done = client.post(f"{link}/publier", data={"show_name": "1"}, follow_redirects=False)
     assert done.status_code == 303
     assert done.headers["location"].endswith("?fait=publiee")

@@ -122,13 +122,13 @@ def test_from_session_to_verified_badge(page: Page, site: Site, database: Databa
     assert public_url
     page.goto(public_url)
     expect(page.get_by_text("Attribué à Camille Durand")).to_be_visible()
-    expect(page.get_by_role("status")).to_have_text("Badge valide")
+    expect(page.get_by_role("status").filter(has_text="Badge")).to_have_text("Badge valide")
     expect(
         page.get_by_role("img", name="Badge « Accueillir les publics éloignés du numérique »")
     ).to_be_visible()
     check_accessibility(page, "08-page-du-badge", problems)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Image du badge (Open Badges 3.0)").click()
+        page.get_by_role("link", name="Image du badge à publier").click()
     baked = tmp_path / "badge.png"
     download.value.save_as(baked)
     assert baked.read_bytes().startswith(b"\x89PNG")
@@ -155,8 +155,8 @@ def test_from_session_to_verified_badge(page: Page, site: Site, database: Databa
     page.get_by_role("button", name="Révoquer le badge").click()
     expect(page.get_by_text("Badge révoqué.")).to_be_visible()
     page.goto(public_url)
-    expect(page.get_by_role("status")).to_contain_text("Badge révoqué")
-    expect(page.get_by_role("status")).to_contain_text("révoqué")
+    expect(page.get_by_role("status").filter(has_text="Badge")).to_contain_text("Badge révoqué")
+    expect(page.get_by_role("status").filter(has_text="Badge")).to_contain_text("révoqué")
     screenshot(page, "12-page-du-badge-revoque")
     page.goto(f"{site.url}/verifier")
     page.get_by_label("Ou l'image du badge, ou son fichier").set_input_files(baked)

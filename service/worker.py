@@ -152,7 +152,8 @@ def _announcement(services: Services, ctx: Context, claim: outbox.Claim) -> Anno
     award = Awards(ctx.session).get(claim.award_id) if claim.award_id else None
     if award is None:
         return "award-gone"
-    if award.revoked_at is not None:
+    notice = claim.kind == outbox.AWARD_REVOKED
+    if award.erased_at is not None or (award.revoked_at is not None and not notice):
         return "award-revoked"
     return Announcement(
         message_id=claim.message_id,
@@ -163,4 +164,6 @@ def _announcement(services: Services, ctx: Context, claim: outbox.Claim) -> Anno
         issuer_name=award.badge_class.issuer.name,
         badge_url=services.urls.award(award.id),
         private_url=f"{services.urls.base}/mon-badge/{earner_links.token_for(services.secret, award.id)}",
+        revoked_at=award.revoked_at if notice else None,
+        reason=award.revocation_reason if notice else None,
     )

@@ -34,6 +34,7 @@ REPORT_TOTALS: dict[str, str] = {
 }
 
 EMAIL_SUBJECT = N_("Vous avez reçu le badge « {badge} » de {issuer}")
+REVOCATION_SUBJECT = N_("Votre badge « {badge} » a été révoqué par {issuer}")
 # Heads the part of the email in the language it is translated to.
 EMAIL_SEPARATOR = N_("—— Version française ——")
 EMAIL_FOOTER = "Fabrique à badges"  # the service's name, the same in every language
@@ -61,6 +62,10 @@ def email_subject(language: Language, badge: str, issuer: str) -> str:
 
 def account_subject(purpose: str, language: Language) -> str:
     return text(ACCOUNT_SUBJECTS.get(purpose, ACCOUNT_SUBJECTS["reset"]), language)
+
+
+def revocation_subject(language: Language, badge: str, issuer: str) -> str:
+    return text(REVOCATION_SUBJECT, language, {"badge": badge, "issuer": issuer})
 
 
 def email_separator(language: Language) -> str:

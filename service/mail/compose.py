@@ -13,7 +13,13 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from service.i18n.catalogue import translations
-from service.i18n.documents import EMAIL_FOOTER, account_subject, email_separator, email_subject
+from service.i18n.documents import (
+    EMAIL_FOOTER,
+    account_subject,
+    email_separator,
+    email_subject,
+    revocation_subject,
+)
 from service.i18n.formats import Formats
 from service.i18n.language import Language, supported
 
@@ -41,6 +47,8 @@ class Announcement:
     issuer_name: str
     badge_url: str  # the public page, once the earner publishes it
     private_url: str  # the earner's own page: publish, hide, download, erase
+    revoked_at: datetime | None = None  # set: the notice that the badge was revoked
+    reason: str | None = None  # the revocation's public reason, as the issuer wrote it
 
 
 def language_of(tag: str) -> Language:
@@ -49,25 +57,34 @@ def language_of(tag: str) -> Language:
 
 
 def compose(announcement: Announcement, sender: str, host: str) -> EmailMessage:
+    """The award's announcement, or, when it carries a revocation, the notice of it."""
     language = language_of(announcement.language)
-    context = {
-        "name": announcement.recipient_name,
-        "badge": announcement.badge_name,
-        "issuer": announcement.issuer_name,
-        "url": announcement.badge_url,
-        "private_url": announcement.private_url,
-    }
+    revoked = announcement.revoked_at is not None
+    template = "award_revoked" if revoked else "award_issued"
+
+    def context(lang: Language) -> dict[str, object]:
+        return {
+            "name": announcement.recipient_name,
+            "badge": announcement.badge_name,
+            "issuer": announcement.issuer_name,
+            "url": announcement.badge_url,
+            "private_url": announcement.private_url,
+            "revoked_on": Formats(lang).date(announcement.revoked_at),
+            "reason": announcement.reason,
+        }
+
     badge, issuer = _one_line(announcement.badge_name), _one_line(announcement.issuer_name)
     message = EmailMessage()
-    message["Subject"] = email_subject(language, badge, issuer)
+    subject = revocation_subject if revoked else email_subject
+    message["Subject"] = subject(language, badge, issuer)
     message["From"] = formataddr((issuer, sender))
     message["To"] = formataddr((_one_line(announcement.recipient_name or ""), announcement.recipient))
     message["Message-ID"] = f"<{announcement.message_id}@{host}>"
     message["Auto-Submitted"] = "auto-generated"
     other: Language = "en" if language == "fr" else "fr"
     order: list[Language] = [language, other]  # the earner's language first, then the other
-    text = [_environment(lang).get_template("award_issued.txt").render(context) for lang in order]
-    html = [_environment(lang).get_template("award_issued.html").render(context) for lang in order]
+    text = [_environment(lang).get_template(f"{template}.txt").render(context(lang)) for lang in order]
+    html = [_environment(lang).get_template(f"{template}.html").render(context(lang)) for lang in order]
     message.set_content(f"{text[0]}\n{email_separator(other)}\n\n{text[1]}\n-- \n{EMAIL_FOOTER}\n")
     layout = _environment(language).get_template("layout.html")
     message.add_alternative(

@@ -208,6 +208,10 @@ class Outbox:
         )
         return int(self.session.scalar(query) or 0)
 
+    def was_sent(self, award_id: str) -> bool:
+        query = select(func.count()).where(OutboxMessage.award_id == award_id, OutboxMessage.state == "sent")
+        return bool(self.session.scalar(query))
+
     def last_language(self, award_id: str) -> str | None:
         """The language of the newest message about this award (a resend keeps it)."""
         query = (

@@ -118,5 +118,6 @@ def revoke(ctx: Context, award_id: str, command: Revocation) -> Award:
     award.revoked_at = ctx.clock.now()
     award.revocation_reason = command.reason
     ctx.session.flush()
+    outbox.notify_revocation(ctx, award)
     audit.record(ctx, "award-revoked", "award", award.id, award.issuer_id)
     return award

@@ -25,6 +25,7 @@ from service.usecases.context import Context
 
 AWARD_ISSUED = "award-issued"
 AWARD_RESENT = "award-resent"
+AWARD_REVOKED = "award-revoked"  # the notice that an announced badge was revoked
 RESEND_INTERVAL = timedelta(minutes=10)
 RESENDS_PER_DAY = 5
 MAX_ATTEMPTS = 8
@@ -48,6 +49,14 @@ def enqueue_award_email(
     )
     ctx.session.add(message)
     return message
+
+
+def notify_revocation(ctx: Context, award: Award) -> None:
+    """Tell the earner their badge was revoked, in the language of its emails, if it was ever
+    announced to them (a badge revoked before its announcement left was never known to them)."""
+    outbox = Outbox(ctx.session)
+    if outbox.was_sent(award.id):
+        enqueue_award_email(ctx, award, outbox.last_language(award.id) or "fr", kind=AWARD_REVOKED)
 
 
 def resend(ctx: Context, award: Award) -> OutboxMessage:

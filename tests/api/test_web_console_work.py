@@ -477,3 +477,44 @@ def test_every_error_summary_link_leads_to_its_field(
         assert targets, page.url
         for target in targets:
             assert f'id="{target}"' in page.text, (page.url, target)
+
+
+def test_an_announced_badge_that_is_revoked_sends_its_earner_a_notice_with_the_reason(
+    client: TestClient, app: FastAPI, database: Database, world: World
+) -> None:
+    """Issue 18, point 8 (in part): the earner who was told of a badge is told of its revocation,
+    with the issuer's reason, in the language of their emails; text and HTML parts."""
+    token = auth(world.coordinator)
+    url = f"/api/v1/badge-classes/{world.badge_class_id}/awards"
+    award_id = client.post(
+        url, json={"recipient_email": "jo@example.org", "language": "en"}, headers=token
+    ).json()["id"]
+    with smtp_server() as (inbox, port):
+        drain_once(services_of(app), sender(port), "w")
+    assert len(inbox.messages) == 1
+    client.post(f"/api/v1/awards/{award_id}/revoke", json={"reason": "Attribué par erreur"}, headers=token)
+    with smtp_server() as (inbox, port):
+        drain_once(services_of(app), sender(port), "w")
+    [notice] = inbox.messages
+    assert str(notice["Subject"]).startswith("Your badge “")
+    assert "was revoked by" in str(notice["Subject"])
+    text = notice.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Reason given by the issuer: Attribué par erreur" in text
+    assert "Motif donné par l'émetteur : Attribué par erreur" in text  # then in French
+    assert text.index("Reason given") < text.index("Motif donné")
+    assert notice.get_body(("html",)) is not None
+    kinds = [m.kind for m in outbox_of(database, award_id)]
+    assert sorted(kinds) == ["award-issued", "award-revoked"]
+
+
+def test_a_badge_revoked_before_its_announcement_left_gets_no_notice_either(
+    client: TestClient, app: FastAPI, database: Database, world: World
+) -> None:
+    token = auth(world.coordinator)
+    url = f"/api/v1/badge-classes/{world.badge_class_id}/awards"
+    award_id = client.post(url, json={"recipient_email": "vite@example.fr"}, headers=token).json()["id"]
+    client.post(f"/api/v1/awards/{award_id}/revoke", json={"reason": "Erreur"}, headers=token)
+    with smtp_server() as (inbox, port):
+        drain_once(services_of(app), sender(port), "w")
+    assert inbox.messages == []
+    assert [m.kind for m in outbox_of(database, award_id)] == ["award-issued"]

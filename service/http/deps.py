@@ -101,7 +101,7 @@ def require_read(principal: Principal, issuer_id: str) -> None:
 
 
 def require_write(principal: Principal, issuer_id: str) -> None:
-    if principal.role is Role.VIEWER and issuer_id in principal.issuer_ids:
+    if principal.role_for(issuer_id) is Role.VIEWER:
         raise Forbidden("read-only-token")
     if not principal.can_write(issuer_id):
         raise Forbidden("forbidden", issuer_id=issuer_id)

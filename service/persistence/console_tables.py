@@ -37,6 +37,7 @@ class ConsoleAccountIssuer(Base):
         ForeignKey("console_accounts.id", ondelete="CASCADE"), primary_key=True
     )
     issuer_id: Mapped[str] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str | None] = mapped_column(String(16))  # for this issuer; None: the account's role
 
 
 class ConsoleSigninFailure(Base):

@@ -162,7 +162,13 @@ def _verify(stored: str, password: str) -> bool:
 
 
 def principal_of(account: ConsoleAccount) -> Principal:
-    return Principal(token_id=f"account:{account.id}", role=Role(account.role), issuer_ids=account.issuer_ids)
+    roles = {scope.issuer_id: Role(scope.role) for scope in account.scopes if scope.role}
+    return Principal(
+        token_id=f"account:{account.id}",
+        role=Role(account.role),
+        issuer_ids=account.issuer_ids,
+        issuer_roles=roles,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ account. Every change is in the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from service.domain import account_links
 from service.domain.access import Role
@@ -29,6 +29,19 @@ KINDS = {account_links.INVITATION: ACCOUNT_INVITATION, account_links.RESET: RESE
 class Access:
     role: Role
     issuer_ids: Sequence[str]
+    # Another role for some of these issuers (coordinator or viewer), else the account's role.
+    issuer_roles: Mapping[str, Role] = field(default_factory=dict)
+
+    def scopes(self) -> list[ConsoleAccountIssuer]:
+        return [
+            ConsoleAccountIssuer(
+                issuer_id=issuer_id,
+                role=self.issuer_roles[issuer_id].value
+                if self.issuer_roles.get(issuer_id, self.role) is not self.role
+                else None,
+            )
+            for issuer_id in self.issuer_ids
+        ]
 
 
 def _check_access(ctx: Context, access: Access) -> list[str]:
@@ -57,7 +70,7 @@ def invite(ctx: Context, email: str, name: str, access: Access, language: str = 
         language="en" if language == "en" else "fr",
         created_at=ctx.clock.now(),
     )
-    account.scopes = [ConsoleAccountIssuer(issuer_id=i) for i in scopes]
+    account.scopes = Access(access.role, scopes, access.issuer_roles).scopes()
     ctx.session.add(account)
     ctx.session.flush()
     _send_link(ctx, account, account_links.INVITATION)
@@ -139,7 +152,13 @@ def use_link(ctx: Context, secret: str, token: str, password: str) -> ConsoleAcc
 def set_access(ctx: Context, account: ConsoleAccount, access: Access) -> ConsoleAccount:
     scopes = _check_access(ctx, access)
     account.role = access.role.value
-    account.scopes = [ConsoleAccountIssuer(issuer_id=i) for i in scopes]
+    existing = {scope.issuer_id: scope for scope in account.scopes}
+    kept = []
+    for wanted in Access(access.role, scopes, access.issuer_roles).scopes():
+        row = existing.get(wanted.issuer_id, wanted)  # the same row for an issuer kept
+        row.role = wanted.role
+        kept.append(row)
+    account.scopes = kept
     ConsoleAccounts(ctx.session).close_sessions(account.id)  # signs in again with the new rights
     ctx.session.flush()
     audit.record(ctx, "account-access-changed", "account", account.id, None, role=access.role.value)

@@ -76,7 +76,7 @@ def _listing(
     status: int = 200,
 ) -> Response:
     """The awards of an issuer, newest first, with each one's email, and the forms that award."""
-    if not who.principal.sees_people:
+    if not who.principal.sees_people_in(issuer.id):
         q = ""  # a search by name or email would tell a viewer who holds which badge
     rows, total = Awards(ctx.session).list(
         issuer_id=issuer.id, search=q[:200] or None, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE

@@ -82,11 +82,24 @@ def accounts_page(request: Request, who: SignedInDep, ctx: ContextDep, fait: str
     return _accounts_page(request, who, ctx, done=done)
 
 
-def _access(role: str, issuer_ids: list[str]) -> people.Access:
+def _access(role: str, issuer_ids: list[str], form: Any = None) -> people.Access:
+    """The role, the issuers ticked, and for each a role of its own when one was chosen."""
     try:
-        return people.Access(Role(role), issuer_ids)
+        chosen = Role(role)
+        per_issuer = {}
+        for issuer_id in issuer_ids:
+            given = str(form.get(f"issuer_role_{issuer_id}", "")) if form is not None else ""
+            if given:
+                per_issuer[issuer_id] = Role(given)
+        if Role.ADMIN in per_issuer.values():
+            raise ValueError("an issuer's role is coordinator or viewer")
+        return people.Access(chosen, issuer_ids, per_issuer)
     except ValueError:
         raise InvalidInput("unknown-option", field="role") from None
+
+
+def _issuer_roles(form: Any, issuer_ids: list[str]) -> dict[str, str]:
+    return {i: str(form.get(f"issuer_role_{i}", "")) for i in issuer_ids if form.get(f"issuer_role_{i}")}
 
 
 @router.post("/comptes/inviter")
@@ -102,9 +115,16 @@ async def invite(
     _admin(who)
     form = await request.form()
     issuer_ids = [str(v) for v in form.getlist("issuer_ids")][:100]
-    values = {"email": email, "name": name, "role": role, "issuer_ids": issuer_ids, "language": language}
+    values = {
+        "email": email,
+        "name": name,
+        "role": role,
+        "issuer_ids": issuer_ids,
+        "issuer_roles": _issuer_roles(form, issuer_ids),
+        "language": language,
+    }
     try:
-        people.invite(ctx, _email(email), name, _access(role, issuer_ids), language)
+        people.invite(ctx, _email(email), name, _access(role, issuer_ids, form), language)
     except (ValidationError, FabriqueError) as exc:
         raise ShowPage(
             _accounts_page(request, who, ctx, values=values, problems=problems_of(request, exc), status=422)
@@ -155,7 +175,12 @@ def _account_page(
         account=account,
         issuers=issuers,
         roles=ROLES,
-        values=values or {"role": account.role, "issuer_ids": sorted(account.issuer_ids)},
+        values=values
+        or {
+            "role": account.role,
+            "issuer_ids": sorted(account.issuer_ids),
+            "issuer_roles": {scope.issuer_id: scope.role for scope in account.scopes if scope.role},
+        },
         problems=problems or {},
         done=done,
         status_code=status,
@@ -176,9 +201,9 @@ async def change_access(
     try:
         if account.id == who.account.id and role != "admin":
             raise InvalidInput("account-is-yours", field="role")
-        people.set_access(ctx, account, _access(role, issuer_ids))
+        people.set_access(ctx, account, _access(role, issuer_ids, form))
     except (ValidationError, FabriqueError) as exc:
-        values = {"role": role, "issuer_ids": issuer_ids}
+        values = {"role": role, "issuer_ids": issuer_ids, "issuer_roles": _issuer_roles(form, issuer_ids)}
         problems = problems_of(request, exc)
         raise ShowPage(
             _account_page(request, who, ctx, account, values=values, problems=problems, status=422)
@@ -316,6 +341,7 @@ def _tokens_page(
         request,
         "console/tokens.html",
         who,
+        tokens_form=True,  # a token has one role over its issuers
         api_tokens=found,
         issuers=issuers,
         issuer_names={issuer.id: issuer.name for issuer in issuers},

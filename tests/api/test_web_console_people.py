@@ -22,7 +22,15 @@ from service.persistence.training_tables import OutboxMessage
 from service.worker import drain_once
 from tests.api.conftest import World
 from tests.api.test_sessions import sender, services_of
-from tests.factories import PASSWORD, console_csrf, form_value, make_account, sign_in
+from tests.factories import (
+    PASSWORD,
+    auth,
+    console_csrf,
+    create_badge_class,
+    form_value,
+    make_account,
+    sign_in,
+)
 from tests.smtp_server import smtp_server
 
 NEW_PASSWORD = "une phrase de passe assez longue"
@@ -224,3 +232,73 @@ def test_api_tokens_are_created_shown_once_used_and_revoked_from_the_console(
     assert "Jeton révoqué" in unescape(revoked.text)
     after = client.get(f"/api/v1/issuers/{world.issuer_id}", headers={"Authorization": f"Bearer {token}"})
     assert after.status_code == 401
+
+
+def test_one_account_coordinates_one_hub_and_only_views_another(
+    client: TestClient, app: FastAPI, database: Database, world: World
+) -> None:
+    """Issue 17, point 5: a role per issuer. Nadia coordinates the first hub and only views the
+    second: she writes in the first, reads the second without its people, and cannot write there."""
+    make_account(database, Role.COORDINATOR, [world.issuer_id], email="nadia@exemple.fr")
+    target = account(database, "nadia@exemple.fr")
+    csrf = admin(client, database)
+    saved = client.post(
+        f"/console/comptes/{target.id}/acces",
+        data={
+            "csrf": csrf,
+            "role": "coordinator",
+            "issuer_ids": [world.issuer_id, world.other_issuer_id],
+            f"issuer_role_{world.other_issuer_id}": "viewer",
+        },
+    )
+    assert "Accès enregistrés." in unescape(saved.text)
+    page = unescape(client.get(f"/console/comptes/{target.id}").text)
+    assert 'name="issuer_role_' in page
+    again = client.post(  # saved twice with the same issuers: the rows are kept, not duplicated
+        f"/console/comptes/{target.id}/acces",
+        data={
+            "csrf": csrf,
+            "role": "coordinator",
+            "issuer_ids": [world.issuer_id, world.other_issuer_id],
+            f"issuer_role_{world.other_issuer_id}": "viewer",
+        },
+    )
+    assert again.status_code == 200
+    other_badge = create_badge_class(client, world.other_coordinator, world.other_issuer_id)
+    other_award = client.post(
+        f"/api/v1/badge-classes/{other_badge['id']}/awards",
+        json={"recipient_email": "secret@example.fr", "recipient_name": "Personne Secrète", "notify": False},
+        headers=auth(world.other_coordinator),
+    ).json()
+    nadia = TestClient(app, base_url=str(client.base_url))
+    sign_in(nadia, "nadia@exemple.fr")
+    nadia_csrf = console_csrf(nadia)
+    mine = unescape(nadia.get(f"/console/emetteurs/{world.issuer_id}/attributions").text)
+    assert "Camille.Durand@example.fr" in mine  # she coordinates this hub: she sees people
+    theirs = nadia.get(f"/console/emetteurs/{world.other_issuer_id}/attributions")
+    assert theirs.status_code == 200  # she reads the other hub
+    assert "secret@example.fr" not in theirs.text
+    assert "Personne Secrète" not in unescape(theirs.text)
+    refused = nadia.post(
+        f"/console/attributions/{other_award['id']}/revoquer",
+        data={"csrf": nadia_csrf, "reason": "x", "confirme": "oui"},
+    )
+    assert refused.status_code == 403
+    assert (
+        nadia.post(
+            f"/console/attributions/{world.award_id}/revoquer",
+            data={"csrf": nadia_csrf, "reason": "Erreur", "confirme": "oui"},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
+    wrong = client.post(
+        f"/console/comptes/{target.id}/acces",
+        data={
+            "csrf": csrf,
+            "role": "coordinator",
+            "issuer_ids": [world.issuer_id],
+            f"issuer_role_{world.issuer_id}": "admin",
+        },
+    )
+    assert wrong.status_code == 422  # an issuer's role is coordinator or viewer

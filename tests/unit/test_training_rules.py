@@ -91,3 +91,25 @@ def test_a_session_without_its_evaluation_is_named_when_it_does_not_count() -> N
         TrainerRule("t", evaluation_required=True), "t@x.fr", given_sessions(4, evaluated=False)
     )
     assert decision.reasons == ("sessions-without-evaluation:1", "sessions-below-minimum:0<1")
+
+
+def test_a_principal_may_hold_a_role_per_issuer() -> None:
+    """A console account coordinating hub A and viewing hub B (issue 17, point 5)."""
+    from service.domain.access import Principal, Role
+
+    mixed = Principal("account:x", Role.COORDINATOR, frozenset({"a", "b"}), {"b": Role.VIEWER})
+    assert (mixed.role_for("a"), mixed.role_for("b"), mixed.role_for("c")) == (
+        Role.COORDINATOR,
+        Role.VIEWER,
+        None,
+    )
+    assert (mixed.can_write("a"), mixed.can_write("b"), mixed.can_write("c")) == (True, False, False)
+    assert (mixed.sees_people_in("a"), mixed.sees_people_in("b")) == (True, False)
+    assert mixed.sees_people is False  # not everywhere it reads
+    assert mixed.can_read("b")
+    assert not mixed.can_read("c")
+    token = Principal("t", Role.VIEWER, frozenset({"a"}))
+    assert (token.can_write("a"), token.sees_people, token.role_for("a")) == (False, False, Role.VIEWER)
+    admin = Principal("t", Role.ADMIN, frozenset())
+    assert admin.can_write("anything")
+    assert admin.sees_people_in("anything")

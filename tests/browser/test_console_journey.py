@@ -60,7 +60,7 @@ def test_a_network_runs_from_the_console_alone(
     admin.goto(f"{site.url}/console/comptes")
     admin.get_by_label("Adresse électronique").fill("nadia@hub.example.fr")
     admin.get_by_label("Nom", exact=True).fill("Nadia Benali")
-    admin.get_by_label("Réseau des médiateurs d'Occitanie").check()
+    admin.get_by_role("checkbox", name="Réseau des médiateurs d'Occitanie").check()
     admin.get_by_role("button", name="Envoyer l'invitation").click()
     expect(admin.get_by_text(re.compile("Invitation envoyée"))).to_be_visible()
     checked(admin, "02-comptes", problems)

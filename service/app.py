@@ -33,6 +33,7 @@ from service.web import (
     console_people,
     console_sessions,
     documents,
+    earner_space,
     log_redaction,
     operations,
     pages,
@@ -54,6 +55,7 @@ API_ROUTERS = (
 PUBLIC_ROUTERS = (verify.router, documents.router, operations.router)
 PAGE_ROUTERS = (
     pages.router,
+    earner_space.router,
     sign_in_pages.router,
     console.router,
     console_sessions.router,

@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 
-from service.domain import account_links, earner_links
+from service.domain import account_links, earner_links, earner_space
 from service.errors import FabriqueError
 from service.ids import new_id
-from service.mail.compose import AccountMail, Announcement, compose, compose_account_mail
+from service.mail.compose import AccountMail, Announcement, Training, compose, compose_account_mail
 from service.mail.smtp import PermanentFailure, Sender
 from service.persistence.account_repositories import ConsoleAccounts
 from service.persistence.repositories import Awards
+from service.persistence.tables import Award
+from service.persistence.training_repositories import Outbox
 from service.services import Services
-from service.usecases import closing, outbox
+from service.usecases import award_mail, closing, outbox
 from service.usecases.context import Context
 
 log = logging.getLogger("fabrique.worker")
@@ -117,6 +119,8 @@ def _message(services: Services, ctx: Context, claim: outbox.Claim) -> EmailMess
     """The email a claim stands for, or the code of why there is none any more."""
     if claim.account_link_id is not None:
         return _account_email(services, ctx, claim)
+    if claim.kind == outbox.EARNER_SPACE:
+        return _earner_space_email(services, ctx, claim)
     found = _announcement(services, ctx, claim)
     if isinstance(found, str):
         return found
@@ -146,6 +150,23 @@ def _account_email(services: Services, ctx: Context, claim: outbox.Claim) -> Ema
     return compose_account_mail(mail, services.settings.mail_from, services.settings.public_host)
 
 
+def _earner_space_email(services: Services, ctx: Context, claim: outbox.Claim) -> EmailMessage | str:
+    """The link to every badge of an address, while it can still be used."""
+    message = Outbox(ctx.session).get(claim.message_id)
+    if message is None or not earner_space.usable(message.created_at, ctx.clock.now()):
+        return "link-expired"
+    mail = AccountMail(
+        message_id=claim.message_id,
+        recipient=claim.recipient,
+        recipient_name="",
+        language=claim.language,
+        purpose="earner-space",
+        url=f"{services.urls.base}/mon-espace/{earner_space.token_for(services.secret, message.id)}",
+        expires_at=earner_space.expires_at(message.created_at),
+    )
+    return compose_account_mail(mail, services.settings.mail_from, services.settings.public_host)
+
+
 def _announcement(services: Services, ctx: Context, claim: outbox.Claim) -> Announcement | str:
     """The email to send, or why there is none: the award is gone, or was revoked before its
     announcement left (a badge awarded by mistake and revoked at once is never announced)."""
@@ -162,8 +183,18 @@ def _announcement(services: Services, ctx: Context, claim: outbox.Claim) -> Anno
         language=claim.language,
         badge_name=award.badge_class.name,
         issuer_name=award.badge_class.issuer.name,
-        badge_url=services.urls.award(award.id),
+        badge_url=services.urls.award_page(award.id),
         private_url=f"{services.urls.base}/mon-badge/{earner_links.token_for(services.secret, award.id)}",
         revoked_at=award.revoked_at if notice else None,
         reason=award.revocation_reason if notice else None,
+        image_png=None if notice else award_mail.image_png(award),
+        training=None if notice else _training(ctx, award),
+        space_url=f"{services.urls.base}/mon-espace",
     )
+
+
+def _training(ctx: Context, award: Award) -> Training | None:
+    facts = award_mail.training_of(ctx, award)
+    if facts is None:
+        return None
+    return Training(facts.title, facts.first_day, facts.last_day, facts.place, facts.remote, facts.as_trainer)

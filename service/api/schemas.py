@@ -144,6 +144,7 @@ class AwardOut(BaseModel):
     revocation_reason: str | None
     signing_kid: str
     assertion_url: str
+    page_url: str = Field(description="The badge page for people (HTML, share cards); once published")
     signed_assertion_url: str
     credential_url: str | None
     credential_jwt_url: str | None
@@ -166,6 +167,7 @@ class AwardOut(BaseModel):
             revocation_reason=award.revocation_reason,
             signing_kid=award.signing_kid,
             assertion_url=urls.award(award.id),
+            page_url=urls.award_page(award.id),
             signed_assertion_url=urls.signed_award(award.id),
             credential_url=urls.credential(award.id) if award.credential is not None else None,
             credential_jwt_url=urls.credential_jwt(award.id) if award.credential_jwt is not None else None,

@@ -39,6 +39,59 @@ def wants_html(accept: str | None) -> bool:
     return html > 0 and html > json_q
 
 
+# What link-preview crawlers put in their User-Agent (lower case). They ask for ``*/*`` or send
+# no Accept at all, which gets JSON here: named, they get the page with its card instead.
+SHARE_CRAWLERS = (
+    "facebookexternalhit",  # Facebook, Instagram, Messenger; also in iMessage's agent
+    "facebot",
+    "linkedinbot",
+    "twitterbot",  # X; Telegram says "TelegramBot (like TwitterBot)"
+    "telegrambot",
+    "whatsapp",  # WhatsApp; Signal's previews borrow this name
+    "slackbot",
+    "slack-imgproxy",
+    "discordbot",
+    "skypeuripreview",  # Teams and Skype
+    "microsoftpreview",
+    "mastodon/",  # every Mastodon server: "http.rb/… (Mastodon/4.x; +https://…)"
+    "pleroma",
+    "akkoma",
+    "misskey",
+    "cardyb",  # Bluesky
+    "redditbot",
+    "pinterest",
+    "embedly",
+    "iframely",
+    "vkshare",
+    "xing-contenttabreceiver",
+    "applebot",
+    "snapchat",
+    "viber",
+)
+
+
+def is_share_crawler(user_agent: str | None) -> bool:
+    agent = (user_agent or "").lower()
+    return any(name in agent for name in SHARE_CRAWLERS)
+
+
+def wants_page(accept: str | None, user_agent: str | None) -> bool:
+    """A browser gets the page (``wants_html``); so does a share crawler, unless it names a JSON
+    type above HTML: a link pasted on LinkedIn shows a card, while every verifier and backpack,
+    whatever its agent, keeps the documents."""
+    if wants_html(accept):
+        return True
+    if not is_share_crawler(user_agent):
+        return False
+    q = _qualities(accept or "")
+    if not q:
+        return True
+    anything = q.get("*/*", 0.0)
+    html = max(q.get("text/html", 0.0), q.get("text/*", 0.0), anything)
+    json_q = max((q.get(t, 0.0) for t in JSON_TYPES), default=0.0)
+    return html > 0 and html >= json_q
+
+
 def json_media_type(accept: str | None) -> str:
     """application/ld+json when the caller names it, plain application/json otherwise."""
     q = _qualities(accept or "")

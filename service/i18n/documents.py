@@ -41,6 +41,7 @@ EMAIL_FOOTER = "Fabrique à badges"  # the service's name, the same in every lan
 ACCOUNT_SUBJECTS = {
     "invitation": N_("Votre accès à la console de Fabrique à badges"),
     "reset": N_("Choisir un nouveau mot de passe pour Fabrique à badges"),
+    "earner-space": N_("Vos badges : votre lien de connexion"),
 }
 
 

@@ -52,6 +52,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "Ce lien personnel n'est pas valide : vérifiez qu'il a été copié en entier depuis votre courriel."
         ),
     ),
+    "email-invalid": (N_("Adresse invalide"), N_("L'adresse électronique n'est pas valide.")),
+    "attestation-not-found": (
+        N_("Pas d'attestation"),
+        N_("Ce badge ne vient pas d'une formation suivie : il n'a pas d'attestation de formation."),
+    ),
+    "earner-space-link-invalid": (
+        N_("Lien invalide"),
+        N_("Ce lien vers vos badges n'est pas valide : vérifiez qu'il a été copié en entier."),
+    ),
+    "earner-space-link-expired": (
+        N_("Lien expiré"),
+        N_("Ce lien vers vos badges a expiré : demandez-en un nouveau, il arrive en quelques minutes."),
+    ),
     "award-erased": (
         N_("Badge effacé"),
         N_("Ce badge a été effacé à la demande de la personne titulaire ; il est révoqué."),

@@ -38,6 +38,18 @@ def _environment(language: Language) -> Environment:
 
 
 @dataclass(frozen=True, slots=True)
+class Training:
+    """The training a badge was earned in, as the email names it."""
+
+    title: str
+    first_day: datetime
+    last_day: datetime
+    place: str | None
+    remote: bool
+    as_trainer: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Announcement:
     message_id: str  # the outbox row: the same Message-ID however many times it is sent
     recipient: str
@@ -49,6 +61,9 @@ class Announcement:
     private_url: str  # the earner's own page: publish, hide, download, erase
     revoked_at: datetime | None = None  # set: the notice that the badge was revoked
     reason: str | None = None  # the revocation's public reason, as the issuer wrote it
+    image_png: bytes | None = None  # the badge image, shown inline (cid:), never fetched
+    training: Training | None = None
+    space_url: str | None = None  # where every badge of the address is found again
 
 
 def language_of(tag: str) -> Language:
@@ -62,8 +77,17 @@ def compose(announcement: Announcement, sender: str, host: str) -> EmailMessage:
     revoked = announcement.revoked_at is not None
     template = "award_revoked" if revoked else "award_issued"
 
+    image_cid = f"badge-{announcement.message_id}@{host}"
+
     def context(lang: Language) -> dict[str, object]:
+        formats = Formats(lang)
+        training = announcement.training
         return {
+            "image_src": f"cid:{image_cid}" if announcement.image_png else None,
+            "training": training,
+            "first_day": formats.date(training.first_day) if training else None,
+            "last_day": formats.date(training.last_day) if training else None,
+            "space_url": announcement.space_url,
             "name": announcement.recipient_name,
             "badge": announcement.badge_name,
             "issuer": announcement.issuer_name,
@@ -88,9 +112,22 @@ def compose(announcement: Announcement, sender: str, host: str) -> EmailMessage:
     message.set_content(f"{text[0]}\n{email_separator(other)}\n\n{text[1]}\n-- \n{EMAIL_FOOTER}\n")
     layout = _environment(language).get_template("layout.html")
     message.add_alternative(
-        layout.render(language=language, other=other, first=html[0], second=html[1], footer=EMAIL_FOOTER),
+        layout.render(
+            language=language,
+            other=other,
+            title=message["Subject"],
+            first=html[0],
+            second=html[1],
+            footer=EMAIL_FOOTER,
+        ),
         subtype="html",
     )
+    if announcement.image_png and not revoked:
+        html_part = message.get_payload()[1]  # type: ignore[index]
+        if isinstance(html_part, EmailMessage):  # the HTML alternative just added
+            html_part.add_related(
+                announcement.image_png, "image", "png", cid=f"<{image_cid}>", filename="badge.png"
+            )
     message["Content-Language"] = language  # after the body: setting content clears Content-* headers
     return message
 
@@ -108,7 +145,7 @@ class AccountMail:
     recipient: str
     recipient_name: str
     language: str
-    purpose: str  # invitation | reset
+    purpose: str  # invitation | reset | earner-space
     url: str
     expires_at: datetime
 
@@ -117,7 +154,9 @@ def compose_account_mail(mail: AccountMail, sender: str, host: str) -> EmailMess
     language = language_of(mail.language)
     other: Language = "en" if language == "fr" else "fr"
     order: list[Language] = [language, other]
-    name = "account_invitation" if mail.purpose == "invitation" else "password_reset"
+    name = {"invitation": "account_invitation", "earner-space": "earner_space"}.get(
+        mail.purpose, "password_reset"
+    )
 
     def context(lang: Language) -> dict[str, str]:
         return {

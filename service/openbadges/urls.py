@@ -22,7 +22,10 @@ class Paths:
     BADGE_CLASS = "/badges/{badge_class_id}"
     BADGE_CLASS_IMAGE = "/badges/{badge_class_id}/image"
     ACHIEVEMENT = "/badges/{badge_class_id}/achievement"
+    BADGE_CLASS_CARD = "/badges/{badge_class_id}/card.png"
     AWARD = "/awards/{award_id}"
+    AWARD_PAGE = "/b/{award_id}"  # the badge page for people: every link made to be shared
+    AWARD_CARD = "/awards/{award_id}/card.png"
     AWARD_FILE = "/awards/{award_id}/assertion.json"
     AWARD_QR = "/awards/{award_id}/qr.svg"
     SIGNED_AWARD = "/awards/{award_id}/signed"
@@ -60,6 +63,18 @@ class PublicUrls:
 
     def award(self, award_id: str) -> str:
         return self.base + Paths.AWARD.format(award_id=award_id)
+
+    def award_page(self, award_id: str) -> str:
+        """The badge page, in every link made for people (emails, LinkedIn, QR codes, copy
+        buttons): always HTML, whatever the client asks, so that share crawlers get a card."""
+        return self.base + Paths.AWARD_PAGE.format(award_id=award_id)
+
+    def award_card(self, award_id: str) -> str:
+        """The 1200 × 630 PNG that social sites show beside the badge page's link."""
+        return self.base + Paths.AWARD_CARD.format(award_id=award_id)
+
+    def badge_class_card(self, badge_class_id: str) -> str:
+        return self.base + Paths.BADGE_CLASS_CARD.format(badge_class_id=badge_class_id)
 
     def signed_award(self, award_id: str) -> str:
         return self.base + Paths.SIGNED_AWARD.format(award_id=award_id)

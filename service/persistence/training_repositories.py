@@ -208,6 +208,15 @@ class Outbox:
         )
         return int(self.session.scalar(query) or 0)
 
+    def count_to_since(self, recipient: str, kind: str, since: datetime) -> int:
+        """Messages of ``kind`` queued for an address since ``since`` (the earner space's limit)."""
+        query = select(func.count()).where(
+            OutboxMessage.kind == kind,
+            func.lower(OutboxMessage.recipient) == recipient.lower(),
+            OutboxMessage.created_at > since,
+        )
+        return int(self.session.scalar(query) or 0)
+
     def was_sent(self, award_id: str) -> bool:
         query = select(func.count()).where(OutboxMessage.award_id == award_id, OutboxMessage.state == "sent")
         return bool(self.session.scalar(query))

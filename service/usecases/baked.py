@@ -4,6 +4,7 @@ OB 2.0 (the signed assertion), in the badge class's own format (PNG or SVG)."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import struct
@@ -11,7 +12,8 @@ from enum import StrEnum
 
 from service.baking import png, svg
 from service.baking.png import BakingError
-from service.errors import Conflict, Gone, InvalidInput
+from service.errors import Conflict, Gone
+from service.imaging import raster
 from service.persistence.tables import Award
 from service.usecases import awards, credentials
 from service.usecases.context import Context
@@ -41,12 +43,21 @@ def svg_around_png(content: bytes) -> bytes:
     ).encode("ascii")
 
 
+PNG_WIDTH = 512
+
+
+@functools.lru_cache(maxsize=32)
+def rendered_png(svg_image: bytes) -> bytes:
+    """An SVG badge design as PNG, rendered once per process per design (tens of milliseconds)."""
+    return raster.svg_to_png(svg_image, width=PNG_WIDTH)
+
+
 def baked_image(
     ctx: Context, award: Award, standard: Standard, image_format: ImageFormat | None = None
 ) -> tuple[bytes, str]:
     """(content, media type), in the badge class's own format unless asked otherwise: a PNG
-    badge can be had as SVG too (not the reverse: that would need a rasteriser). A revoked award
-    is not handed out baked."""
+    badge can be had as SVG (the PNG inside an SVG), an SVG badge as PNG (rendered by
+    ``imaging.raster``, 512 pixels wide). A revoked award is not handed out baked."""
     if award.revoked_at is not None:
         raise Gone("award-revoked", id=award.id)
     badge_class = award.badge_class
@@ -56,7 +67,7 @@ def baked_image(
         text = awards.signed_assertion(ctx, award)
     try:
         return _bake(badge_class.image, badge_class.image_type, text, standard, image_format)
-    except BakingError as exc:
+    except (BakingError, raster.RasterError) as exc:
         _log.warning("badge class %s: its image cannot be baked: %s", badge_class.id, exc)
         raise Conflict("badge-image-unbakable", badge_class_id=badge_class.id) from exc
 
@@ -67,8 +78,8 @@ def _bake(
     if image_type == "image/png" and image_format is ImageFormat.SVG:
         source = svg_around_png(source)
     elif image_type == "image/svg+xml" and image_format is ImageFormat.PNG:
-        raise InvalidInput("image-format-unavailable", field="format")
-    elif image_type == "image/png":
+        source, image_type = rendered_png(source), "image/png"
+    if image_type == "image/png" and image_format is not ImageFormat.SVG:
         keyword = png.OB3_KEYWORD if standard is Standard.OB3 else png.OB2_KEYWORD
         return png.bake(source, text, keyword), "image/png"
     element = "credential" if standard is Standard.OB3 else "assertion"

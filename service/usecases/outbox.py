@@ -26,6 +26,7 @@ from service.usecases.context import Context
 AWARD_ISSUED = "award-issued"
 AWARD_RESENT = "award-resent"
 AWARD_REVOKED = "award-revoked"  # the notice that an announced badge was revoked
+EARNER_SPACE = "earner-space-link"  # the link to every badge of an address (``earner_space``)
 RESEND_INTERVAL = timedelta(minutes=10)
 RESENDS_PER_DAY = 5
 MAX_ATTEMPTS = 8

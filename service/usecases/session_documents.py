@@ -99,7 +99,7 @@ def attestation(ctx: Context, training: TrainingSession, enrolment_id: str) -> A
             continue
         award = awards.get(origin.award_id)
         if award is not None and award.revoked_at is None and award.erased_at is None:
-            badges.append(EarnedBadge(award.badge_class.name, ctx.urls.award(award.id)))
+            badges.append(EarnedBadge(award.badge_class.name, ctx.urls.award_page(award.id)))
     return Attestation(
         issuers.get(ctx, training.issuer_id),
         training,
@@ -109,3 +109,19 @@ def attestation(ctx: Context, training: TrainingSession, enrolment_id: str) -> A
         attended_hours(slots, {h.id for h in half_days}),
         badges,
     )
+
+
+def attestation_for_award(ctx: Context, award_id: str) -> Attestation | None:
+    """The attestation of the training a badge was earned in, for its earner (through their
+    private link); None when the badge does not come from following a session."""
+    origins = AwardOrigins(ctx.session)
+    origin = origins.get(award_id)
+    if origin is None or origin.kind != "session" or origin.session_id is None:
+        return None
+    training = TrainingSessions(ctx.session).get(origin.session_id)
+    enrolments = [
+        e for e in origins.enrolments(origin) if e.state == EnrolmentState.REGISTERED and not e.erased
+    ]
+    if training is None or not enrolments:
+        return None
+    return attestation(ctx, training, enrolments[0].id)

@@ -35,12 +35,13 @@ class Download:
 class BadgeView:
     award: Award
     state: str  # valid | revoked | expired | erased
-    page_url: str
+    page_url: str  # the page for people (``PublicUrls.award_page``), in every link shared
     image_url: str
     issuer_url: str
     badge_url: str
     json_url: str
     qr_url: str
+    card_url: str
     linkedin_url: str
     linkedin_share_url: str
     downloads: list[Download]
@@ -63,17 +64,18 @@ def state_of(award: Award, now: datetime) -> str:
 
 def view(award: Award, urls: PublicUrls, now: datetime) -> BadgeView:
     state = state_of(award, now)
-    page_url = urls.award(award.id)
-    image_ext = "PNG" if award.badge_class.image_type == "image/png" else "SVG"
+    page_url = urls.award_page(award.id)
+    document_url = urls.award(award.id)
     downloads: list[Download] = []
     if state in ("valid", "expired"):
         downloads = [
-            Download("image", f"{page_url}/image?standard=ob3", image_ext),
-            Download("image-ob2", f"{page_url}/image?standard=ob2", image_ext),
-            *([Download("image-svg", f"{page_url}/image?format=svg", "SVG")] if image_ext == "PNG" else []),
+            # PNG first, whatever the design's format: every site and profile takes PNG.
+            Download("image", f"{document_url}/image?standard=ob3&format=png", "PNG"),
+            Download("image-ob2", f"{document_url}/image?standard=ob2&format=png", "PNG"),
+            Download("image-svg", f"{document_url}/image?standard=ob3&format=svg", "SVG"),
             Download("wallet", f"{urls.credential(award.id)}?download=1", "JSON-LD"),
             Download("wallet-jwt", urls.credential_jwt(award.id), "JWT"),
-            Download("ob2", f"{page_url}/assertion.json", "JSON"),
+            Download("ob2", f"{document_url}/assertion.json", "JSON"),
         ]
     certification = Certification(
         name=award.badge_class.name,
@@ -91,8 +93,9 @@ def view(award: Award, urls: PublicUrls, now: datetime) -> BadgeView:
         image_url=urls.badge_class_image(award.badge_class_id),
         issuer_url=urls.issuer(award.issuer_id),
         badge_url=urls.badge_class(award.badge_class_id),
-        json_url=page_url,
-        qr_url=f"{page_url}/qr.svg",
+        json_url=document_url,
+        qr_url=f"{document_url}/qr.svg",
+        card_url=urls.award_card(award.id),
         linkedin_url=add_to_profile_url(certification),
         linkedin_share_url=share_url(page_url),
         downloads=downloads,

@@ -11,14 +11,14 @@ from starlette.concurrency import run_in_threadpool
 
 from service.errors import Gone, NotFound
 from service.http.deps import ContextDep, ServicesDep
-from service.http.negotiation import json_media_type, wants_html
+from service.http.negotiation import json_media_type, language_of, wants_page
 from service.openbadges import ob2
 from service.openbadges.urls import Paths
 from service.persistence import public_revision
 from service.persistence.tables import Award
 from service.services import Services
 from service.signing.keystore import Algorithm
-from service.usecases import awards, badge_classes, baked, credentials, issuers, public_documents
+from service.usecases import awards, badge_classes, baked, credentials, issuers, public_documents, share_cards
 from service.web.badge_view import qr_svg, view
 from service.web.public_cache import answer
 from service.web.render import page
@@ -33,8 +33,13 @@ LONG = "public, max-age=86400"
 _SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 
 
+# The documents that are also pages: their answer depends on the agent (share crawlers) too.
+_VARY = "Accept, User-Agent"
+_PAGE_VARY = "Accept, Accept-Language, Cookie, User-Agent"
+
+
 def _json(request: Request, document: dict[str, Any], *, cache: str, status_code: int = 200) -> JSONResponse:
-    headers = {"Cache-Control": cache, "Vary": "Accept", **_CORS}
+    headers = {"Cache-Control": cache, "Vary": _VARY, **_CORS}
     return JSONResponse(
         document,
         status_code=status_code,
@@ -44,8 +49,11 @@ def _json(request: Request, document: dict[str, Any], *, cache: str, status_code
 
 
 def _page_wanted(request: Request) -> bool:
-    """A browser gets the page, unless the link asked for the document itself (``?format=json``)."""
-    return request.query_params.get("format") != "json" and wants_html(request.headers.get("accept"))
+    """A browser or a share crawler gets the page, unless the link asked for the document itself
+    (``?format=json``)."""
+    if request.query_params.get("format") == "json":
+        return False
+    return wants_page(request.headers.get("accept"), request.headers.get("user-agent"))
 
 
 @router.get(Paths.ISSUER, summary="Issuer profile (OB 2.0 Issuer)")
@@ -58,6 +66,7 @@ def issuer_document(issuer_id: str, request: Request, ctx: ContextDep) -> Respon
             issuer=issuer,
             image_url=ctx.urls.issuer_image(issuer.id),
             json_url=ctx.urls.issuer(issuer.id),
+            headers={"Vary": _PAGE_VARY},
         )
     return _json(request, public_documents.issuer(ctx, issuer.id), cache=SHORT)
 
@@ -78,6 +87,8 @@ def badge_class_document(badge_class_id: str, request: Request, ctx: ContextDep)
             image_url=ctx.urls.badge_class_image(badge.id),
             issuer_url=ctx.urls.issuer(badge.issuer_id),
             json_url=ctx.urls.badge_class(badge.id),
+            card_url=ctx.urls.badge_class_card(badge.id),
+            headers={"Vary": _PAGE_VARY},
         )
     return _json(request, public_documents.badge_class(ctx, badge.id), cache=SHORT)
 
@@ -123,9 +134,40 @@ async def award_document(award_id: str, request: Request, services: ServicesDep)
     status_code, body = await answer(
         services.public, ("assertion", award_id), _assertion_answer, services, award_id
     )
-    headers = {"Cache-Control": NO_STORE, "Vary": "Accept", **_CORS}
+    headers = {"Cache-Control": NO_STORE, "Vary": _VARY, **_CORS}
     media_type = json_media_type(request.headers.get("accept"))
     return Response(body, status_code=status_code, media_type=media_type, headers=headers)
+
+
+@router.get(Paths.AWARD_PAGE, summary="The badge page for people (HTML, whatever is asked)")
+async def award_page(award_id: str, request: Request, services: ServicesDep) -> Response:
+    """The address of every link made for people: a browser, a share crawler and a bot that asks
+    for JSON all get the page (the documents are at ``/awards/{id}``, named in its head)."""
+    response = await run_in_threadpool(_award_page, services, request, award_id)
+    response.headers["Link"] = (
+        f'<{services.urls.award(award_id)}>; rel="alternate"; type="application/ld+json"'
+    )
+    return response
+
+
+_CARD_HEADERS = {
+    "Cache-Control": "public, max-age=3600",
+    "X-Content-Type-Options": "nosniff",
+    "Vary": "Accept-Language",
+    **_CORS,
+}
+
+
+@router.get(Paths.AWARD_CARD, summary="Share card of a published badge (PNG, 1200 × 630)")
+def award_card(award_id: str, request: Request, ctx: ContextDep) -> Response:
+    content = share_cards.award_card(ctx, award_id, language_of(request))
+    return Response(content, media_type="image/png", headers=_CARD_HEADERS)
+
+
+@router.get(Paths.BADGE_CLASS_CARD, summary="Share card of a badge class (PNG, 1200 × 630)")
+def badge_class_card(badge_class_id: str, request: Request, ctx: ContextDep) -> Response:
+    content = share_cards.badge_class_card(ctx, badge_class_id, language_of(request))
+    return Response(content, media_type="image/png", headers=_CARD_HEADERS)
 
 
 def _assertion_answer(services: Services, award_id: str) -> tuple[int, tuple[int, bytes]]:
@@ -140,7 +182,7 @@ def _award_page(services: Services, request: Request, award_id: str) -> Response
     with services.database.transaction(write=False) as session:
         ctx = services.context(session)
         award = awards.get(ctx, award_id)
-        hidden = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+        hidden = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Vary": _PAGE_VARY}
         if award.revoked_at is not None and (award.published_at is None or award.erased_at is not None):
             # Said as it is, published or not: revoked (or erased, which revokes); never indexed,
             # and without the holder's name, which they never made public.
@@ -164,7 +206,7 @@ def _award_page(services: Services, request: Request, award_id: str) -> Response
             status_code=410 if revoked else 200,
             v=view(award, ctx.urls, ctx.clock.now()),
             json_url=ctx.urls.award(award.id),
-            headers=hidden if revoked else {"Cache-Control": NO_STORE},
+            headers=hidden if revoked else {"Cache-Control": NO_STORE, "Vary": _PAGE_VARY},
             noindex=revoked,
         )
 
@@ -181,7 +223,7 @@ def award_assertion_file(award_id: str, request: Request, ctx: ContextDep) -> Re
 def award_qr_code(award_id: str, ctx: ContextDep) -> Response:
     award = awards.get(ctx, award_id)
     headers = {"Cache-Control": LONG, "Content-Security-Policy": _SVG_CSP}
-    return Response(qr_svg(ctx.urls.award(award.id)), media_type="image/svg+xml", headers=headers)
+    return Response(qr_svg(ctx.urls.award_page(award.id)), media_type="image/svg+xml", headers=headers)
 
 
 @router.get(Paths.SIGNED_AWARD, summary="Signed assertion (OB 2.0, compact JWS, RS256)")

@@ -39,8 +39,8 @@ DOWNLOADS = {
         N_("l'assertion Open Badges 2.0 signée est intégrée à l'image"),
     ),
     "image-svg": (
-        N_("Image du badge en SVG"),
-        N_("un SVG qui contient l'image et le badge Open Badges 3.0"),
+        N_("Image du badge en dessin vectoriel (SVG)"),
+        N_("la même image en dessin vectoriel, avec le badge Open Badges 3.0 intégré"),
     ),
     "wallet": (
         N_("Pour un portefeuille numérique (Open Badges 3.0)"),

@@ -17,9 +17,10 @@ from service.http.deps import ContextDep, RateLimitsDep, ServicesDep
 from service.http.negotiation import language_of
 from service.http.rate_limits import VERIFY, RateLimited, RateLimits
 from service.i18n.language import LANGUAGE_COOKIE, supported
-from service.usecases import earners
+from service.usecases import earners, session_documents
 from service.web.badge_view import view
 from service.web.labels import N_
+from service.web.pdf import pdf_response
 from service.web.render import page, tr
 from service.web.verify import MAX_UPLOAD, parse_expected_email, verification_out, verify_answer
 
@@ -172,6 +173,7 @@ def _earner_page(
         v=view(award, ctx.urls, ctx.clock.now()),
         base=f"/mon-badge/{quote(token)}",
         done=done,
+        attestation=award.revoked_at is None and session_documents.attestation_for_award(ctx, award.id),
         headers=PRIVATE,
     )
 
@@ -219,6 +221,20 @@ def earner_archive(token: str, ctx: ContextDep, services: ServicesDep) -> Respon
     content = earners.export(ctx, award)
     headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="badge-{award.id}.zip"'}
     return Response(content, media_type="application/zip", headers=headers)
+
+
+@router.get("/mon-badge/{token}/attestation.pdf")
+def earner_attestation(request: Request, token: str, ctx: ContextDep, services: ServicesDep) -> Response:
+    """The attestation of the training the badge was earned in, with the badges' QR codes."""
+    award = earners.get(ctx, _award_id(services, token))
+    doc = session_documents.attestation_for_award(ctx, award.id) if award.revoked_at is None else None
+    if doc is None:
+        raise NotFound("attestation-not-found")
+    response = pdf_response(
+        request, "pdf/attestation.html", f"attestation-{award.id}.pdf", doc=doc, now=ctx.clock.now()
+    )
+    response.headers.update(PRIVATE)
+    return response
 
 
 @router.get("/mon-badge/{token}/effacer")

@@ -152,7 +152,7 @@ def test_a_session_from_attendance_to_badges_and_emails(
     text_fr = french.get_body(("plain",)).get_content()
     assert text_fr.index("Bonjour Camille Durand") < text_fr.index("Hello Camille Durand")  # French first
     award_id = next(i["award_id"] for i in body["issued"] if i["recipient_email"].startswith("camille"))
-    assert f"https://badges.example.test/awards/{award_id}" in text_fr
+    assert f"https://badges.example.test/b/{award_id}" in text_fr
     english = by_recipient["jo.smith@ccas.example.fr"]
     assert english["Subject"].startswith("You have received the badge “Participant·e à un cycle”")
     text_en = english.get_body(("plain",)).get_content()
@@ -167,6 +167,27 @@ def test_a_session_from_attendance_to_badges_and_emails(
         == award_id
     )
     assert client.get(private.group(1), headers={"Accept": "text/html"}).status_code == 200
+    # Issue 18, point 8: the training it was earned in, the badge image inline, the earner space.
+    assert (
+        "Pour votre participation à la formation entre pairs « Accueillir les publics en "
+        "illectronisme », le "
+    ) in " ".join(text_fr.split())
+    assert "à France Services de Lunel." in " ".join(text_fr.split())
+    assert "https://badges.example.test/mon-espace" in text_fr
+    images = [p for p in french.walk() if p.get_content_type() == "image/png"]
+    assert len(images) == 1
+    cid = images[0]["Content-ID"].strip("<>")
+    assert f'src="cid:{cid}"' in html
+    trainer_text = by_recipient["alex.martin@coop.example.org"].get_body(("plain",)).get_content()
+    assert "Pour l'animation de la formation entre pairs" in " ".join(trainer_text.split())
+    # The attestation of the training, from the earner's own page (a PDF made by WeasyPrint).
+    own_page = client.get(private.group(1), headers={"Accept": "text/html"}).text
+    assert f'href="{private.group(1)}/attestation.pdf"' in own_page
+    pdf = client.get(f"{private.group(1)}/attestation.pdf")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["cache-control"] == "no-store"
+    assert pdf.content.startswith(b"%PDF-")
 
 
 def test_closing_twice_issues_nothing_twice(client: TestClient, world: World, database: Database) -> None:

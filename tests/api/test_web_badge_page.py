@@ -11,6 +11,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from service.clock import FixedClock
 from service.web.headers import PAGE_CSP
@@ -22,7 +23,11 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 
 
 def page(client: TestClient, award_id: str, **headers: str) -> str:
-    response = client.get(f"/awards/{award_id}", headers={**BROWSER, **headers})
+    return page_at(client, f"/awards/{award_id}", **headers)
+
+
+def page_at(client: TestClient, path: str, **headers: str) -> str:
+    response = client.get(path, headers={**BROWSER, **headers})
     assert response.status_code == 200, response.status_code
     assert response.headers["content-type"].startswith("text/html")
     return response.text
@@ -47,23 +52,41 @@ def test_a_new_badge_page_is_private_but_its_json_stays_public(client: TestClien
     assert hosted.headers["content-type"].startswith("application/ld+json")
 
 
-def test_a_published_page_shows_the_badge_and_its_downloads(client: TestClient, world: World) -> None:
+def test_a_published_page_shows_a_visitor_the_badge_and_how_to_verify_it(
+    client: TestClient, world: World
+) -> None:
+    """Issue 18, point 6: a visitor sees the badge, its state and "Vérifier ce badge"; the owner's
+    controls (downloads, LinkedIn) are on the owner's page only."""
     publish(client, world.award_id)
-    html = page(client, world.award_id)
-    for text in ("Badge valide", "Émis par", "Critères", "Date d'émission", "22 novembre 2026"):
-        assert text in unescape(html), text
-    assert "Camille" not in html  # the earner did not ask for their name to be shown
-    image = re.search(r'<img src="([^"]+/image)" alt="([^"]+)"', html)
-    assert image
-    assert unescape(image.group(2)).startswith("Badge « ")
-    downloads = re.findall(r'<a href="([^"]+)" download>', html)
+    for path in (f"/b/{world.award_id}", f"/awards/{world.award_id}"):
+        html = page_at(client, path)
+        for text in ("Badge valide", "Émis par", "Critères", "Date d'émission", "22 novembre 2026"):
+            assert text in unescape(html), text
+        assert "Camille" not in html  # the earner did not ask for their name to be shown
+        image = re.search(r'<img src="([^"]+/image)" alt="([^"]+)"', html)
+        assert image
+        assert unescape(image.group(2)).startswith("Badge « ")
+        assert " download>" not in html
+        assert "linkedin.com" not in html
+        verify = re.search(r'<a class="button" href="(/verifier\?lien=[^"]+)">Vérifier ce badge</a>', html)
+        assert verify
+        checked = client.get(unescape(verify.group(1)), headers=BROWSER)
+        assert "Badge valide" in unescape(checked.text) or "valide" in unescape(checked.text)
+        assert f'data-copy="{PUBLIC_URL}/b/{world.award_id}"' in html
+        assert 'href="/mon-espace"' in html  # the owner is told where their controls are
+
+
+def test_the_owners_page_has_the_downloads(client: TestClient, world: World) -> None:
+    publish(client, world.award_id)
+    html = client.get(earner_link(client, world.award_id), headers=BROWSER).text
+    downloads = re.findall(r'<a href="([^"]+)" download>', html)[:6]
     assert len(downloads) == 6
     # Named for what they are for, the technical name on a line of its own (issue 18, point 5).
     labels = re.findall(r'download>([^<]+)</a><br><span class="hint">([^<]+)</span>', unescape(html))
     assert [label for label, _ in labels] == [
         "Image du badge à publier",
         "Image du badge pour les plateformes Open Badges 2.0",
-        "Image du badge en SVG",
+        "Image du badge en dessin vectoriel (SVG)",
         "Pour un portefeuille numérique (Open Badges 3.0)",
         "Pour un portefeuille numérique, en jeton (Open Badges 3.0)",
         "Fichier technique Open Badges 2.0",
@@ -75,7 +98,7 @@ def test_a_published_page_shows_the_badge_and_its_downloads(client: TestClient, 
     expected_types = [
         "image/png",
         "image/png",
-        "image/svg+xml",  # the PNG badge offered as SVG as well
+        "image/svg+xml",  # the PNG design offered as SVG as well
         "application/json",
         "application/jwt",
         "application/json",
@@ -98,27 +121,29 @@ def test_the_earner_may_show_their_name(client: TestClient, world: World) -> Non
 def test_share_cards_and_linkedin_link(client: TestClient, world: World) -> None:
     publish(client, world.award_id)
     html = page(client, world.award_id)
-    assert meta(html, "og:url") == f"{PUBLIC_URL}/awards/{world.award_id}"
-    assert meta(html, "og:image").endswith("/image")
-    assert meta(html, "twitter:card") == "summary"
+    assert meta(html, "og:url") == f"{PUBLIC_URL}/b/{world.award_id}"
+    assert meta(html, "og:image") == f"{PUBLIC_URL}/awards/{world.award_id}/card.png"
+    assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1200", "630")
+    assert meta(html, "twitter:card") == "summary_large_image"
     assert meta(html, "og:title")
+    assert f'<link rel="canonical" href="{PUBLIC_URL}/b/{world.award_id}">' in html
+    title = meta(html, "og:title")
+    html = client.get(earner_link(client, world.award_id), headers=BROWSER).text
     link = re.search(r'href="(https://www\.linkedin\.com/profile/add\?[^"]+)"', html)
     assert link
     query = parse_qs(urlsplit(unescape(link.group(1))).query)
     issuer = client.get(f"/issuers/{world.issuer_id}").json()
     assert query["startTask"] == ["CERTIFICATION_NAME"]
-    assert query["name"] == [meta(html, "og:title")]
+    assert query["name"] == [title]
     assert query["organizationName"] == [issuer["name"]]
     assert (query["issueYear"], query["issueMonth"]) == (["2026"], ["11"])
-    assert query["certUrl"] == [f"{PUBLIC_URL}/awards/{world.award_id}"]
+    assert query["certUrl"] == [f"{PUBLIC_URL}/b/{world.award_id}"]
     assert query["certId"] == [world.award_id]
     # Issue 18, point 3: a post sharing the page, and the page's address to copy.
     share = re.search(r'href="(https://www\.linkedin\.com/sharing/share-offsite/\?[^"]+)"', html)
     assert share
-    assert parse_qs(urlsplit(unescape(share.group(1))).query) == {
-        "url": [f"{PUBLIC_URL}/awards/{world.award_id}"]
-    }
-    assert f'data-copy="{PUBLIC_URL}/awards/{world.award_id}"' in html
+    assert parse_qs(urlsplit(unescape(share.group(1))).query) == {"url": [f"{PUBLIC_URL}/b/{world.award_id}"]}
+    assert f'data-copy="{PUBLIC_URL}/b/{world.award_id}"' in html
 
 
 def test_an_issuers_linkedin_page_id_puts_its_logo_on_the_certification(
@@ -140,7 +165,7 @@ def test_an_issuers_linkedin_page_id_puts_its_logo_on_the_certification(
     )
     assert saved.json()["linkedin_organisation_id"] == "1234567"
     publish(client, world.award_id)
-    html = page(client, world.award_id)
+    html = client.get(earner_link(client, world.award_id), headers=BROWSER).text
     link = re.search(r'href="(https://www\.linkedin\.com/profile/add\?[^"]+)"', html)
     assert link
     query = parse_qs(urlsplit(unescape(link.group(1))).query)
@@ -339,7 +364,9 @@ def test_badge_text_keeps_its_own_language_on_an_english_page(client: TestClient
     assert "linkedin.com" not in client.get(earner_link(client, world.award_id), headers=BROWSER).text
 
 
-def test_a_png_badge_baked_as_svg_verifies(client: TestClient, world: World) -> None:
+def test_a_png_badge_baked_as_svg_and_an_svg_badge_baked_as_png_verify(
+    client: TestClient, world: World
+) -> None:
     baked = client.get(f"/awards/{world.award_id}/image", params={"format": "svg"})
     assert baked.headers["content-type"] == "image/svg+xml"
     assert b"data:image/png;base64," in baked.content
@@ -349,6 +376,25 @@ def test_a_png_badge_baked_as_svg_verifies(client: TestClient, world: World) -> 
         client, world.coordinator, world.issuer_id, image=data_uri(SVG, "image/svg+xml")
     )
     svg_award = issue_award(client, world.coordinator, svg_badge["id"])
-    refused = client.get(f"/awards/{svg_award['id']}/image", params={"format": "png"})
-    assert refused.status_code == 422
-    assert refused.json()["code"] == "image-format-unavailable"
+    # Issue 18, point 2: the SVG design rendered as PNG (resvg), both standards baked in.
+    for standard, baked_in in (("ob3", "png"), ("ob2", "png")):
+        rendered = client.get(
+            f"/awards/{svg_award['id']}/image", params={"format": "png", "standard": standard}
+        )
+        assert rendered.status_code == 200
+        assert rendered.headers["content-type"] == "image/png"
+        picture = Image.open(io.BytesIO(rendered.content))
+        assert picture.size == (512, 512)
+        assert picture.getpixel((256, 256)) != picture.getpixel((2, 2))  # drawn, not blank
+        report = client.post("/verify", files={"file": ("badge.png", rendered.content)}).json()
+        assert (report["verdict"], report["baked_in"]) == ("valid", baked_in), standard
+    svg_default = client.get(f"/awards/{svg_award['id']}/image")
+    assert svg_default.headers["content-type"] == "image/svg+xml"  # the design's own format by default
+
+
+def test_a_badge_awarded_outside_a_training_has_no_attestation(client: TestClient, world: World) -> None:
+    own = earner_link(client, world.award_id)
+    assert "attestation.pdf" not in client.get(own, headers=BROWSER).text
+    missing = client.get(f"{own}/attestation.pdf", headers=BROWSER)
+    assert missing.status_code == 404
+    assert "il n'a pas d'attestation de formation" in unescape(missing.text)

@@ -22,6 +22,8 @@ from service.verification.fetcher import FetchPolicy, GuardedFetcher
 from service.verification.identity import Trust, TrustList
 from service.verification.sandbox import Sandbox
 
+PAGES_KEPT = 1024  # badge pages of about 10 KB: at most ~10 MB per process
+
 
 @dataclass(frozen=True, slots=True)
 class Services:
@@ -33,6 +35,7 @@ class Services:
     keys: KeyStore
     urls: PublicUrls
     public: PublicCache  # public documents in memory, current with the public revision
+    pages: PublicCache  # the badge pages people open (HTML), under the same rule, fewer of them
     signed_lists: SignedListCache = field(default_factory=SignedListCache)
     fetcher: GuardedFetcher = field(default_factory=GuardedFetcher)  # other issuers' documents
     # The instance secret: signs earners' links and the console's sign-in form tokens.
@@ -64,11 +67,14 @@ def build_services(
     database.actor = actor
     public = PublicCache(database.public_revision, interval=settings.public_cache_seconds)
     database.on_public_change(public.stale)
+    pages = PublicCache(database.public_revision, interval=settings.public_cache_seconds, size=PAGES_KEPT)
+    database.on_public_change(pages.stale)
     urls = PublicUrls(settings.public_url)
     return Services(
         settings=settings,
         database=database,
         public=public,
+        pages=pages,
         clock=clock or SystemClock(),
         keys=KeyStore(settings.keys_dir, passphrase),
         urls=urls,

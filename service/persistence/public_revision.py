@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.persistence.tables import Award, BadgeClass, Issuer, PublicRevision, SigningKey
 
 CHANGED = "fabrique.public_change"  # session.info: this transaction changed a public document
-_AWARD_STATE = ("revoked_at", "erased_at")
+# Revoked or erased changes every document; published or not, and with the name or not, changes
+# the badge page (kept in memory too).
+_AWARD_STATE = ("revoked_at", "erased_at", "published_at", "show_name")
 
 
 def read(session: Session) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -19,8 +21,9 @@ from service.persistence.tables import Award
 from service.services import Services
 from service.signing.keystore import Algorithm
 from service.usecases import awards, badge_classes, baked, credentials, issuers, public_documents, share_cards
+from service.usecases.context import Context
 from service.web.badge_view import qr_svg, view
-from service.web.public_cache import answer
+from service.web.public_cache import answer, fresh
 from service.web.render import page
 
 router = APIRouter(include_in_schema=True, tags=["public documents"])
@@ -130,7 +133,7 @@ async def award_document(award_id: str, request: Request, services: ServicesDep)
     was built (see ``public_cache``): a revocation shows on this process's next request, on the
     others' within ``FABRIQUE_PUBLIC_CACHE_SECONDS``."""
     if _page_wanted(request):
-        return await run_in_threadpool(_award_page, services, request, award_id)
+        return await _badge_page(services, request, award_id)
     status_code, body = await answer(
         services.public, ("assertion", award_id), _assertion_answer, services, award_id
     )
@@ -143,7 +146,7 @@ async def award_document(award_id: str, request: Request, services: ServicesDep)
 async def award_page(award_id: str, request: Request, services: ServicesDep) -> Response:
     """The address of every link made for people: a browser, a share crawler and a bot that asks
     for JSON all get the page (the documents are at ``/awards/{id}``, named in its head)."""
-    response = await run_in_threadpool(_award_page, services, request, award_id)
+    response = await _badge_page(services, request, award_id)
     response.headers["Link"] = (
         f'<{services.urls.award(award_id)}>; rel="alternate"; type="application/ld+json"'
     )
@@ -178,37 +181,78 @@ def _assertion_answer(services: Services, award_id: str) -> tuple[int, tuple[int
         return revision, (found.status, json_bytes(found.document))
 
 
-def _award_page(services: Services, request: Request, award_id: str) -> Response:
+@dataclass(frozen=True, slots=True)
+class _KeptPage:
+    status: int
+    body: bytes
+    raw_headers: tuple[tuple[bytes, bytes], ...]
+    stale_at: datetime | None  # when the badge expires: the page must then say so
+
+    def response(self) -> Response:
+        response = Response(self.body, status_code=self.status)
+        response.raw_headers = list(self.raw_headers)
+        return response
+
+
+async def _badge_page(services: Services, request: Request, award_id: str) -> Response:
+    """The badge page, from the process's page cache while the public revision holds (revoking,
+    erasing, publishing, hiding, showing the name and editing the badge or issuer raise it), and
+    until the badge expires. An address with a query (tracking parameters) is built each time,
+    so that nobody can fill the cache with variants."""
+    if request.url.query:
+        return (await run_in_threadpool(_award_page, services, request, award_id))[1].response()
+    key = (award_id, language_of(request), request.url.path)
+    cache = await fresh(services.pages)
+    kept: _KeptPage | None = cache.get(key)
+    if kept is not None and (kept.stale_at is None or services.clock.now() < kept.stale_at):
+        return kept.response()
+    revision, built = await run_in_threadpool(_award_page, services, request, award_id)
+    cache.put(key, revision, built)
+    return built.response()
+
+
+def _award_page(services: Services, request: Request, award_id: str) -> tuple[int, _KeptPage]:
+    """(the revision read first, the page) in one transaction."""
     with services.database.transaction(write=False) as session:
+        revision = public_revision.read(session)
         ctx = services.context(session)
         award = awards.get(ctx, award_id)
-        hidden = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Vary": _PAGE_VARY}
-        if award.revoked_at is not None and (award.published_at is None or award.erased_at is not None):
-            # Said as it is, published or not: revoked (or erased, which revokes); never indexed,
-            # and without the holder's name, which they never made public.
-            return page(
-                request,
-                "badge_revoked.html",
-                status_code=410,
-                json_url=None,
-                headers=hidden,
-                award=award,
-                badge_name=award.badge_class.name,
-                issuer_name=award.badge_class.issuer.name,
-                erased=award.erased_at is not None,
-            )
-        if award.published_at is None:
-            return page(request, "badge_private.html", status_code=404, json_url=None, headers=hidden)
-        revoked = award.revoked_at is not None
+        response = _award_response(ctx, request, award)
+        expires = award.expires_at
+        stale_at = expires if expires is not None and ctx.clock.now() < expires else None
+        return revision, _KeptPage(
+            response.status_code, bytes(response.body), tuple(response.raw_headers), stale_at
+        )
+
+
+def _award_response(ctx: Context, request: Request, award: Award) -> Response:
+    hidden = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Vary": _PAGE_VARY}
+    if award.revoked_at is not None and (award.published_at is None or award.erased_at is not None):
+        # Said as it is, published or not: revoked (or erased, which revokes); never indexed,
+        # and without the holder's name, which they never made public.
         return page(
             request,
-            "badge.html",
-            status_code=410 if revoked else 200,
-            v=view(award, ctx.urls, ctx.clock.now()),
-            json_url=ctx.urls.award(award.id),
-            headers=hidden if revoked else {"Cache-Control": NO_STORE, "Vary": _PAGE_VARY},
-            noindex=revoked,
+            "badge_revoked.html",
+            status_code=410,
+            json_url=None,
+            headers=hidden,
+            award=award,
+            badge_name=award.badge_class.name,
+            issuer_name=award.badge_class.issuer.name,
+            erased=award.erased_at is not None,
         )
+    if award.published_at is None:
+        return page(request, "badge_private.html", status_code=404, json_url=None, headers=hidden)
+    revoked = award.revoked_at is not None
+    return page(
+        request,
+        "badge.html",
+        status_code=410 if revoked else 200,
+        v=view(award, ctx.urls, ctx.clock.now()),
+        json_url=ctx.urls.award(award.id),
+        headers=hidden if revoked else {"Cache-Control": NO_STORE, "Vary": _PAGE_VARY},
+        noindex=revoked,
+    )
 
 
 @router.get(Paths.AWARD_FILE, summary="Hosted assertion (OB 2.0) as a file to keep")

@@ -169,8 +169,7 @@ def test_a_session_from_attendance_to_badges_and_emails(
     assert client.get(private.group(1), headers={"Accept": "text/html"}).status_code == 200
     # Issue 18, point 8: the training it was earned in, the badge image inline, the earner space.
     assert (
-        "Pour votre participation à la formation entre pairs « Accueillir les publics en "
-        "illectronisme », le "
+        "Pour votre participation à la formation entre pairs « Accueillir les publics en illectronisme », le "
     ) in " ".join(text_fr.split())
     assert "à France Services de Lunel." in " ".join(text_fr.split())
     assert "https://badges.example.test/mon-espace" in text_fr

@@ -398,3 +398,29 @@ def test_a_badge_awarded_outside_a_training_has_no_attestation(client: TestClien
     missing = client.get(f"{own}/attestation.pdf", headers=BROWSER)
     assert missing.status_code == 404
     assert "il n'a pas d'attestation de formation" in unescape(missing.text)
+
+
+def test_the_kept_page_follows_every_change_at_once(
+    client: TestClient, world: World, clock: FixedClock
+) -> None:
+    """Issue 18, point 9: the badge page is served from memory, and still never out of date:
+    publishing, showing the name, hiding, expiring and revoking show on the next request."""
+    expiring = issue_award(client, world.coordinator, world.badge_class_id, expires_at="2026-12-01T00:00:00Z")
+    path = f"/b/{expiring['id']}"
+    assert client.get(path, headers=BROWSER).status_code == 404  # private, and kept so
+    publish(client, expiring["id"])
+    assert "Badge valide" in page_at(client, path)
+    assert "Badge valide" in page_at(client, path)  # from memory this time
+    publish(client, expiring["id"], show_name=True)
+    assert "Attribué à Camille Durand" in page_at(client, path)
+    clock.advance(timedelta(days=10))
+    assert "Badge expiré le 1 décembre 2026" in unescape(page_at(client, path))
+    client.post(f"{earner_link(client, expiring['id'])}/masquer")
+    assert client.get(path, headers=BROWSER).status_code == 404
+    publish(client, expiring["id"])
+    client.post(
+        f"/api/v1/awards/{expiring['id']}/revoke", json={"reason": "erreur"}, headers=auth(world.coordinator)
+    )
+    assert client.get(path, headers=BROWSER).status_code == 410
+    tracked = client.get(f"{path}?utm_source=linkedin", headers=BROWSER)
+    assert tracked.status_code == 410  # built, not kept: the same answer

@@ -1,7 +1,7 @@
 """Issue 18, point 8: the award email and the revocation notice pass an HTML email linter
 (html-validate, and caniemail's support data for the mail clients French people use) and read
 well in Chromium at a phone's width: nothing wider than the screen, the badge image shown, the
-button there, axe without a serious finding."""
+button there, no axe violation (but the page-structure rules, which the mail client's page answers)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,14 @@ from playwright.sync_api import Browser
 from service.mail.compose import Announcement, Training, compose
 from service.usecases.baked import rendered_png
 from service.usecases.catalogue import default_image, load
-from tests.browser.conftest import HERE, screenshot, serious_violations
+from tests.browser.conftest import HERE, all_violations, screenshot
 
 # What caniemail says some clients ignore, and why that is harmless here: accessibility hints
 # (role="presentation" on layout tables, lang on each language's part) and <body>, which webmails
 # replace by a <div> (the layout does not depend on its style).
 IGNORED_WHERE_UNSUPPORTED = ("`<body> element`", "`role attribute`", "`lang attribute`")
 PHONE = {"width": 375, "height": 812}
+PAGE_STRUCTURE_RULES = {"landmark-one-main", "page-has-heading-one", "region"}
 
 
 def announcement(language: str, *, revoked: bool = False) -> Announcement:
@@ -111,5 +112,8 @@ def test_the_email_passes_the_linters_and_reads_on_a_phone(
         assert (
             "du 20 novembre 2026 au 21 novembre 2026" if language == "fr" else "from 20 November 2026"
         ) in text
-    assert serious_violations(page) == []
+    # Every violation counts but the page-structure rules: a mail client shows the email inside
+    # its own page, with its own landmarks and headings.
+    found = [v["id"] for v in all_violations(page) if v["id"] not in PAGE_STRUCTURE_RULES]
+    assert found == []
     context.close()

@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
-from service.domain import earner_links
+from service.domain import earner_links, earner_space
 from service.domain.access import Role
 from service.persistence.database import Database
+from service.persistence.training_tables import OutboxMessage
 from service.worker import drain_once
 from tests.api.test_sessions import sender, services_of
 from tests.browser.conftest import Site, screenshot, serious_violations
@@ -116,10 +118,14 @@ def test_from_session_to_verified_badge(page: Page, site: Site, database: Databa
     page.get_by_label(re.compile("Afficher mon nom")).check()
     page.get_by_role("button", name="Rendre ma page publique").click()
     expect(page.get_by_text("Votre page est publique.", exact=True)).to_be_visible()
-    public_url = page.get_by_role("link", name=re.compile(r"127\.0\.0\.1.*awards")).first.get_attribute(
-        "href"
-    )
+    public_url = page.get_by_role("link", name=re.compile(r"127\.0\.0\.1.*\/b\/")).first.get_attribute("href")
     assert public_url
+    # The downloads are the owner's: on her own page, not on the public one.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Image du badge à publier").click()
+    baked = tmp_path / "badge.png"
+    download.value.save_as(baked)
+    assert baked.read_bytes().startswith(b"\x89PNG")
     page.goto(public_url)
     expect(page.get_by_text("Attribué à Camille Durand")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Badge")).to_have_text("Badge valide")
@@ -127,11 +133,7 @@ def test_from_session_to_verified_badge(page: Page, site: Site, database: Databa
         page.get_by_role("img", name="Badge « Accueillir les publics éloignés du numérique »")
     ).to_be_visible()
     check_accessibility(page, "08-page-du-badge", problems)
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Image du badge à publier").click()
-    baked = tmp_path / "badge.png"
-    download.value.save_as(baked)
-    assert baked.read_bytes().startswith(b"\x89PNG")
+    expect(page.get_by_role("link", name="Image du badge à publier")).to_have_count(0)
 
     # An employer drops that image on the verification page.
     page.goto(f"{site.url}/verifier")
@@ -402,6 +404,16 @@ def test_participants_sign_the_sheet_on_a_phone(browser: Browser, site: Site, da
     assert problems == {}, problems
 
 
+def earner_space_link(site: Site, database: Database, email: str) -> str:
+    """Ask for the earner space's link as an earner would, and make it as the worker does."""
+    assert site.client.post("/mon-espace", data={"email": email}).status_code == 200
+    with database.transaction(write=False) as session:
+        message_id = session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.kind == "earner-space-link")
+        ).one()
+    return f"/mon-espace/{earner_space.token_for(site.app.state.services.secret, message_id)}"
+
+
 def test_public_and_earner_pages_reflow_at_320_pixels(
     browser: Browser, site: Site, database: Database
 ) -> None:
@@ -419,6 +431,7 @@ def test_public_and_earner_pages_reflow_at_320_pixels(
     ).json()
     link = f"/mon-badge/{earner_links.token_for(site.app.state.services.secret, award['id'])}"
     site.client.post(f"{link}/publier", data={"show_name": "1"}, follow_redirects=False)
+    space = earner_space_link(site, database, "camille.durand@mairie.example.fr")
     problems: dict[str, list[dict[str, object]]] = {}
     for width in (640, 320):
         context = browser.new_context(
@@ -429,6 +442,9 @@ def test_public_and_earner_pages_reflow_at_320_pixels(
             "accueil": "/",
             "verifier": "/verifier",
             "badge": f"/awards/{award['id']}",
+            "badge-partage": f"/b/{award['id']}",
+            "mon-espace": "/mon-espace",
+            "mon-espace-badges": space,
             "modele": f"/badges/{badge['id']}",
             "emetteur": f"/issuers/{issuer['id']}",
             "mon-badge": link,
@@ -465,5 +481,5 @@ def test_the_copy_button_copies_the_badge_pages_address(
     page.goto(f"{site.url}/awards/{award['id']}")
     page.get_by_role("button", name="Copier le lien de la page").click()
     expect(page.get_by_role("status").filter(has_text="Lien copié.")).to_be_visible()
-    assert page.evaluate("() => navigator.clipboard.readText()") == f"{site.url}/awards/{award['id']}"
+    assert page.evaluate("() => navigator.clipboard.readText()") == f"{site.url}/b/{award['id']}"
     context.close()

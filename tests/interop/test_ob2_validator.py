@@ -239,3 +239,31 @@ def test_a_withdrawn_key_no_longer_validates(
     result = validate(validator_python, live, token)
     assert result["report"]["valid"] is False
     assert errors(result)
+
+
+def test_one_published_url_gives_a_card_to_crawlers_and_the_document_to_the_validator(
+    validator_python: Path, live: str, client: TestClient, award: dict[str, Any]
+) -> None:
+    """Issue 18, point 1, both sides of one address in one run: the 1EdTech validator reads the
+    published badge's assertion URL as a valid Open Badge while LinkedIn's and Facebook's
+    crawlers, asking that same URL over HTTP, get the page with its card."""
+    import httpx
+    from PIL import Image
+
+    assert client.post(f"{earner_link(client, award['id'])}/publier").status_code in (200, 303)
+    result = validate(validator_python, live, award["assertion_url"])
+    assert result["report"]["valid"] is True, errors(result)
+    local = award["assertion_url"].replace(PUBLIC_URL, live)
+    for agent in (
+        "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    ):
+        page = httpx.get(local, headers={"User-Agent": agent, "Accept": "*/*"})
+        assert page.headers["content-type"].startswith("text/html"), agent
+        card_url = page.text.split('<meta property="og:image" content="', 1)[1].split('"', 1)[0]
+        card = httpx.get(card_url.replace(PUBLIC_URL, live), headers={"User-Agent": agent})
+        assert Image.open(io.BytesIO(card.content)).size == (1200, 630)
+    for accept in ("application/ld+json", "application/json"):
+        document = httpx.get(local, headers={"Accept": accept, "User-Agent": "python-requests/2.32"})
+        assert document.headers["content-type"].startswith(accept)
+        assert document.json()["id"] == award["assertion_url"]

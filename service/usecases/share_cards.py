@@ -4,8 +4,10 @@ revoked or erased has none, so that a card never shows a badge as if it stood.""
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
 
 from service.errors import Conflict, Gone, NotFound
 from service.i18n.catalogue import N_, text
@@ -49,7 +51,23 @@ def _card(ctx: Context, badge_class: BadgeClass, language: Language) -> bytes:
         raise Conflict("badge-image-unbakable", badge_class_id=badge_class.id) from exc
 
 
-@functools.lru_cache(maxsize=64)
+CARDS_KEPT = 256  # about 45 KB each: ~12 MB per process
+_kept: OrderedDict[tuple[bytes, str, cards.CardText], bytes] = OrderedDict()
+_lock = threading.Lock()
+
+
 def _drawn(image: bytes, media_type: str, card_text: cards.CardText) -> bytes:
-    """Cards are drawn once per process for the same image and words (about 0.1 s each)."""
-    return cards.share_card(image, media_type, card_text)
+    """Cards are drawn once per process for the same image and words (about 0.1 s each), kept
+    by the image's digest so that a kept card does not keep its image too."""
+    key = (hashlib.sha256(image).digest(), media_type, card_text)
+    with _lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    drawn = cards.share_card(image, media_type, card_text)
+    with _lock:
+        _kept[key] = drawn
+        while len(_kept) > CARDS_KEPT:
+            _kept.popitem(last=False)
+    return drawn

@@ -39,6 +39,7 @@ from service.web import (
     pages,
     sign_in_pages,
     verify,
+    wallet,
 )
 from service.web.headers import SecurityHeaders
 from service.web.render import STATIC, error_page
@@ -56,6 +57,7 @@ PUBLIC_ROUTERS = (verify.router, documents.router, operations.router)
 PAGE_ROUTERS = (
     pages.router,
     earner_space.router,
+    wallet.router,
     sign_in_pages.router,
     console.router,
     console_sessions.router,

@@ -52,6 +52,73 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "Ce lien personnel n'est pas valide : vérifiez qu'il a été copié en entier depuis votre courriel."
         ),
     ),
+    # Wallets (OID4VCI): the words of error_description; ``error`` is the protocol's code.
+    "wallet-offers-too-many": (
+        N_("Trop d'offres en cours"),
+        N_(
+            "Plusieurs offres pour ce badge sont déjà en cours : utilisez l'une d'elles ou attendez {minutes} minutes."
+        ),
+    ),
+    "wallet-offer-expired": (
+        N_("Offre expirée"),
+        N_("Cette offre n'est plus valable : demandez-en une nouvelle sur la page de votre badge."),
+    ),
+    "wallet-code-invalid": (
+        N_("Code invalide"),
+        N_("Ce code d'offre n'est pas valable, a déjà servi ou a expiré."),
+    ),
+    "wallet-tx-code-wrong": (
+        N_("Code de confirmation erroné"),
+        N_("Le code de confirmation ne correspond pas : recopiez celui affiché sur la page de votre badge."),
+    ),
+    "wallet-grant-unsupported": (
+        N_("Type d'autorisation non pris en charge"),
+        N_("Seul le code pré-autorisé (pre-authorized_code) est accepté."),
+    ),
+    "wallet-request-invalid": (N_("Demande invalide"), N_("La demande n'est pas lisible.")),
+    "wallet-token-invalid": (
+        N_("Jeton d'accès invalide"),
+        N_("Le jeton d'accès est absent, inconnu, expiré ou a déjà servi."),
+    ),
+    "wallet-configuration-unknown": (
+        N_("Format inconnu"),
+        N_("Ce format de badge n'est pas proposé par cet émetteur."),
+    ),
+    "wallet-proof-missing": (N_("Preuve absente"), N_("La demande doit porter une preuve JWT de la clé.")),
+    "wallet-proof-count": (N_("Preuves en nombre"), N_("Une seule preuve JWT est attendue.")),
+    "wallet-nonce-invalid": (
+        N_("Nonce invalide"),
+        N_("Le nonce de la preuve n'a pas été donné par cet émetteur, a déjà servi ou a expiré."),
+    ),
+    "wallet-award-revoked": (
+        N_("Badge révoqué"),
+        N_("Ce badge a été révoqué : il ne peut plus être délivré."),
+    ),
+    "proof-malformed": (N_("Preuve illisible"), N_("La preuve n'est pas un JWT lisible.")),
+    "proof-type": (N_("Preuve mal typée"), N_("L'en-tête typ de la preuve doit être openid4vci-proof+jwt.")),
+    "proof-algorithm": (
+        N_("Algorithme refusé"),
+        N_("La preuve doit être signée en EdDSA (Ed25519) ou ES256 (P-256)."),
+    ),
+    "proof-key": (
+        N_("Clé de la preuve refusée"),
+        N_(
+            "La clé doit être nommée par un did:key ou did:jwk (kid), ou donnée en jwk public, et pas les deux."
+        ),
+    ),
+    "proof-signature": (
+        N_("Signature invalide"),
+        N_("La signature de la preuve ne correspond pas à sa clé."),
+    ),
+    "proof-audience": (
+        N_("Mauvais destinataire"),
+        N_("La preuve doit nommer cet émetteur comme destinataire (aud)."),
+    ),
+    "proof-time": (
+        N_("Preuve hors délai"),
+        N_("La preuve a été faite il y a plus de 5 minutes, ou dans le futur."),
+    ),
+    "proof-nonce-missing": (N_("Nonce absent"), N_("La preuve doit porter le nonce donné par cet émetteur.")),
     "email-invalid": (N_("Adresse invalide"), N_("L'adresse électronique n'est pas valide.")),
     "attestation-not-found": (
         N_("Pas d'attestation"),

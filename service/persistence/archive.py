@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import Column, Integer, Table, func, insert, select, text
 from sqlalchemy.types import TypeDecorator
 
-from service.persistence import console_tables
+from service.persistence import console_tables, wallet_tables
 from service.persistence.base import Base
 from service.persistence.database import Database, register_pending_file
 from service.persistence.tables import PublicRevision, SigningKey
@@ -66,6 +66,8 @@ class Summary:
 _NOT_DATA = {
     PublicRevision.__tablename__,  # a per-database counter for caches: the target keeps its own
     console_tables.ConsoleSigninFailure.__tablename__,  # short-lived locks and the addresses they name
+    wallet_tables.WalletOffer.__tablename__,  # offers live minutes: a moved instance makes new ones
+    wallet_tables.WalletNonce.__tablename__,
 }
 
 

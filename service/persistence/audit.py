@@ -41,6 +41,7 @@ AUDITED = frozenset(
         "enrolments",
         "attendance",
         "trainer_rules",
+        "wallet_copies",
     }
 )
 

@@ -15,6 +15,7 @@ from service.openbadges import ob2
 from service.persistence.repositories import Awards
 from service.persistence.tables import Award
 from service.persistence.training_repositories import AwardOrigins, Outbox
+from service.persistence.wallet_repositories import Wallets
 from service.usecases import audit, awards, baked
 from service.usecases.context import Context
 
@@ -77,6 +78,7 @@ def erase(ctx: Context, award_id: str) -> Award:
             enrolment.erase()
         origin.recipient = f"erased:{award.id}"  # keeps the uniqueness indexes satisfied
     Outbox(ctx.session).delete_for_award(award.id)
+    Wallets(ctx.session).delete_for_award(award.id)  # the copies' holders and the open offers
     award.recipient_email = ""
     award.recipient_name = None
     award.narrative = None

@@ -17,7 +17,7 @@ from service.http.deps import ContextDep, RateLimitsDep, ServicesDep
 from service.http.negotiation import language_of
 from service.http.rate_limits import VERIFY, RateLimited, RateLimits
 from service.i18n.language import LANGUAGE_COOKIE, supported
-from service.usecases import earners, session_documents
+from service.usecases import earners, session_documents, wallet
 from service.web.badge_view import view
 from service.web.labels import N_
 from service.web.pdf import pdf_response
@@ -174,6 +174,7 @@ def _earner_page(
         base=f"/mon-badge/{quote(token)}",
         done=done,
         attestation=award.revoked_at is None and session_documents.attestation_for_award(ctx, award.id),
+        wallet_copies=wallet.copies_of(ctx, award.id),
         headers=PRIVATE,
     )
 

@@ -1,0 +1,170 @@
+"""OpenID for Verifiable Credential Issuance 1.0 at public URLs (issue 19): the issuer's and the
+authorization server's metadata, credential offers by reference, the token, nonce and credential
+endpoints; and, on the earner's own page, the offer with its QR code and transaction code.
+
+Errors are the protocols' own JSON (``{"error": …, "error_description": …}``, RFC 6749 §5.2 and
+OID4VCI §8.3.1.2), never problem+json: wallets read those. A refusal is an answer: what it
+records (a wrong transaction code counted) is committed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.domain import earner_links
+from service.errors import NotFound
+from service.http.deps import ContextDep, RateLimitsDep, ServicesDep
+from service.http.negotiation import language_of
+from service.http.rate_limits import SIGNIN, client_address
+from service.i18n import messages
+from service.services import Services
+from service.usecases import earners, wallet
+from service.web.pdf import qr_data_uri
+from service.web.render import page
+
+router = APIRouter(include_in_schema=False)
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+PUBLIC = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+MAX_REQUEST = 64 * 1024
+
+
+def _refused(request: Request, refusal: wallet.WalletRefusal) -> JSONResponse:
+    _, detail = messages.render(refusal.code, language_of(request), {})
+    headers = dict(NO_STORE)
+    if refusal.status == 401:
+        headers["WWW-Authenticate"] = f'Bearer error="{refusal.error}"'
+    return JSONResponse(
+        {"error": refusal.error, "error_description": detail}, status_code=refusal.status, headers=headers
+    )
+
+
+@router.get("/.well-known/openid-credential-issuer")
+def issuer_metadata(ctx: ContextDep) -> JSONResponse:
+    return JSONResponse(wallet.issuer_metadata(ctx), headers=PUBLIC)
+
+
+@router.get("/.well-known/oauth-authorization-server")
+def authorization_server_metadata(ctx: ContextDep) -> JSONResponse:
+    return JSONResponse(wallet.authorization_server_metadata(ctx), headers=PUBLIC)
+
+
+@router.get("/oid4vci/offres/{offer_id}")
+def offer(offer_id: str, ctx: ContextDep, services: ServicesDep) -> JSONResponse:
+    return JSONResponse(wallet.offer_document(ctx, services.secret, offer_id), headers=NO_STORE)
+
+
+@router.post("/oid4vci/token")
+async def token(request: Request, services: ServicesDep, limits: RateLimitsDep) -> Response:
+    wait = await limits.wait_async(SIGNIN, client_address(request))
+    if wait is not None:
+        refusal = wallet.WalletRefusal("slow_down", "too-many-requests", 429)
+        return _refused(request, refusal)
+    try:
+        async with request.form(max_files=0, max_fields=8, max_part_size=4096) as form:
+            fields = {k: form.get(k) for k in ("grant_type", "pre-authorized_code", "tx_code")}
+    except (StarletteHTTPException, ValueError):  # a form too large, or not one
+        return _refused(request, wallet.WalletRefusal("invalid_request", "wallet-request-invalid"))
+    if fields["grant_type"] != wallet.PRE_AUTHORIZED_GRANT:
+        return _refused(request, wallet.WalletRefusal("unsupported_grant_type", "wallet-grant-unsupported"))
+    code = fields["pre-authorized_code"] if isinstance(fields["pre-authorized_code"], str) else ""
+    tx_code = fields["tx_code"] if isinstance(fields["tx_code"], str) else None
+    return await run_in_threadpool(_token, services, request, code[:512], tx_code[:64] if tx_code else None)
+
+
+def _token(services: Services, request: Request, code: str, tx_code: str | None) -> Response:
+    with services.database.transaction() as session:
+        try:
+            granted = wallet.token(services.context(session), code, tx_code)
+        except wallet.WalletRefusal as refusal:
+            return _refused(request, refusal)
+    body = {"access_token": granted.token, "token_type": "Bearer", "expires_in": granted.expires_in}
+    return JSONResponse(body, headers=NO_STORE)
+
+
+@router.post("/oid4vci/nonce")
+async def nonce(request: Request, services: ServicesDep, limits: RateLimitsDep) -> Response:
+    wait = await limits.wait_async(SIGNIN, client_address(request))
+    if wait is not None:
+        return _refused(request, wallet.WalletRefusal("slow_down", "too-many-requests", 429))
+    return await run_in_threadpool(_nonce, services)
+
+
+def _nonce(services: Services) -> Response:
+    with services.database.transaction() as session:
+        value, expires_in = wallet.nonce(services.context(session))
+    return JSONResponse({"c_nonce": value, "c_nonce_expires_in": expires_in}, headers=NO_STORE)
+
+
+@router.post("/oid4vci/credential")
+async def credential(request: Request, services: ServicesDep) -> Response:
+    authorization = request.headers.get("authorization", "")
+    scheme, _, access_token = authorization.partition(" ")
+    if scheme.lower() not in ("bearer", "dpop") or not access_token.strip():
+        return _refused(request, wallet.WalletRefusal("invalid_token", "wallet-token-invalid", 401))
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_REQUEST:
+            return _refused(
+                request, wallet.WalletRefusal("invalid_credential_request", "wallet-request-invalid")
+            )
+    try:
+        body: Any = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return _refused(request, wallet.WalletRefusal("invalid_credential_request", "wallet-request-invalid"))
+    return await run_in_threadpool(_credential, services, request, access_token.strip()[:512], body)
+
+
+def _credential(services: Services, request: Request, access_token: str, body: Any) -> Response:
+    with services.database.transaction() as session:
+        try:
+            issued = wallet.credential(services.context(session), access_token, body)
+        except wallet.WalletRefusal as refusal:
+            return _refused(request, refusal)
+    return JSONResponse(issued, headers=NO_STORE)
+
+
+# The earner's side: the offer on their own page.
+
+
+def offer_uri(base: str, offer_id: str) -> str:
+    """What the QR code holds: the offer by reference (a short code that any phone reads)."""
+    return "openid-credential-offer://?credential_offer_uri=" + quote(
+        f"{base}/oid4vci/offres/{offer_id}", safe=""
+    )
+
+
+@router.post("/mon-badge/{token}/portefeuille")
+def make_offer(request: Request, token: str, ctx: ContextDep, services: ServicesDep) -> Response:
+    award_id = earner_links.award_of(services.secret, token)
+    if award_id is None:
+        raise NotFound("earner-link-invalid")
+    award = earners.get(ctx, award_id)
+    made = wallet.make_offer(ctx, services.secret, award)
+    uri = offer_uri(services.urls.base, made.offer_id)
+    return page(
+        request,
+        "earner_wallet.html",
+        json_url=None,
+        award=award,
+        base=f"/mon-badge/{quote(token)}",
+        offer_uri=uri,
+        qr=qr_data_uri(uri),
+        tx_code=made.tx_code,
+        expires_at=made.expires_at,
+        copies=wallet.copies_of(ctx, award.id),
+        headers=PRIVATE,
+    )
+
+
+@router.get("/mon-badge/{token}/portefeuille")
+def offer_page_again(token: str) -> Response:
+    """An offer is made by the page's button (POST): reloading goes back to the page."""
+    return RedirectResponse(f"/mon-badge/{quote(token)}", status_code=303, headers=PRIVATE)

@@ -9,8 +9,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as jose from 'jose';
 import { Openid4vciClient } from '@openid4vc/openid4vci';
 import { clientAuthenticationAnonymous } from '@openid4vc/oauth2';
+import { setGlobalConfig } from '@openid4vc/utils';
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
+if(input.allow_http) {
+  setGlobalConfig({ allowInsecureUrls: true }); // a test server on loopback, without TLS
+}
 const fetchLocal = (url, init) => fetch(String(url).replace(input.public_base, input.local_base), init);
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';

@@ -117,7 +117,7 @@ def test_a_certificate_of_completion_names_the_hours_and_the_badges_with_their_q
     assert "Camille Durand" in text
     assert "7 h sur 7 h prévues" in text
     assert "Participant·e à un cycle" in text  # the badge earned
-    award_url = f"https://badges.example.test/awards/{camille['award_id']}"
+    award_url = f"https://badges.example.test/b/{camille['award_id']}"
     assert award_url in links_of(document)
     assert decode_qr_codes(pdf, tmp_path) == [award_url]
     lea = text_of(reader(client.get(f"{base}/{ids['lea.moreau@ccas.example.fr']}.pdf").content))

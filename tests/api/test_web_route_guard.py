@@ -19,6 +19,12 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC = {("POST", "/verifier")}
 # Forms without a session: the sign-in form's double-submit token guards them.
 SIGN_IN = {("POST", "/console/connexion"), ("POST", "/console/mot-de-passe-oublie")}
+# Anyone may ask for the earner space's link: the answer is the same for any address, a link
+# leaves only to that address, three an hour, behind the sign-in rate limit (test_earner_space.py).
+ASK_BY_EMAIL = {("POST", "/mon-espace")}
+# OID4VCI: the protocol's own codes, tokens and proofs guard them (test_wallet_oid4vci.py); a
+# nonce is given to anyone, behind the sign-in rate limit.
+WALLET_PROTOCOL = {("POST", "/oid4vci/token"), ("POST", "/oid4vci/nonce"), ("POST", "/oid4vci/credential")}
 # The one-time link is itself the credential (and its form carries the double-submit token too).
 ONE_TIME_LINK = {("POST", "/console/lien/{token}"), ("POST", "/emargement/{token}")}
 
@@ -58,7 +64,20 @@ def test_every_page_write_is_guarded(client: TestClient, database: Database, wor
         (m, p) for m, p in writes if p.startswith("/console/") and (m, p) not in SIGN_IN | ONE_TIME_LINK
     ]
     earner = [(m, p) for m, p in writes if p.startswith("/mon-badge/")]
-    assert set(writes) == set(console) | set(earner) | PUBLIC | SIGN_IN | ONE_TIME_LINK, "unclassified"
+    classified = (
+        set(console) | set(earner) | PUBLIC | SIGN_IN | ONE_TIME_LINK | ASK_BY_EMAIL | WALLET_PROTOCOL
+    )
+    assert set(writes) == classified, "unclassified"
+    forged = client.post(
+        "/oid4vci/token",
+        data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+            "pre-authorized_code": "x",
+            "tx_code": "000000",
+        },
+    )
+    assert forged.json()["error"] == "invalid_grant"
+    assert client.post("/oid4vci/credential", json={}).status_code == 401
     for method, path in ONE_TIME_LINK:  # a forged link opens nothing
         response = client.request(
             method, fill(path, world), data={"password": "x" * 20, "confirmation": "x" * 20}

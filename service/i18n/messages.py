@@ -94,6 +94,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("Badge révoqué"),
         N_("Ce badge a été révoqué : il ne peut plus être délivré."),
     ),
+    "vp-malformed": (
+        N_("Présentation illisible"),
+        N_("La présentation vérifiable n'a pas la forme attendue."),
+    ),
+    "vp-holder": (
+        N_("Détenteur refusé"),
+        N_("Le détenteur de la présentation doit être un did:key Ed25519."),
+    ),
+    "vp-challenge": (
+        N_("Défi erroné"),
+        N_("La présentation ne porte pas le défi (challenge) de cet échange."),
+    ),
+    "vp-domain": (N_("Domaine erroné"), N_("La présentation ne nomme pas ce site comme domaine.")),
+    "vp-key": (
+        N_("Clé étrangère"),
+        N_("La présentation est signée par une autre clé que celle de son détenteur."),
+    ),
+    "vp-signature": (N_("Signature invalide"), N_("La signature de la présentation ne correspond pas.")),
+    "vp-unverifiable": (
+        N_("Vérification impossible"),
+        N_("La présentation n'a pas pu être vérifiée à temps : réessayez."),
+    ),
     "proof-malformed": (N_("Preuve illisible"), N_("La preuve n'est pas un JWT lisible.")),
     "proof-type": (N_("Preuve mal typée"), N_("L'en-tête typ de la preuve doit être openid4vci-proof+jwt.")),
     "proof-algorithm": (

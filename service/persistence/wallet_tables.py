@@ -23,6 +23,7 @@ class WalletOffer(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     tx_code_hash: Mapped[str] = mapped_column(String(64))
     tx_code_failures: Mapped[int] = mapped_column(default=0)
+    challenge: Mapped[str] = mapped_column(String(64))  # the VC-API exchange's DIDAuthentication
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     redeemed_at: Mapped[datetime | None]  # the code was traded for a token (once)

@@ -215,13 +215,16 @@ KeyResolver = Callable[[str], ed25519.Ed25519PublicKey | None]
 
 
 def verify_proof(
-    secured: Json, resolve_key: KeyResolver, canonicalize_with: Canonicalize | None = None
+    secured: Json,
+    resolve_key: KeyResolver,
+    canonicalize_with: Canonicalize | None = None,
+    purpose: str = "assertionMethod",
 ) -> ProofCheck:
     """Verify the ``eddsa-rdfc-2022`` proof of a document (§3.3.2). Never raises on bad input.
     ``canonicalize_with`` does the canonicalization: in this process by default, in bounded
     worker processes for documents this service did not make (``verification.sandbox``)."""
     try:
-        return _verify(secured, resolve_key, canonicalize_with or canonicalize)
+        return _verify(secured, resolve_key, canonicalize_with or canonicalize, purpose)
     except TooComplex as exc:
         return ProofCheck(False, str(exc), code="graph-too-complex")
     except UnsafeJsonLd as exc:
@@ -240,15 +243,15 @@ def _supported(proof: Json) -> bool:
     return proof.get("type") == ED25519_2020 and "cryptosuite" not in proof
 
 
-def _verify(secured: Json, resolve_key: KeyResolver, canonical: Canonicalize) -> ProofCheck:
+def _verify(secured: Json, resolve_key: KeyResolver, canonical: Canonicalize, purpose: str) -> ProofCheck:
     proofs = secured.get("proof")
     candidates = proofs if isinstance(proofs, list) else [proofs]
     proof = next((p for p in candidates if isinstance(p, dict) and _supported(p)), None)
     if proof is None:
         reason = f"no {PROOF_TYPE} proof with cryptosuite {CRYPTOSUITE}, nor {ED25519_2020}"
         return ProofCheck(False, reason, code="proof-missing")
-    if proof.get("proofPurpose") != "assertionMethod":
-        return ProofCheck(False, "the proof's purpose is not assertionMethod", code="proof-purpose")
+    if proof.get("proofPurpose") != purpose:
+        return ProofCheck(False, f"the proof's purpose is not {purpose}", code="proof-purpose")
     method = proof.get("verificationMethod")
     if not isinstance(method, str):
         return ProofCheck(False, "the proof names no verification method", code="proof-no-method")

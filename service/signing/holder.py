@@ -18,6 +18,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
+from service.signing.data_integrity import Canonicalize
+from service.signing.data_integrity import verify_proof as verify_data_integrity
 from service.signing.jwk import b64url, b64url_decode
 from service.signing.multibase import ED25519_PUB_PREFIX, from_multibase_z
 
@@ -135,3 +137,55 @@ def _holder_key(header: dict[str, Any]) -> tuple[str, HolderKey] | None:
     if key is None or not isinstance(jwk, dict):
         return None
     return did_jwk(jwk), key
+
+
+# DID authentication (VC-API exchanges, the Learner Credential Wallet): a presentation signed by
+# the holder's did:key, over the issuer's challenge (and domain when the request gave one).
+
+
+def check_did_authentication(
+    presentation: Any,
+    *,
+    challenge: str,
+    domain: str | None,
+    canonicalize: Canonicalize,
+) -> str | ProofRefused:
+    """The holder's DID when ``presentation`` proves control of it for this challenge; the code
+    of why not otherwise. Ed25519Signature2020 (what the wallet signs with) and DataIntegrityProof
+    ``eddsa-rdfc-2022``, by an Ed25519 did:key that is the presentation's holder."""
+    if not isinstance(presentation, dict):
+        return ProofRefused("vp-malformed")
+    types = presentation.get("type")
+    if "VerifiablePresentation" not in (types if isinstance(types, list) else [types]):
+        return ProofRefused("vp-malformed")
+    holder = presentation.get("holder")
+    if isinstance(holder, dict):
+        holder = holder.get("id")
+    found = key_of_did(holder) if isinstance(holder, str) and holder.startswith("did:key:") else None
+    if found is None or "#" in str(holder):
+        return ProofRefused("vp-holder")
+    did, found_key = found
+    if not isinstance(found_key, ed25519.Ed25519PublicKey):
+        return ProofRefused("vp-holder")
+    key: ed25519.Ed25519PublicKey = found_key
+    proofs = presentation.get("proof")
+    proof = proofs[0] if isinstance(proofs, list) and len(proofs) == 1 else proofs
+    if not isinstance(proof, dict):
+        return ProofRefused("vp-malformed")
+    if proof.get("challenge") != challenge:
+        return ProofRefused("vp-challenge")
+    if (domain is not None or "domain" in proof) and proof.get("domain") != domain:
+        return ProofRefused("vp-domain")
+    method = proof.get("verificationMethod")
+    if not isinstance(method, str) or method.split("#", 1)[0] != did:
+        return ProofRefused("vp-key")
+
+    def key_for(method_id: str) -> ed25519.Ed25519PublicKey | None:
+        return key if method_id.split("#", 1)[0] == did else None
+
+    checked = verify_data_integrity(presentation, key_for, canonicalize, purpose="authentication")
+    if checked.code == "graph-too-complex":
+        return ProofRefused("vp-unverifiable")
+    if not checked.verified:
+        return ProofRefused("vp-signature" if checked.code == "signature-mismatch" else "vp-malformed")
+    return did

@@ -26,6 +26,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
@@ -76,6 +77,13 @@ def pre_authorized_code(secret: str, offer_id: str) -> str:
     return offer_id + "." + hmac.new(key, offer_id.encode(), hashlib.sha256).hexdigest()
 
 
+def offer_uri(base: str, offer_id: str) -> str:
+    """The OID4VCI offer by reference, as a QR code or a link holds it."""
+    return "openid-credential-offer://?credential_offer_uri=" + quote(
+        f"{base}/oid4vci/offres/{offer_id}", safe=""
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class NewOffer:
     offer_id: str
@@ -100,6 +108,7 @@ def make_offer(ctx: Context, secret: str, award: Award) -> NewOffer:
             code_hash=digest(pre_authorized_code(secret, offer_id)),
             tx_code_hash=digest(offer_id + ":" + tx_code),
             tx_code_failures=0,
+            challenge=secrets.token_urlsafe(24),
             created_at=now,
             expires_at=now + OFFER_LIFETIME,
         )

@@ -20,11 +20,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from service.domain import earner_links
 from service.errors import NotFound
 from service.http.deps import ContextDep, RateLimitsDep, ServicesDep
-from service.http.negotiation import language_of
+from service.http.negotiation import language_of, wants_html
 from service.http.rate_limits import SIGNIN, client_address
 from service.i18n import messages
 from service.services import Services
-from service.usecases import earners, wallet
+from service.signing.rdfc_work import TooComplex
+from service.usecases import earners, wallet, wallet_exchange
+from service.verification.sandbox import SandboxBusy
 from service.web.pdf import qr_data_uri
 from service.web.render import page
 
@@ -134,13 +136,6 @@ def _credential(services: Services, request: Request, access_token: str, body: A
 # The earner's side: the offer on their own page.
 
 
-def offer_uri(base: str, offer_id: str) -> str:
-    """What the QR code holds: the offer by reference (a short code that any phone reads)."""
-    return "openid-credential-offer://?credential_offer_uri=" + quote(
-        f"{base}/oid4vci/offres/{offer_id}", safe=""
-    )
-
-
 @router.post("/mon-badge/{token}/portefeuille")
 def make_offer(request: Request, token: str, ctx: ContextDep, services: ServicesDep) -> Response:
     award_id = earner_links.award_of(services.secret, token)
@@ -148,13 +143,17 @@ def make_offer(request: Request, token: str, ctx: ContextDep, services: Services
         raise NotFound("earner-link-invalid")
     award = earners.get(ctx, award_id)
     made = wallet.make_offer(ctx, services.secret, award)
-    uri = offer_uri(services.urls.base, made.offer_id)
+    uri = wallet.offer_uri(services.urls.base, made.offer_id)
+    interaction = wallet_exchange.interaction_url(services.urls.base, made.offer_id)
     return page(
         request,
         "earner_wallet.html",
         json_url=None,
         award=award,
         base=f"/mon-badge/{quote(token)}",
+        interaction=interaction,
+        interaction_qr=qr_data_uri(interaction),
+        lcw=wallet_exchange.lcw_links(ctx, made.offer_id),
         offer_uri=uri,
         qr=qr_data_uri(uri),
         tx_code=made.tx_code,
@@ -168,3 +167,90 @@ def make_offer(request: Request, token: str, ctx: ContextDep, services: Services
 def offer_page_again(token: str) -> Response:
     """An offer is made by the page's button (POST): reloading goes back to the page."""
     return RedirectResponse(f"/mon-badge/{quote(token)}", status_code=303, headers=PRIVATE)
+
+
+# The Learner Credential Wallet and VC-API exchanges (``usecases.wallet_exchange``).
+
+
+@router.get("/portefeuille/{offer_id}")
+def interaction(request: Request, offer_id: str, ctx: ContextDep) -> Response:
+    """The interaction URL: its protocols as JSON for a wallet (``?iuv=1``, or any client that
+    does not prefer HTML); for a phone's browser, a page saying what to open it with."""
+    try:
+        found = wallet_exchange.protocols(ctx, offer_id)
+    except wallet.WalletRefusal as refusal:
+        return _refused(request, refusal)
+    if request.query_params.get("iuv") != "1" and wants_html(request.headers.get("accept")):
+        offer = found["protocols"]
+        return page(
+            request,
+            "wallet_interaction.html",
+            json_url=None,
+            oid4vci=offer["OID4VCI"],
+            lcw=wallet_exchange.lcw_links(ctx, offer_id)[0],
+            headers=PRIVATE,
+        )
+    return JSONResponse(found, headers={**NO_STORE, "Access-Control-Allow-Origin": "*"})
+
+
+@router.post("/exchanges/{offer_id}")
+async def exchange(request: Request, offer_id: str, services: ServicesDep, limits: RateLimitsDep) -> Response:
+    """``{}`` starts the exchange (the DIDAuthentication request); ``{"verifiablePresentation":
+    …}`` answers it and gets the credential."""
+    wait = await limits.wait_async(SIGNIN, client_address(request))
+    if wait is not None:
+        return _refused(request, wallet.WalletRefusal("slow_down", "too-many-requests", 429))
+    body = await _json_body(request)
+    if body is None or not isinstance(body, dict):
+        return _refused(request, wallet.WalletRefusal("invalid_request", "wallet-request-invalid"))
+    presentation = body.get("verifiablePresentation")
+    return await run_in_threadpool(_exchange, services, request, offer_id, presentation, True)
+
+
+@router.post("/exchanges/{offer_id}/dcc")
+async def dcc_request(
+    request: Request, offer_id: str, services: ServicesDep, limits: RateLimitsDep
+) -> Response:
+    """LCW's older request flow: the signed presentation itself is the body."""
+    wait = await limits.wait_async(SIGNIN, client_address(request))
+    if wait is not None:
+        return _refused(request, wallet.WalletRefusal("slow_down", "too-many-requests", 429))
+    body = await _json_body(request)
+    if not isinstance(body, dict):
+        return _refused(request, wallet.WalletRefusal("invalid_request", "wallet-request-invalid"))
+    return await run_in_threadpool(_exchange, services, request, offer_id, body, False)
+
+
+async def _json_body(request: Request) -> Any:
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_REQUEST:
+            return None
+    try:
+        return json.loads(raw) if raw.strip() else {}
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _exchange(
+    services: Services, request: Request, offer_id: str, presentation: Any, with_domain: bool
+) -> Response:
+    def canonicalize(document: dict[str, Any]) -> str:
+        try:
+            return services.sandbox.canonicalize(document)
+        except SandboxBusy as exc:
+            raise TooComplex(str(exc)) from exc
+
+    with services.database.transaction() as session:
+        ctx = services.context(session)
+        try:
+            if presentation is None and with_domain:
+                answer = wallet_exchange.request(ctx, offer_id)
+            else:
+                answer = wallet_exchange.complete(
+                    ctx, offer_id, presentation, canonicalize, with_domain=with_domain
+                )
+        except wallet.WalletRefusal as refusal:
+            return _refused(request, refusal)
+    return JSONResponse(answer, headers=NO_STORE)

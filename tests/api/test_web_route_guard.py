@@ -22,9 +22,16 @@ SIGN_IN = {("POST", "/console/connexion"), ("POST", "/console/mot-de-passe-oubli
 # Anyone may ask for the earner space's link: the answer is the same for any address, a link
 # leaves only to that address, three an hour, behind the sign-in rate limit (test_earner_space.py).
 ASK_BY_EMAIL = {("POST", "/mon-espace")}
-# OID4VCI: the protocol's own codes, tokens and proofs guard them (test_wallet_oid4vci.py); a
-# nonce is given to anyone, behind the sign-in rate limit.
-WALLET_PROTOCOL = {("POST", "/oid4vci/token"), ("POST", "/oid4vci/nonce"), ("POST", "/oid4vci/credential")}
+# Wallets: the protocols' own codes, tokens, challenges and proofs guard them
+# (test_wallet_oid4vci.py, test_wallet_exchange.py); a nonce is given to anyone, and an exchange
+# started by anyone who knows the offer's id, behind the sign-in rate limit.
+WALLET_PROTOCOL = {
+    ("POST", "/oid4vci/token"),
+    ("POST", "/oid4vci/nonce"),
+    ("POST", "/oid4vci/credential"),
+    ("POST", "/exchanges/{offer_id}"),
+    ("POST", "/exchanges/{offer_id}/dcc"),
+}
 # The one-time link is itself the credential (and its form carries the double-submit token too).
 ONE_TIME_LINK = {("POST", "/console/lien/{token}"), ("POST", "/emargement/{token}")}
 
@@ -78,6 +85,8 @@ def test_every_page_write_is_guarded(client: TestClient, database: Database, wor
     )
     assert forged.json()["error"] == "invalid_grant"
     assert client.post("/oid4vci/credential", json={}).status_code == 401
+    unsigned = {"verifiablePresentation": {"type": "VerifiablePresentation", "holder": "did:key:z6Mk"}}
+    assert client.post(f"/exchanges/{'a' * 26}", json=unsigned).status_code == 410
     for method, path in ONE_TIME_LINK:  # a forged link opens nothing
         response = client.request(
             method, fill(path, world), data={"password": "x" * 20, "confirmation": "x" * 20}

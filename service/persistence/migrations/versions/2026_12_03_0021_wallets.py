@@ -1,4 +1,5 @@
-"""wallets: OID4VCI credential offers, nonces, and the holder-bound copies of awards
+"""wallets: credential offers (OID4VCI, and the VC-API exchange's challenge), nonces, and the
+holder-bound copies of awards
 
 Revision ID: 0021
 Revises: 0020
@@ -26,6 +27,7 @@ def upgrade() -> None:
         sa.Column("code_hash", sa.String(length=64), nullable=False),
         sa.Column("tx_code_hash", sa.String(length=64), nullable=False),
         sa.Column("tx_code_failures", sa.Integer(), nullable=False),
+        sa.Column("challenge", sa.String(length=64), nullable=False),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("expires_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("redeemed_at", UTCDateTime(timezone=True), nullable=True),

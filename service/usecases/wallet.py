@@ -39,10 +39,11 @@ from service.persistence.repositories import SigningKeys
 from service.persistence.tables import Award
 from service.persistence.wallet_repositories import Wallets
 from service.persistence.wallet_tables import WalletCopy, WalletNonce, WalletOffer
+from service.signing import vc_jwt
 from service.signing.data_integrity import add_proof
 from service.signing.did_web import verification_method_id
 from service.signing.holder import Holder, ProofRefused, verify_proof
-from service.signing.keystore import KeyFileMissing, KeyPurpose
+from service.signing.keystore import Algorithm, KeyFileMissing, KeyPurpose
 from service.usecases import audit, awards, credentials
 from service.usecases.context import Context
 
@@ -54,7 +55,8 @@ MAX_OPEN_OFFERS = 5  # per award: asking again and again makes no more
 TX_CODE_DIGITS = 6
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 LDP_VC = "OpenBadgeCredential_ldp_vc"
-CONFIGURATIONS = (LDP_VC,)
+JWT_VC = "OpenBadgeCredential_jwt_vc_json"
+CONFIGURATIONS = (LDP_VC, JWT_VC)
 _CODE_PURPOSE = b"fabrique/oid4vci-pre-authorized-code/v1"
 
 
@@ -192,8 +194,8 @@ def credential(ctx: Context, access_token: str, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise WalletRefusal("invalid_credential_request", "wallet-request-invalid")
     configuration = body.get("credential_configuration_id")
-    if configuration is None and body.get("format") == "ldp_vc":
-        configuration = LDP_VC  # drafts named the format instead
+    if configuration is None:  # drafts named the format instead
+        configuration = {"ldp_vc": LDP_VC, "jwt_vc_json": JWT_VC}.get(str(body.get("format")))
     if configuration not in CONFIGURATIONS:
         raise WalletRefusal("unknown_credential_configuration", "wallet-configuration-unknown")
     checked = verify_proof(_proof_jwt(body), audience=ctx.urls.base, now=now)
@@ -205,26 +207,34 @@ def credential(ctx: Context, access_token: str, body: Any) -> dict[str, Any]:
     if award.revoked_at is not None or award.erased_at is not None or award.credential is None:
         raise WalletRefusal("credential_request_denied", "wallet-award-revoked")
     offer.used_at = now
-    copy = holder_bound_copy(ctx, award, checked)
+    unsigned = holder_bound_unsigned(ctx, award, checked)
+    issued: Any = (
+        sign_jwt(ctx, award, unsigned) if configuration == JWT_VC else sign_ldp(ctx, award, unsigned)
+    )
     ctx.session.add(
         WalletCopy(
             id=new_id(),
             award_id=award.id,
-            credential_id=copy["id"],
+            credential_id=unsigned["id"],
             holder=checked.did,
-            format="ldp_vc",
+            format="jwt_vc_json" if configuration == JWT_VC else "ldp_vc",
             protocol="oid4vci",
             created_at=now,
         )
     )
     audit.act_as(ctx.session, EARNER)  # the earner's offer, claimed by their wallet
     audit.record(ctx, "award-copied-to-wallet", "award", award.id, award.issuer_id, protocol="oid4vci")
-    return {"credentials": [{"credential": copy}]}
+    return {"credentials": [{"credential": issued}]}
 
 
 def holder_bound_copy(ctx: Context, award: Award, holder: Holder) -> dict[str, Any]:
+    """The award's OB 3.0 credential issued to the holder's DID, with its Data Integrity proof."""
+    return sign_ldp(ctx, award, holder_bound_unsigned(ctx, award, holder))
+
+
+def holder_bound_unsigned(ctx: Context, award: Award, holder: Holder) -> dict[str, Any]:
     """The award's OB 3.0 credential issued to the holder's DID: a new id, the same status
-    entry, checked against the official schema, signed now by the active Ed25519 key."""
+    entry, checked against the official schema; not signed yet."""
     stored = credentials.signed_credential(award)
     issuer = award.badge_class.issuer
     unsigned = ob3.credential(
@@ -239,9 +249,27 @@ def holder_bound_copy(ctx: Context, award: Award, holder: Holder) -> dict[str, A
     errors = schema_errors(unsigned)
     if errors:
         raise InvalidInput("credential-schema-invalid", errors="; ".join(errors[:5]))
-    key = SigningKeys(ctx.session).active_by_purpose(issuer.id).get(KeyPurpose.DATA_INTEGRITY)
+    return unsigned
+
+
+def _active_key(ctx: Context, issuer_id: str, purpose: KeyPurpose) -> Any:
+    key = SigningKeys(ctx.session).active_by_purpose(issuer_id).get(purpose)
     if key is None:
-        raise Conflict("issuer-has-no-signing-key", id=issuer.id)
+        raise Conflict("issuer-has-no-signing-key", id=issuer_id)
+    return key
+
+
+def sign_jwt(ctx: Context, award: Award, unsigned: dict[str, Any]) -> str:
+    """The copy as a VC-JWT, RS256, by the issuer's active VC-JWT key (its DID URL as kid)."""
+    key = _active_key(ctx, award.issuer_id, KeyPurpose.VC_JWT)
+    method = verification_method_id(credentials.did_of(ctx, award.issuer_id), key.kid)
+    return vc_jwt.encode(unsigned, ctx.keys.load(award.issuer_id, key.kid), Algorithm.RS256, method)
+
+
+def sign_ldp(ctx: Context, award: Award, unsigned: dict[str, Any]) -> dict[str, Any]:
+    """The copy with an ``eddsa-rdfc-2022`` proof by the issuer's active Ed25519 key."""
+    issuer = award.badge_class.issuer
+    key = _active_key(ctx, issuer.id, KeyPurpose.DATA_INTEGRITY)
     private_key = ctx.keys.load(issuer.id, key.kid)
     if not isinstance(private_key, ed25519.Ed25519PrivateKey):
         raise KeyFileMissing(f"key {key.kid} is not an Ed25519 key")
@@ -258,6 +286,18 @@ def issuer_metadata(ctx: Context) -> dict[str, Any]:
     """``/.well-known/openid-credential-issuer`` (§12.2): what this issuer offers and how."""
     base = ctx.urls.base
     display = [{"name": "Fabrique à badges", "locale": "fr"}, {"name": "Fabrique à badges", "locale": "en"}]
+    names = [
+        {"name": "Badge numérique (Open Badges 3.0)", "locale": "fr"},
+        {"name": "Digital badge (Open Badges 3.0)", "locale": "en"},
+    ]
+    common = {
+        "scope": "OpenBadgeCredential",
+        "cryptographic_binding_methods_supported": ["did:key", "did:jwk", "jwk"],
+        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA", "ES256"]}},
+        "credential_metadata": {"display": names},
+        "display": names,
+    }
+    types = ["VerifiableCredential", "AchievementCredential"]
     return {
         "credential_issuer": base,
         "credential_endpoint": f"{base}/oid4vci/credential",
@@ -266,25 +306,16 @@ def issuer_metadata(ctx: Context) -> dict[str, Any]:
         "credential_configurations_supported": {
             LDP_VC: {
                 "format": "ldp_vc",
-                "scope": "OpenBadgeCredential",
-                "credential_definition": {
-                    "@context": list(ob3.CONTEXT),
-                    "type": ["VerifiableCredential", "AchievementCredential"],
-                },
-                "cryptographic_binding_methods_supported": ["did:key", "did:jwk", "jwk"],
+                "credential_definition": {"@context": list(ob3.CONTEXT), "type": types},
                 "credential_signing_alg_values_supported": ["eddsa-rdfc-2022"],
-                "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA", "ES256"]}},
-                "credential_metadata": {
-                    "display": [
-                        {"name": "Badge numérique (Open Badges 3.0)", "locale": "fr"},
-                        {"name": "Digital badge (Open Badges 3.0)", "locale": "en"},
-                    ]
-                },
-                "display": [
-                    {"name": "Badge numérique (Open Badges 3.0)", "locale": "fr"},
-                    {"name": "Digital badge (Open Badges 3.0)", "locale": "en"},
-                ],
-            }
+                **common,
+            },
+            JWT_VC: {
+                "format": "jwt_vc_json",
+                "credential_definition": {"type": types},
+                "credential_signing_alg_values_supported": ["RS256"],
+                **common,
+            },
         },
     }
 

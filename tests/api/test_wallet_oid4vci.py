@@ -105,7 +105,7 @@ def test_the_offer_holds_no_transaction_code_and_the_page_no_personal_data_in_ur
     client: TestClient, world: World
 ) -> None:
     document, offer_id, tx_code = offer(client, world.award_id)
-    assert document["credential_configuration_ids"] == [CONFIG]
+    assert document["credential_configuration_ids"] == [CONFIG, "OpenBadgeCredential_jwt_vc_json"]
     grant = document["grants"][PRE_AUTH]
     assert grant["tx_code"] == {"input_mode": "numeric", "length": 6}
     assert tx_code not in repr(document)

@@ -143,3 +143,33 @@ def test_a_wrong_transaction_code_gets_no_token(
     got = wallet(live, offer, wrong, clock, key="EdDSA", binding="did:key")
     assert "error" in got
     assert "credential" not in got
+
+
+def test_a_wallet_may_take_the_copy_as_a_vc_jwt(
+    live: str, client: TestClient, world: World, clock: FixedClock
+) -> None:
+    """The second configuration, ``jwt_vc_json``: the same holder-bound copy as a VC-JWT (RS256,
+    the issuer's VC-JWT key), verified by jose (the library most JWT verifiers use) and by us."""
+    from tests.interop.test_vc_jwt_jose import item, jose_verify
+
+    offer, tx_code = offer_from_page(client, world.award_id)
+    got = wallet(
+        live,
+        offer,
+        tx_code,
+        clock,
+        key="EdDSA",
+        binding="did:key",
+        configuration="OpenBadgeCredential_jwt_vc_json",
+    )
+    assert "error" not in got, got
+    token = got["credential"]
+    assert isinstance(token, str)
+    assert token.count(".") == 2
+    import jwt
+
+    assert jwt.decode(token, options={"verify_signature": False})["sub"] == got["holder"]
+    (checked,) = jose_verify([item(client, world.issuer_id, token)])
+    assert checked["verified"] is True, checked
+    report = client.post("/verify", json={"input": token}).json()
+    assert (report["verdict"], report["form"]) == ("valid", "ob3-jwt"), report

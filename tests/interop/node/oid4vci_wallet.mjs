@@ -1,7 +1,8 @@
 // A wallet, played by the OpenWallet Foundation's OID4VCI client (@openid4vc/openid4vci 0.4.6):
 // it resolves the offer, reads the issuer's metadata, trades the pre-authorized code and the
 // transaction code for a token, asks for a nonce, proves possession of a fresh key and receives
-// the credential. Reads on stdin: {offer, tx_code, public_base, local_base, now, key, binding};
+// the credential. Reads on stdin: {offer, tx_code, public_base, local_base, now, key, binding,
+// configuration (default: the offer's first)};
 // every URL of public_base is fetched from local_base (the live server on loopback).
 // Prints {credential, holder, proof_jwt, access_token} or {error, status, body}.
 import { readFileSync } from 'node:fs';
@@ -61,7 +62,7 @@ try {
     credentialOffer: offer, issuerMetadata, txCode: input.tx_code,
   });
   const { c_nonce } = await client.requestNonce({ issuerMetadata });
-  const credentialConfigurationId = offer.credential_configuration_ids[0];
+  const credentialConfigurationId = input.configuration ?? offer.credential_configuration_ids[0];
   const { jwt } = await client.createCredentialRequestJwtProof({
     issuerMetadata, credentialConfigurationId, signer, nonce: c_nonce, issuedAt: new Date(input.now),
   });

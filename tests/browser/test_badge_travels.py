@@ -65,6 +65,7 @@ def test_earned_announced_published_shared_opened_and_verified(
     button = re.search(r'<a href="([^"]+)"[^>]*>Voir mon badge</a>', html)
     assert button
     assert any(part.get_content_type() == "image/png" for part in mail.walk())
+    assert f'href="{unescape(button.group(1))}#portefeuille"' in unescape(html)  # the wallet, one tap away
 
     earner = browser.new_context(
         locale="fr-FR", bypass_csp=True, permissions=["clipboard-read", "clipboard-write"]

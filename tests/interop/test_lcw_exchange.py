@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import World
 from tests.conftest import PUBLIC_URL
 from tests.factories import auth, earner_link
+from tests.interop.test_ob3_dcc import dcc_verify
 from tests.interop.test_ob3_digitalbazaar import did_documents, node_verifier, node_verify
 from tests.live import serve
 
@@ -97,6 +98,11 @@ def test_lcw_completes_the_vc_api_exchange_and_gets_a_bound_copy(
     assert client.post("/verify", json={"credential": copy}).json()["verdict"] == "valid"
     (checked,) = node_verify(node_verifier, [copy], did_documents(client, world.issuer_id), client=client)
     assert checked["verified"] is True, checked
+    # The DCC's own verifier (what LCW verifies with) accepts the copy it received.
+    (dcc,) = dcc_verify(client, world.issuer_id, [copy])
+    steps = {k: dcc["steps"][k] for k in ("valid_signature", "revocation_status", "expiration")}
+    assert steps == {"valid_signature": True, "revocation_status": True, "expiration": True}, dcc
+    assert dcc["schema"] == [True], dcc
     assert "Ce badge est déjà dans 1 portefeuille." in unescape(
         client.get(earner_link(client, world.award_id), headers={"Accept": "text/html"}).text
     )

@@ -432,6 +432,8 @@ def test_public_and_earner_pages_reflow_at_320_pixels(
     link = f"/mon-badge/{earner_links.token_for(site.app.state.services.secret, award['id'])}"
     site.client.post(f"{link}/publier", data={"show_name": "1"}, follow_redirects=False)
     space = earner_space_link(site, database, "camille.durand@mairie.example.fr")
+    offered = site.client.post(f"{link}/portefeuille").text
+    offer_id = re.search(r"offres%2F([a-z2-7]{26})", offered).group(1)  # type: ignore[union-attr]
     problems: dict[str, list[dict[str, object]]] = {}
     for width in (640, 320):
         context = browser.new_context(
@@ -445,6 +447,7 @@ def test_public_and_earner_pages_reflow_at_320_pixels(
             "badge-partage": f"/b/{award['id']}",
             "mon-espace": "/mon-espace",
             "mon-espace-badges": space,
+            "portefeuille-lien": f"/portefeuille/{offer_id}",
             "modele": f"/badges/{badge['id']}",
             "emetteur": f"/issuers/{issuer['id']}",
             "mon-badge": link,
@@ -457,6 +460,11 @@ def test_public_and_earner_pages_reflow_at_320_pixels(
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             wide = page.evaluate(WIDER_THAN_THE_WINDOW) if overflow > 0 else []
             assert overflow <= 0, (width, name, overflow, wide)
+        page.goto(f"{site.url}{link}")  # the wallet offer, made by the earner's button
+        page.get_by_role("button", name="Ajouter à mon portefeuille").click()
+        page.get_by_text("Votre portefeuille ne lit pas ce code ?").click()
+        check_accessibility(page, f"public-{width}-portefeuille", problems)
+        assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
         context.close()
     assert problems == {}, problems
 

@@ -140,3 +140,16 @@ def test_a_wrong_presentation_gets_nothing(
     revoked = lcw(live, interaction=found["interaction"], flow="vcapi")
     assert revoked["status"] == 410
     assert revoked["response"]["error"] == "credential_request_denied"
+
+
+def test_a_wallet_signing_with_eddsa_rdfc_2022_completes_the_exchange(
+    live: str, client: TestClient, world: World
+) -> None:
+    """The other suite the exchange accepts, signed by Digital Bazaar's @digitalbazaar/vc and
+    eddsa-rdfc-2022 cryptosuite (a VC 2.0 presentation, DataIntegrityProof)."""
+    found = links(client, world.award_id)
+    got = lcw(live, interaction=found["interaction"], flow="vcapi", suite="eddsa-rdfc-2022")
+    assert got["status"] == 200, got["response"]
+    (copy,) = got["response"]["verifiablePresentation"]["verifiableCredential"]
+    assert copy["credentialSubject"]["id"] == got["holder"]
+    assert got["holder"].startswith("did:key:z6Mk")

@@ -12,15 +12,44 @@ import * as vc from '@digitalcredentials/vc';
 import {Ed25519Signature2020} from '@digitalcredentials/ed25519-signature-2020';
 import {Ed25519VerificationKey2020} from '@digitalcredentials/ed25519-verification-key-2020';
 import {securityLoader} from '@digitalcredentials/security-document-loader';
+import * as dbVc from '@digitalbazaar/vc';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as credentialsContext from '@digitalbazaar/credentials-context';
+import * as dataIntegrityContext from '@digitalbazaar/data-integrity-context';
 
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
 const local = (url) => String(url).replace(input.public_base, input.local_base);
 const key = await Ed25519VerificationKey2020.generate();
-const holder = `did:key:${key.fingerprint()}`;
+let holder = `did:key:${key.fingerprint()}`;
 key.controller = holder;
 key.id = `${holder}#${key.fingerprint()}`;
 const suite = new Ed25519Signature2020({key});
 const documentLoader = securityLoader().build();
+
+// `suite: "eddsa-rdfc-2022"`: Digital Bazaar's own libraries sign a VC 2.0 presentation with a
+// DataIntegrityProof instead (what newer wallets do).
+let dbSigner = null;
+if(input.suite === 'eddsa-rdfc-2022') {
+  const multikey = await Ed25519Multikey.generate();
+  holder = `did:key:${multikey.publicKeyMultibase}`;
+  multikey.controller = holder;
+  multikey.id = `${holder}#${multikey.publicKeyMultibase}`;
+  dbSigner = new DataIntegrityProof({signer: multikey.signer(), cryptosuite: eddsaRdfc2022});
+}
+const bundled = new Map();
+for(const pkg of [credentialsContext, dataIntegrityContext]) {
+  for(const [url, document] of (pkg.contexts || pkg.default?.contexts || new Map())) {
+    bundled.set(url, document);
+  }
+}
+const dbLoader = async url => {
+  if(bundled.has(url)) {
+    return {contextUrl: null, documentUrl: url, document: bundled.get(url)};
+  }
+  throw new Error(`document not available offline: ${url}`);
+};
 
 async function post(url, body) {
   const answer = await fetch(local(url), {
@@ -30,6 +59,10 @@ async function post(url, body) {
 }
 
 async function signed(challenge, domain) {
+  if(dbSigner) {
+    const presentation = dbVc.createPresentation({holder, version: 2.0});
+    return dbVc.signPresentation({presentation, suite: dbSigner, challenge, domain, documentLoader: dbLoader});
+  }
   const presentation = vc.createPresentation({holder});
   const proofed = await vc.signPresentation({presentation, suite, challenge, domain, documentLoader});
   if(input.tamper === 'holder') {

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 from tests.api.conftest import world
+from tests.live import serve
 
-__all__ = ["validator_python", "world"]
+__all__ = ["live", "validator_python", "world"]
 HERE = Path(__file__).parent / "ob2_validator"
 ROOT = HERE.parents[2]
+
+
+@pytest.fixture
+def live(app: FastAPI) -> Iterator[str]:
+    """The app served by uvicorn on loopback: what verifiers and wallets written by others reach."""
+    with serve(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

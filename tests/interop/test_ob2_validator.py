@@ -10,13 +10,11 @@ import io
 import json
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.clock import FixedClock
@@ -27,19 +25,12 @@ from service.verification.report import Outcome
 from tests.api.test_public_documents import fetcher
 from tests.conftest import PUBLIC_URL
 from tests.factories import auth, create_badge_class, create_issuer, earner_link, issue_award, make_token
-from tests.live import serve
 
 pytestmark = pytest.mark.interop
 HERE = Path(__file__).parent / "ob2_validator"
 ROOT = HERE.parents[2]
 CONTEXTS = {"https://w3id.org/openbadges/v2": str(ROOT / "schemas" / "contexts" / "openbadges-v2.jsonld")}
 EMAIL = "camille.durand@example.fr"
-
-
-@pytest.fixture
-def live(app: FastAPI) -> Iterator[str]:
-    with serve(app) as base:
-        yield base
 
 
 def validate(python: Path, live: str, badge_input: str, email: str | None = EMAIL) -> dict[str, Any]:

@@ -10,14 +10,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.clock import FixedClock
@@ -25,17 +23,10 @@ from tests.api.conftest import World
 from tests.conftest import PUBLIC_URL
 from tests.factories import auth, earner_link
 from tests.interop.test_ob3_digitalbazaar import did_documents, node_verifier, node_verify
-from tests.live import serve
 
 pytestmark = pytest.mark.interop
 __all__ = ["node_verifier"]  # the fixture, shared with the Digital Bazaar tests
 NODE_DIR = Path(__file__).parent / "node"
-
-
-@pytest.fixture
-def live(app: FastAPI) -> Iterator[str]:
-    with serve(app) as base:
-        yield base
 
 
 def offer_from_page(client: TestClient, award_id: str) -> tuple[str, str]:

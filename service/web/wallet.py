@@ -31,7 +31,9 @@ from service.web.pdf import qr_data_uri
 from service.web.render import page
 
 router = APIRouter(include_in_schema=False)
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# Wallets may run in a browser (web wallets): every protocol answer may be read from any origin.
+# Nothing here rides on a cookie: codes, tokens and proofs are in the requests themselves.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Access-Control-Allow-Origin": "*"}
 PUBLIC = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 MAX_REQUEST = 64 * 1024
@@ -52,6 +54,7 @@ def issuer_metadata(ctx: ContextDep) -> JSONResponse:
     return JSONResponse(wallet.issuer_metadata(ctx), headers=PUBLIC)
 
 
+@router.get("/.well-known/openid-configuration")  # what some clients read instead (OIDC Discovery)
 @router.get("/.well-known/oauth-authorization-server")
 def authorization_server_metadata(ctx: ContextDep) -> JSONResponse:
     return JSONResponse(wallet.authorization_server_metadata(ctx), headers=PUBLIC)
@@ -108,7 +111,7 @@ def _nonce(services: Services) -> Response:
 async def credential(request: Request, services: ServicesDep) -> Response:
     authorization = request.headers.get("authorization", "")
     scheme, _, access_token = authorization.partition(" ")
-    if scheme.lower() not in ("bearer", "dpop") or not access_token.strip():
+    if scheme.lower() != "bearer" or not access_token.strip():
         return _refused(request, wallet.WalletRefusal("invalid_token", "wallet-token-invalid", 401))
     raw = b""
     async for chunk in request.stream():
@@ -131,6 +134,22 @@ def _credential(services: Services, request: Request, access_token: str, body: A
         except wallet.WalletRefusal as refusal:
             return _refused(request, refusal)
     return JSONResponse(issued, headers=NO_STORE)
+
+
+@router.options("/oid4vci/{endpoint}")
+@router.options("/exchanges/{offer_id}")
+@router.options("/exchanges/{offer_id}/dcc")
+def preflight() -> Response:
+    """CORS preflight for web wallets: POST with JSON and an Authorization header."""
+    return Response(
+        status_code=204,
+        headers={
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Authorization, Content-Type, DPoP",
+            "Access-Control-Max-Age": "600",
+        },
+    )
 
 
 # The earner's side: the offer on their own page.

@@ -249,3 +249,20 @@ def test_no_offer_for_a_revoked_badge_and_erasure_forgets_the_copies(
     client.post(
         f"/api/v1/awards/{world.award_id}/revoke", json={"reason": "x"}, headers=auth(world.coordinator)
     )
+
+
+def test_web_wallets_may_call_from_any_origin_and_discovery_has_both_names(client: TestClient) -> None:
+    preflight = client.options(
+        "/oid4vci/credential",
+        headers={"Origin": "https://wallet.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "Authorization" in preflight.headers["access-control-allow-headers"]
+    assert client.options("/exchanges/" + "a" * 26).status_code == 204
+    assert client.post("/oid4vci/nonce").headers["access-control-allow-origin"] == "*"
+    refused = client.post("/oid4vci/credential", json={}, headers={"Authorization": "DPoP x"})
+    assert refused.status_code == 401  # tokens here are Bearer tokens; no DPoP binding is claimed
+    assert refused.headers["access-control-allow-origin"] == "*"
+    oauth = client.get("/.well-known/oauth-authorization-server").json()
+    assert client.get("/.well-known/openid-configuration").json() == oauth

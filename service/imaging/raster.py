@@ -9,7 +9,9 @@ an image cannot make the renderer build millions of copies of one shape.
 
 from __future__ import annotations
 
+import base64
 import functools
+import struct
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -19,6 +21,8 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 MAX_EXPANDED_ELEMENTS = 20_000
 MAX_SIDE = 2048
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_EMBEDDED_SIDE = 4096  # as for an uploaded PNG (``baking.images``)
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",
@@ -60,6 +64,7 @@ def svg_to_png(document: bytes, *, width: int) -> bytes:
         too_large = True
     if too_large:
         raise RasterError("SVG too large once its <use> elements are expanded")
+    check_embedded_images(root)
     found = fonts()
     try:
         return bytes(
@@ -73,6 +78,30 @@ def svg_to_png(document: bytes, *, width: int) -> bytes:
         )
     except (ValueError, UnicodeDecodeError) as exc:
         raise RasterError("SVG cannot be rendered") from exc
+
+
+def check_embedded_images(root: Element) -> None:
+    """The renderer decodes the images an SVG embeds: only PNG, of at most ``MAX_EMBEDDED_SIDE`` a
+    side (read from its header before anything is decoded); no nested SVG, whose own ``<use>``
+    would escape the count above, and no other format, whose size would need a decoder to read."""
+    for element in root.iter():
+        for name in ("href", _XLINK_HREF):
+            value = (element.get(name) or "").strip()
+            if not value.startswith("data:"):
+                continue
+            header, _, data = value.partition(",")
+            if header.replace(" ", "").lower() != "data:image/png;base64":
+                raise RasterError("only PNG images may be embedded in a design to render")
+            start = "".join(data[:256].split())[:64]
+            try:
+                head = base64.b64decode(start + "=" * (-len(start) % 4))
+            except ValueError as exc:
+                raise RasterError("an embedded PNG cannot be read") from exc
+            if len(head) < 24 or not head.startswith(PNG_SIGNATURE) or head[12:16] != b"IHDR":
+                raise RasterError("an embedded PNG cannot be read")
+            width, height = struct.unpack(">II", head[16:24])
+            if not (0 < width <= MAX_EMBEDDED_SIDE and 0 < height <= MAX_EMBEDDED_SIDE):
+                raise RasterError("an embedded PNG is too large")
 
 
 def expanded_size(root: Element) -> int:

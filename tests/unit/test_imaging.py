@@ -87,3 +87,40 @@ def test_share_crawler_names_are_matched_whatever_their_case() -> None:
     assert is_share_crawler("http.rb/5.2 (Mastodon/4.3.2; +https://piaille.fr/)")
     assert not is_share_crawler("Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0")
     assert not is_share_crawler(None)
+
+
+def _png_header(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + ihdr
+        + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    )
+
+
+def test_embedded_images_are_read_from_their_header_before_the_renderer_decodes_them() -> None:
+    """A PNG that announces 100,000 pixels a side inside a design, or a nested SVG (whose <use>
+    the count would not see), is refused before resvg decodes anything."""
+    import base64
+
+    def design(href: str) -> bytes:
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
+            f'<image width="8" height="8" href="{href}"/></svg>'
+        ).encode()
+
+    bomb = "data:image/png;base64," + base64.b64encode(_png_header(100_000, 100_000)).decode()
+    nested = (
+        "data:image/svg+xml;base64," + base64.b64encode(b"<svg xmlns='http://www.w3.org/2000/svg'/>").decode()
+    )
+    jpeg = "data:image/jpeg;base64,/9j/4AAQSkZJRg=="
+    for href in (bomb, nested, jpeg, "data:image/png;base64,!!!!"):
+        with pytest.raises(raster.RasterError):
+            raster.svg_to_png(design(href), width=64)
+    small = "data:image/png;base64," + base64.b64encode(_png_header(16, 16)).decode()
+    raster.check_embedded_images(fromstring(design(small)))  # a small PNG is let through

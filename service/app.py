@@ -10,7 +10,15 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from service import __version__
-from service.api import v1_audit, v1_awards, v1_badge_classes, v1_issuers, v1_reports, v1_sessions
+from service.api import (
+    v1_audit,
+    v1_awards,
+    v1_badge_classes,
+    v1_endorsements,
+    v1_issuers,
+    v1_reports,
+    v1_sessions,
+)
 from service.clock import Clock
 from service.http import problems
 from service.http.admission import Admission
@@ -29,11 +37,13 @@ from service.web import (
     console_auth,
     console_awards,
     console_badges,
+    console_endorsements,
     console_keys,
     console_people,
     console_sessions,
     documents,
     earner_space,
+    endorsements,
     log_redaction,
     operations,
     pages,
@@ -52,8 +62,9 @@ API_ROUTERS = (
     v1_sessions.router,
     v1_reports.router,
     v1_audit.router,
+    v1_endorsements.router,
 )
-PUBLIC_ROUTERS = (verify.router, documents.router, operations.router)
+PUBLIC_ROUTERS = (verify.router, documents.router, endorsements.router, operations.router)
 PAGE_ROUTERS = (
     pages.router,
     earner_space.router,
@@ -64,6 +75,7 @@ PAGE_ROUTERS = (
     console_awards.router,
     console_audit.router,
     console_badges.router,
+    console_endorsements.router,
     console_keys.router,
     console_people.router,
 )
@@ -130,6 +142,7 @@ def create_app(
             {"name": "awards", "description": "Attributions · Awards"},
             {"name": "sessions", "description": "Formations entre pairs · Peer-training sessions"},
             {"name": "reports", "description": "Rapports pour les financeurs · Reports for funders"},
+            {"name": "endorsements", "description": "Recommandations · Endorsements"},
             {"name": "public documents", "description": "Documents publics Open Badges · Public documents"},
         ],
     )

@@ -22,7 +22,7 @@ from service.persistence.repositories import Awards
 from service.persistence.tables import Award
 from service.persistence.training_repositories import Outbox
 from service.services import Services
-from service.usecases import award_mail, closing, outbox
+from service.usecases import award_mail, closing, endorsements, outbox
 from service.usecases.context import Context
 
 log = logging.getLogger("fabrique.worker")
@@ -121,6 +121,8 @@ def _message(services: Services, ctx: Context, claim: outbox.Claim) -> EmailMess
         return _account_email(services, ctx, claim)
     if claim.kind == outbox.EARNER_SPACE:
         return _earner_space_email(services, ctx, claim)
+    if claim.kind in (endorsements.INVITATION_MAIL, endorsements.MADE_MAIL):
+        return _endorsement_email(services, ctx, claim)
     found = _announcement(services, ctx, claim)
     if isinstance(found, str):
         return found
@@ -165,6 +167,25 @@ def _earner_space_email(services: Services, ctx: Context, claim: outbox.Claim) -
         expires_at=earner_space.expires_at(message.created_at),
     )
     return compose_account_mail(mail, services.settings.mail_from, services.settings.public_host)
+
+
+def _endorsement_email(services: Services, ctx: Context, claim: outbox.Claim) -> EmailMessage | str:
+    """An invitation to endorse (while it can be used), or the author's withdrawal link."""
+    mail = endorsements.mail_for(ctx, services.secret, claim.kind, claim.message_id, claim.language)
+    if mail is None:
+        return "link-expired"
+    url, expires_at, details = mail
+    message = AccountMail(
+        message_id=claim.message_id,
+        recipient=claim.recipient,
+        recipient_name=dict(details).get("name", ""),
+        language=claim.language,
+        purpose=claim.kind,
+        url=url,
+        expires_at=expires_at,
+        details=details,
+    )
+    return compose_account_mail(message, services.settings.mail_from, services.settings.public_host)
 
 
 def _announcement(services: Services, ctx: Context, claim: outbox.Claim) -> Announcement | str:

@@ -47,6 +47,10 @@ ACTIONS: dict[str, str] = {
     "account-access-changed": N_("accès du compte modifiés"),
     "account-deactivated": N_("compte désactivé"),
     "account-reactivated": N_("compte réactivé"),
+    "endorsement-invited": N_("invitation à recommander envoyée"),
+    "endorsement-requested": N_("recommandation demandée à un pair (par la personne)"),
+    "endorsement-made": N_("recommandation publiée"),
+    "endorsement-withdrawn": N_("recommandation retirée par son auteur·rice"),
     "change": N_("modification"),
 }
 ACTORS: dict[str, str] = {
@@ -55,6 +59,7 @@ ACTORS: dict[str, str] = {
     "cli": N_("ligne de commande"),
     "earner": N_("la personne titulaire (son lien)"),
     "participant": N_("une personne inscrite (feuille d'émargement)"),
+    "endorser": N_("l'auteur·rice d'une recommandation (son lien)"),
     "system": N_("le service"),
 }
 SUBJECTS: dict[str, str] = {

@@ -42,6 +42,8 @@ ACCOUNT_SUBJECTS = {
     "invitation": N_("Votre accès à la console de Fabrique à badges"),
     "reset": N_("Choisir un nouveau mot de passe pour Fabrique à badges"),
     "earner-space": N_("Vos badges : votre lien de connexion"),
+    "endorsement-invitation": N_("Une invitation à recommander un badge"),
+    "endorsement-made": N_("Votre recommandation est publiée"),
 }
 
 

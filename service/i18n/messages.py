@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.i18n.catalogue import N_, text
+from service.i18n.endorsements import ENDORSEMENT_MESSAGES
 from service.i18n.language import Language
 from service.i18n.messages_training import TRAINING_MESSAGES
 
@@ -366,6 +367,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update(TRAINING_MESSAGES)
+MESSAGES.update(ENDORSEMENT_MESSAGES)
 
 
 def render(code: str, language: Language, params: dict[str, Any]) -> tuple[str, str]:

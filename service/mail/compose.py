@@ -145,24 +145,30 @@ class AccountMail:
     recipient: str
     recipient_name: str
     language: str
-    purpose: str  # invitation | reset | earner-space
+    purpose: str  # invitation | reset | earner-space | endorsement-invitation | endorsement-made
     url: str
     expires_at: datetime
+    # What the template names besides (the issuer, the badge, why the reader may vouch).
+    details: tuple[tuple[str, str], ...] = ()
 
 
 def compose_account_mail(mail: AccountMail, sender: str, host: str) -> EmailMessage:
     language = language_of(mail.language)
     other: Language = "en" if language == "fr" else "fr"
     order: list[Language] = [language, other]
-    name = {"invitation": "account_invitation", "earner-space": "earner_space"}.get(
-        mail.purpose, "password_reset"
-    )
+    name = {
+        "invitation": "account_invitation",
+        "earner-space": "earner_space",
+        "endorsement-invitation": "endorsement_invitation",
+        "endorsement-made": "endorsement_made",
+    }.get(mail.purpose, "password_reset")
 
     def context(lang: Language) -> dict[str, str]:
         return {
             "name": mail.recipient_name,
             "url": mail.url,
             "until": Formats(lang).datetime(mail.expires_at),
+            **dict(mail.details),
         }
 
     text = [_environment(lang).get_template(f"{name}.txt").render(context(lang)) for lang in order]

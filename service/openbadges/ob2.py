@@ -52,7 +52,9 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def issuer(record: IssuerRecord, urls: PublicUrls, active_key_id: str | None) -> Json:
+def issuer(
+    record: IssuerRecord, urls: PublicUrls, active_key_id: str | None, endorsements: Iterable[str] = ()
+) -> Json:
     """The Issuer profile. ``publicKey`` names the one active RSA key: the 1EdTech validator
     refuses a profile with several, and retired keys stay published at their own URLs with
     ``owner`` pointing back here, so signatures made before a rotation can still be checked."""
@@ -71,7 +73,15 @@ def issuer(record: IssuerRecord, urls: PublicUrls, active_key_id: str | None) ->
         document["description"] = record.description
     if record.image is not None:
         document["image"] = urls.issuer_image(record.id)
+    _endorse(document, endorsements)
     return document
+
+
+def _endorse(document: Json, endorsements: Iterable[str]) -> None:
+    """``endorsement``: the URLs of the hosted Endorsements of this issuer, class or assertion."""
+    links = list(endorsements)
+    if links:
+        document["endorsement"] = links
 
 
 def criteria_fields(record: BadgeClassRecord) -> Json:
@@ -84,7 +94,7 @@ def criteria_fields(record: BadgeClassRecord) -> Json:
     return criteria
 
 
-def badge_class(record: BadgeClassRecord, urls: PublicUrls) -> Json:
+def badge_class(record: BadgeClassRecord, urls: PublicUrls, endorsements: Iterable[str] = ()) -> Json:
     criteria = criteria_fields(record)
     document: Json = {
         "@context": CONTEXT,
@@ -100,6 +110,7 @@ def badge_class(record: BadgeClassRecord, urls: PublicUrls) -> Json:
         document["tags"] = list(record.tags)
     if record.alignments:
         document["alignment"] = [alignment_fields(a) for a in record.alignments]
+    _endorse(document, endorsements)
     return document
 
 
@@ -127,7 +138,9 @@ def evidence_fields(stored: dict[str, Any]) -> Json:
     return out
 
 
-def assertion(record: AwardRecord, urls: PublicUrls, *, signed_by: str | None = None) -> Json:
+def assertion(
+    record: AwardRecord, urls: PublicUrls, *, signed_by: str | None = None, endorsements: Iterable[str] = ()
+) -> Json:
     """The hosted assertion, or the payload of the signed one when ``signed_by`` names a key URL."""
     recipient = HashedRecipient.for_email(record.recipient_email, record.salt)
     document: Json = {
@@ -152,6 +165,7 @@ def assertion(record: AwardRecord, urls: PublicUrls, *, signed_by: str | None = 
         document["narrative"] = record.narrative
     if record.evidence:
         document["evidence"] = [{"type": "Evidence", **evidence_fields(item)} for item in record.evidence]
+    _endorse(document, endorsements)
     return document
 
 

@@ -29,7 +29,14 @@ SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achiev
 CREDENTIAL_SCHEMA = [{"id": SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}]
 
 
-def profile(record: IssuerRecord, did: str, urls: PublicUrls, *, with_context: bool = False) -> Json:
+def profile(
+    record: IssuerRecord,
+    did: str,
+    urls: PublicUrls,
+    *,
+    with_context: bool = False,
+    endorsements: list[Json] | None = None,
+) -> Json:
     """The issuer as an OB 3.0 Profile, identified by its did:web DID."""
     document: Json = {
         "id": did,
@@ -42,11 +49,18 @@ def profile(record: IssuerRecord, did: str, urls: PublicUrls, *, with_context: b
         document["description"] = record.description
     if record.image is not None:
         document["image"] = {"id": urls.issuer_image(record.id), "type": "Image", "caption": record.name}
+    if endorsements:
+        document["endorsement"] = list(endorsements)
     return {"@context": [CREDENTIALS_V2, OB_V3], **document} if with_context else document
 
 
 def achievement(
-    record: BadgeClassRecord, urls: PublicUrls, language: str, *, with_context: bool = False
+    record: BadgeClassRecord,
+    urls: PublicUrls,
+    language: str,
+    *,
+    with_context: bool = False,
+    endorsements: list[Json] | None = None,
 ) -> Json:
     """The badge class as an OB 3.0 Achievement (criteria, alignments, tags, image, language)."""
     criteria = criteria_fields(record)
@@ -63,6 +77,9 @@ def achievement(
         document["tag"] = list(record.tags)
     if record.alignments:
         document["alignment"] = [{"type": ["Alignment"], **alignment_fields(a)} for a in record.alignments]
+    if endorsements:
+        # Signed EndorsementCredentials of the class, as they were when this was built.
+        document["endorsement"] = list(endorsements)
     return {"@context": [CREDENTIALS_V2, OB_V3], **document} if with_context else document
 
 
@@ -83,6 +100,7 @@ def credential(
     urls: PublicUrls,
     credential_status: Json | None = None,
     subject_did: str | None = None,
+    endorsements: list[Json] | None = None,
 ) -> Json:
     """An unsigned AchievementCredential. The subject is the earner's DID when known, else a
     salted hash of the email (the same salt as the OB 2.0 assertion of the same award). The
@@ -124,4 +142,6 @@ def credential(
         document["credentialStatus"] = credential_status
     if award.evidence:
         document["evidence"] = [{"type": ["Evidence"], **evidence_fields(item)} for item in award.evidence]
+    if endorsements:
+        document["endorsement"] = list(endorsements)
     return document

@@ -31,3 +31,25 @@ def schema_errors(credential: dict[str, Any]) -> list[str]:
         return []
     errors = sorted(validator.iter_errors(credential), key=lambda e: list(map(str, e.instance_path)))
     return [f"{'/'.join(map(str, e.instance_path)) or '(root)'}: {e.message}" for e in errors]
+
+
+@cache
+def _endorsement_validator() -> jsonschema_rs.Draft201909Validator:
+    """The official schema's own definition of an EndorsementCredential (``$defs``), the one the
+    AchievementCredential schema applies to every endorsement embedded in a credential."""
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    definition = {
+        "$schema": schema["$schema"],
+        "$defs": schema["$defs"],
+        "$ref": "#/$defs/EndorsementCredential",
+    }
+    return jsonschema_rs.Draft201909Validator(definition, validate_formats=True)
+
+
+def endorsement_schema_errors(credential: dict[str, Any]) -> list[str]:
+    """As ``schema_errors``, for an EndorsementCredential."""
+    validator = _endorsement_validator()
+    if validator.is_valid(credential):
+        return []
+    errors = sorted(validator.iter_errors(credential), key=lambda e: list(map(str, e.instance_path)))
+    return [f"{'/'.join(map(str, e.instance_path)) or '(root)'}: {e.message}" for e in errors]

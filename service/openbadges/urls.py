@@ -35,6 +35,13 @@ class Paths:
     STATUS_LIST = "/status/{list_id}"
     KEY = "/keys/{kid}"
     JWKS = "/.well-known/jwks.json"
+    # Recognition between peers: endorsers hosted here, and their endorsements.
+    ENDORSER = "/endorsers/{endorser_id}"  # OB 2.0 Profile (JSON), its page for browsers
+    ENDORSER_PROFILE = "/endorsers/{endorser_id}/profile"
+    ENDORSER_DID_DOCUMENT = "/endorsers/{endorser_id}/did.json"
+    ENDORSER_STATUS = "/endorsers/{endorser_id}/status"
+    ENDORSEMENT = "/endorsements/{endorsement_id}"  # OB 2.0 Endorsement (JSON), its page for browsers
+    ENDORSEMENT_CREDENTIAL = "/endorsements/{endorsement_id}/credential"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +117,22 @@ class PublicUrls:
 
     def jwks(self) -> str:
         return self.base + Paths.JWKS
+
+    def endorser(self, endorser_id: str) -> str:
+        """The endorser's OB 2.0 Profile (and, for browsers, its page)."""
+        return self.base + Paths.ENDORSER.format(endorser_id=endorser_id)
+
+    def endorser_profile(self, endorser_id: str) -> str:
+        return self.base + Paths.ENDORSER_PROFILE.format(endorser_id=endorser_id)
+
+    def endorser_status(self, endorser_id: str) -> str:
+        """The endorser's BitstringStatusListCredential: a set bit is a withdrawn endorsement."""
+        return self.base + Paths.ENDORSER_STATUS.format(endorser_id=endorser_id)
+
+    def endorsement(self, endorsement_id: str) -> str:
+        """The hosted OB 2.0 Endorsement (and, for browsers, its page)."""
+        return self.base + Paths.ENDORSEMENT.format(endorsement_id=endorsement_id)
+
+    def endorsement_credential(self, endorsement_id: str) -> str:
+        """The OB 3.0 EndorsementCredential with its Data Integrity proof."""
+        return self.base + Paths.ENDORSEMENT_CREDENTIAL.format(endorsement_id=endorsement_id)

@@ -3,6 +3,22 @@
 Every table module is imported here, so that ``Base.metadata`` holds the whole schema wherever
 the package is used (migrations, the instance archive, tests)."""
 
-from service.persistence import audit, audit_tables, console_tables, tables, training_tables, wallet_tables
+from service.persistence import (
+    audit,
+    audit_tables,
+    console_tables,
+    endorsement_tables,
+    tables,
+    training_tables,
+    wallet_tables,
+)
 
-__all__ = ["audit", "audit_tables", "console_tables", "tables", "training_tables", "wallet_tables"]
+__all__ = [
+    "audit",
+    "audit_tables",
+    "console_tables",
+    "endorsement_tables",
+    "tables",
+    "training_tables",
+    "wallet_tables",
+]

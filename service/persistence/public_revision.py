@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.persistence.endorsement_tables import Endorsement, Endorser
 from service.persistence.tables import Award, BadgeClass, Issuer, PublicRevision, SigningKey
 
 CHANGED = "fabrique.public_change"  # session.info: this transaction changed a public document
@@ -39,13 +40,16 @@ def changes_public_documents(session: Session) -> bool:
     issuer or a badge class (whose documents verification reads from the cache too). Issuing
     does not count: a new award changes no document that exists."""
     for instance in session.new:
-        if isinstance(instance, SigningKey):
+        # A new endorsement joins the documents of what it endorses.
+        if isinstance(instance, SigningKey | Endorsement):
             return True
     for instance in session.deleted:
         if isinstance(instance, Award | SigningKey | Issuer | BadgeClass):
             return True
     for instance in session.dirty:
-        if isinstance(instance, SigningKey | Issuer | BadgeClass) and session.is_modified(instance):
+        if isinstance(
+            instance, SigningKey | Issuer | BadgeClass | Endorsement | Endorser
+        ) and session.is_modified(instance):
             return True
         if isinstance(instance, Award):
             attrs = inspect(instance).attrs

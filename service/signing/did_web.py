@@ -29,6 +29,11 @@ def issuer_did(public_host: str, issuer_id: str) -> str:
     return f"did:web:{quote(public_host, safe='')}:issuers:{issuer_id}"
 
 
+def endorser_did(public_host: str, endorser_id: str) -> str:
+    """An endorser hosted here: ``did:web:<host>:endorsers:<id>`` (``/endorsers/<id>/did.json``)."""
+    return f"did:web:{quote(public_host, safe='')}:endorsers:{endorser_id}"
+
+
 def did_to_url(did: str) -> str:
     """The https URL of a did:web DID's document (did:web §3.2 Read)."""
     if not did.startswith("did:web:"):

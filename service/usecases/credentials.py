@@ -8,6 +8,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from service.domain import endorsements as endorsement_rules
 from service.errors import Conflict, InvalidInput, NotFound
 from service.openbadges import ob3
 from service.openbadges.schema import schema_errors
@@ -17,7 +18,7 @@ from service.signing import vc_jwt
 from service.signing.data_integrity import add_proof
 from service.signing.did_web import PublishedKey, did_document, issuer_did, verification_method_id
 from service.signing.keystore import Algorithm, KeyFileMissing, KeyPurpose
-from service.usecases import status
+from service.usecases import endorsements, status
 from service.usecases.context import Context
 
 
@@ -39,11 +40,16 @@ def issuer_did_document(ctx: Context, issuer: Issuer) -> dict[str, Any]:
 
 
 def profile(ctx: Context, issuer: Issuer) -> dict[str, Any]:
-    return ob3.profile(issuer, did_of(ctx, issuer.id), ctx.urls)
+    """The issuer's Profile with the endorsements of the issuer not withdrawn."""
+    found = endorsements.embedded(ctx, endorsement_rules.ISSUER, issuer.id)
+    return ob3.profile(issuer, did_of(ctx, issuer.id), ctx.urls, endorsements=found)
 
 
 def achievement(ctx: Context, badge_class: BadgeClass) -> dict[str, Any]:
-    return ob3.achievement(badge_class, ctx.urls, badge_class.language)
+    """The badge class's Achievement with its endorsements not withdrawn (a credential signed
+    now carries them; a withdrawal later shows in each one's status)."""
+    found = endorsements.embedded(ctx, endorsement_rules.BADGE_CLASS, badge_class.id)
+    return ob3.achievement(badge_class, ctx.urls, badge_class.language, endorsements=found)
 
 
 def sign_credential(
@@ -63,6 +69,7 @@ def sign_credential(
         achievement_document=achievement(ctx, badge_class),
         urls=ctx.urls,
         credential_status=status.allocate(ctx, award),
+        endorsements=endorsements.embedded(ctx, endorsement_rules.AWARD, award.id),
     )
     errors = schema_errors(unsigned)
     if errors:

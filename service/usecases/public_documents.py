@@ -10,13 +10,15 @@ from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from service.domain import endorsements as endorsement_rules
 from service.errors import FabriqueError, Gone, NotFound
 from service.openbadges import ob2, ob3
 from service.openbadges.urls import Paths
 from service.persistence import public_revision
 from service.persistence.repositories import Awards, SigningKeys
+from service.persistence.tables import Award
 from service.signing.keystore import KeyPurpose
-from service.usecases import awards, badge_classes, credentials, issuers, status
+from service.usecases import awards, badge_classes, credentials, endorsements, issuers, status
 from service.usecases.context import Context
 from service.usecases.status import SignedListCache
 from service.verification.ob2 import Fetch, Fetched
@@ -109,7 +111,8 @@ def issuer(ctx: Context, issuer_id: str) -> Json:
     """The OB 2.0 Issuer profile; its ``publicKey`` is the issuer's current OB 2.0 key."""
     found = issuers.get(ctx, issuer_id)
     key = SigningKeys(ctx.session).active(found.id, KeyPurpose.OB2)
-    return ob2.issuer(found, ctx.urls, key.kid if key else None)
+    links = endorsements.ob2_links(ctx, endorsement_rules.ISSUER, found.id)
+    return ob2.issuer(found, ctx.urls, key.kid if key else None, links)
 
 
 def revocation_list(ctx: Context, issuer_id: str) -> Json:
@@ -134,7 +137,10 @@ def issuer_jwks(ctx: Context, issuer_id: str) -> Json:
 
 
 def badge_class(ctx: Context, badge_class_id: str) -> Json:
-    return ob2.badge_class(badge_classes.get(ctx, badge_class_id), ctx.urls)
+    found = badge_classes.get(ctx, badge_class_id)
+    return ob2.badge_class(
+        found, ctx.urls, endorsements.ob2_links(ctx, endorsement_rules.BADGE_CLASS, found.id)
+    )
 
 
 def achievement(ctx: Context, badge_class_id: str) -> Json:
@@ -150,7 +156,13 @@ def assertion(ctx: Context, award_id: str) -> Fetched:
     if award.revoked_at is not None:
         revoked_on = award.revoked_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         return Fetched(410, ob2.revoked_assertion(award, ctx.urls), revoked_on=revoked_on)
-    return Fetched(200, ob2.assertion(award, ctx.urls))
+    return Fetched(200, hosted_assertion(ctx, award))
+
+
+def hosted_assertion(ctx: Context, award: Award) -> Json:
+    """The hosted OB 2.0 assertion of a current award, with its endorsements."""
+    links = endorsements.ob2_links(ctx, endorsement_rules.AWARD, award.id)
+    return ob2.assertion(award, ctx.urls, endorsements=links)
 
 
 def credential(ctx: Context, award_id: str) -> Json:
@@ -179,6 +191,11 @@ def jwks(ctx: Context) -> Json:
     """Every key not withdrawn, of every issuer, as a JWK Set with thumbprint kids."""
     keys = SigningKeys(ctx.session).published()
     return {"keys": [{**k.public_jwk, "kid": k.kid, "alg": k.algorithm, "use": "sig"} for k in keys]}
+
+
+def endorsement_credential(ctx: Context, endorsement_id: str) -> Json:
+    """The signed EndorsementCredential; a withdrawn one is gone (410)."""
+    return endorsements.endorsement(ctx, endorsement_id).credential
 
 
 def _ok(build: Callable[[Context, str], Json]) -> Callable[..., Fetched]:
@@ -217,4 +234,10 @@ LOCAL_READS: list[tuple[re.Pattern[str], Callable[..., Fetched]]] = [
         lambda ctx, lists, list_id: Fetched(200, status_list(ctx, list_id, lists).document),
     ),
     (path_pattern(Paths.JWKS), lambda ctx, _lists: Fetched(200, jwks(ctx))),
+    (path_pattern(Paths.ENDORSER), _ok(endorsements.endorser_ob2_profile)),
+    (path_pattern(Paths.ENDORSER_PROFILE), _ok(endorsements.endorser_profile)),
+    (path_pattern(Paths.ENDORSER_DID_DOCUMENT), _ok(endorsements.endorser_did_document)),
+    (path_pattern(Paths.ENDORSER_STATUS), _ok(endorsements.endorser_status_list)),
+    (path_pattern(Paths.ENDORSEMENT), _ok(endorsements.ob2_document)),
+    (path_pattern(Paths.ENDORSEMENT_CREDENTIAL), _ok(endorsement_credential)),
 ]

@@ -15,7 +15,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from service.openbadges.contexts import CREDENTIALS_V1, CREDENTIALS_V2
-from service.openbadges.schema import schema_errors
+from service.openbadges.schema import endorsement_schema_errors, schema_errors
 from service.signing import vc_jwt
 from service.signing.data_integrity import Canonicalize, verify_proof
 from service.signing.multibase import ed25519_from_multikey
@@ -90,7 +90,9 @@ def _check_schema(credential: Json, report: Report) -> None:
         # One proof as an object or as a list of one is the same JSON-LD; the schema only
         # writes the list (the DCC's tools write the object).
         credential = {**credential, "proof": [proofs]}
-    errors = schema_errors(credential)
+    types = credential.get("type")
+    is_endorsement = isinstance(types, list) and "EndorsementCredential" in types
+    errors = endorsement_schema_errors(credential) if is_endorsement else schema_errors(credential)
     if errors:
         report.failed("schema", "schema-errors", errors="; ".join(errors[:3]))
     else:

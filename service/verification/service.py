@@ -356,7 +356,7 @@ def _ob3_summary(credential: Json) -> Json:
     criteria = achievement.get("criteria")
     issuer = credential.get("issuer")
     return {
-        "name": _text(achievement.get("name")),
+        "name": _text(achievement.get("name")) or _text(credential.get("name")),
         "description": _text(achievement.get("description")),
         "criteria": _text(criteria.get("narrative")) if isinstance(criteria, dict) else None,
         "issuer": _name(issuer) if isinstance(issuer, dict) else _text(issuer),

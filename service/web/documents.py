@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from service.domain import endorsements as endorsement_rules
 from service.errors import Gone, NotFound
 from service.http.deps import ContextDep, ServicesDep
 from service.http.negotiation import json_media_type, language_of, wants_page
@@ -23,6 +24,7 @@ from service.signing.keystore import Algorithm
 from service.usecases import awards, badge_classes, baked, credentials, issuers, public_documents, share_cards
 from service.usecases.context import Context
 from service.web.badge_view import qr_svg, view
+from service.web.endorsements import views as endorsement_views
 from service.web.public_cache import answer, fresh
 from service.web.render import page
 
@@ -67,6 +69,7 @@ def issuer_document(issuer_id: str, request: Request, ctx: ContextDep) -> Respon
             request,
             "issuer.html",
             issuer=issuer,
+            recognitions=endorsement_views(ctx, request, endorsement_rules.ISSUER, issuer.id),
             image_url=ctx.urls.issuer_image(issuer.id),
             json_url=ctx.urls.issuer(issuer.id),
             headers={"Vary": _PAGE_VARY},
@@ -87,6 +90,7 @@ def badge_class_document(badge_class_id: str, request: Request, ctx: ContextDep)
             request,
             "badge_class.html",
             badge=badge,
+            recognitions=endorsement_views(ctx, request, endorsement_rules.BADGE_CLASS, badge.id),
             image_url=ctx.urls.badge_class_image(badge.id),
             issuer_url=ctx.urls.issuer(badge.issuer_id),
             json_url=ctx.urls.badge_class(badge.id),
@@ -249,6 +253,7 @@ def _award_response(ctx: Context, request: Request, award: Award) -> Response:
         "badge.html",
         status_code=410 if revoked else 200,
         v=view(award, ctx.urls, ctx.clock.now()),
+        recognitions=[] if revoked else endorsement_views(ctx, request, endorsement_rules.AWARD, award.id),
         json_url=ctx.urls.award(award.id),
         headers=hidden if revoked else {"Cache-Control": NO_STORE, "Vary": _PAGE_VARY},
         noindex=revoked,

@@ -12,13 +12,15 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.domain import earner_links
-from service.errors import FabriqueError, NotFound
+from service.domain import endorsements as endorsement_rules
+from service.errors import Conflict, FabriqueError, InvalidInput, NotFound
 from service.http.deps import ContextDep, RateLimitsDep, ServicesDep
 from service.http.negotiation import language_of
 from service.http.rate_limits import VERIFY, RateLimited, RateLimits
 from service.i18n.language import LANGUAGE_COOKIE, supported
-from service.usecases import earners, session_documents, wallet
+from service.usecases import earners, endorsements, session_documents, wallet
 from service.web.badge_view import view
+from service.web.endorsements import views as endorsement_views
 from service.web.labels import N_
 from service.web.pdf import pdf_response
 from service.web.render import page, tr
@@ -175,6 +177,9 @@ def _earner_page(
         done=done,
         attestation=award.revoked_at is None and session_documents.attestation_for_award(ctx, award.id),
         wallet_copies=wallet.copies_of(ctx, award.id),
+        recognitions=endorsement_views(ctx, request, endorsement_rules.AWARD, award.id)
+        if award.revoked_at is None
+        else [],
         headers=PRIVATE,
     )
 
@@ -182,6 +187,9 @@ def _earner_page(
 DONE = {
     "publiee": N_("Votre page est publique."),
     "masquee": N_("Votre page est de nouveau privée."),
+    "demande": N_("Demande envoyée, si cette personne détient ce badge."),
+    "demandes-epuisees": N_("Vous avez envoyé assez de demandes pour aujourd'hui : réessayez demain."),
+    "adresse-invalide": N_("Cette adresse électronique n'est pas valide : vérifiez-la."),
 }
 
 
@@ -208,6 +216,25 @@ def earner_publish(
     award_id = _award_id(services, token)
     earners.publish(ctx, award_id, show_name=show_name == "1")
     return _back(token, "publiee")
+
+
+@router.post("/mon-badge/{token}/recommandation")
+def earner_ask_peer(
+    request: Request,
+    token: str,
+    ctx: ContextDep,
+    services: ServicesDep,
+    email: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    """The same answer whether the peer holds the badge or not."""
+    award = earners.get(ctx, _award_id(services, token))
+    try:
+        endorsements.ask_peer(ctx, award, email, language_of(request))
+    except InvalidInput:
+        return _back(token, "adresse-invalide")
+    except Conflict:
+        return _back(token, "demandes-epuisees")
+    return _back(token, "demande")
 
 
 @router.post("/mon-badge/{token}/masquer")

@@ -35,6 +35,7 @@ CHECK_NAMES: dict[str, str] = {
     "validity": N_("Période de validité"),
     "recipient": N_("Titulaire"),
     "badge": N_("Modèle de badge"),
+    "endorsement": N_("Ce qui est recommandé"),
 }
 
 MESSAGES: dict[str, str] = {
@@ -54,6 +55,17 @@ MESSAGES: dict[str, str] = {
     "not-a-vc": N_("le type doit comprendre VerifiableCredential"),
     "vc-1": N_("un Verifiable Credential (modèle de données 1.1)"),
     "vc-2": N_("un Verifiable Credential (modèle de données 2.0)"),
+    # endorsements, each verified on its own
+    "not-an-endorsement": N_("pas une recommandation (EndorsementCredential ou Endorsement)"),
+    "endorses-this": N_("recommande bien ce qui la porte ({subject})"),
+    "endorses-something-else": N_("recommande autre chose ({subject}) que ce qui la porte"),
+    "ob2-endorsement": N_("une recommandation Open Badges 2.0 (Endorsement)"),
+    "endorsement-withdrawn": N_("retirée par son auteur·rice"),
+    "endorser-profile-missing": N_("le profil de son auteur·rice ({url}) est introuvable"),
+    "endorsement-not-hosted-by-author": N_(
+        "n'est pas publiée chez son auteur·rice (autre domaine que son profil)"
+    ),
+    "endorsement-hosted-by-author": N_("publiée au domaine de son auteur·rice"),
     # documents
     "refused-bad-url": N_("refusé : {url} n'est pas une adresse valide"),
     "refused-loopback": N_("refusé : {url} désigne une adresse locale"),

@@ -8,7 +8,7 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -23,7 +23,7 @@ from service.signing.data_integrity import Canonicalize
 from service.signing.did_key import did_key_document
 from service.signing.did_web import did_to_url
 from service.signing.jws import unverified_header
-from service.verification import ob2, ob3
+from service.verification import endorsements, ob2, ob3
 from service.verification.fetch_codes import REFUSALS
 from service.verification.identity import Identity, IssuerIdentity, Trust
 from service.verification.ob2 import Fetch, Fetched
@@ -62,6 +62,16 @@ class Verification:
     baked_in: str | None = None  # "png" or "svg" when the badge came out of an image
     issuer: IssuerIdentity | None = None  # who signed, and how that is known
     claimed: Json | None = None  # what an unverified document says of itself
+    # The endorsements the badge carries, each with its own checks and verdict (never the
+    # badge's): only looked at when the badge itself was verified.
+    endorsements: list[EndorsementVerdict] = field(default_factory=list)
+    endorsements_unchecked: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EndorsementVerdict:
+    verdict: Verdict
+    endorsed: endorsements.Endorsed
 
 
 def verify_any(
@@ -165,6 +175,8 @@ class _Run:
         if verified.assertion is not None and verified.badge is not None and verified.issuer is not None:
             outcome.badge = _ob2_summary(verified.assertion, verified.badge, verified.issuer)
             outcome.issuer = self.trust.issuer(str(verified.issuer.get("id")), _name(verified.issuer))
+            found = endorsements.ob2(verified.assertion, verified.badge, verified.issuer, self.fetch)
+            _attach(outcome, found)
         elif claimed is not None:
             outcome.claimed = _ob2_claims(claimed)
         return outcome
@@ -229,14 +241,32 @@ class _Run:
             if any(c.code == ob3.KEY_IN_TOKEN for c in report.checks):
                 # The token brought its own key: it proves who holds that key, not who issued.
                 outcome.issuer = IssuerIdentity(_issuer_id(credential), Identity.NONE, None, None, claimed)
+            _attach(outcome, endorsements.ob3(credential, self.endorsement))
         else:
             outcome.claimed = _ob3_summary(credential)
         return outcome
+
+    def endorsement(self, item: Json) -> Report:
+        """An embedded EndorsementCredential, checked like any OB 3.0 credential."""
+        return ob3.verify_credential(
+            item,
+            resolve_did=_did_resolver(self.fetch),
+            check_status=self.status_checker(),
+            now=self.now,
+            canonicalize=self.canonicalize,
+        )
 
     def status_checker(self) -> ob3.StatusChecker:
         return bitstring_checker(
             fetch=self.fetch, resolve_did=_did_resolver(self.fetch), canonicalize=self.canonicalize
         )
+
+
+def _attach(outcome: Verification, found: endorsements.Found) -> None:
+    outcome.endorsements = [
+        EndorsementVerdict(_outcome(Form.UNKNOWN, e.report).verdict, e) for e in found.checked
+    ]
+    outcome.endorsements_unchecked = found.unchecked
 
 
 def _refused(code: str) -> Verification:

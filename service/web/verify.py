@@ -28,6 +28,7 @@ from service.services import Services
 from service.usecases import verify as verification
 from service.usecases.commands import Email
 from service.usecases.public_documents import Memo, NotInMemory, memory_fetch
+from service.verification.report import Report
 from service.verification.sandbox import NeedsWorker, SandboxBusy, cheap_only
 from service.verification.service import Verdict, Verification, verify_any
 from service.web.public_cache import fresh
@@ -54,6 +55,16 @@ class IssuerOut(BaseModel):
     claimed_name: str | None = Field(description="the name the badge gives itself, unproven")
 
 
+class EndorsementOut(BaseModel):
+    about: str = Field(description="what it endorses: issuer, badge (class) or award")
+    verdict: Verdict = Field(description="the endorsement's own verdict; never the badge's")
+    author: str | None = Field(description="its author's name, as its own signed document states it")
+    author_id: str | None
+    comment: str | None
+    url: str | None
+    checks: list[CheckOut]
+
+
 class VerificationOut(BaseModel):
     verdict: Verdict
     headline: str = Field(description="one sentence, in the reader's language, of what is true")
@@ -65,6 +76,10 @@ class VerificationOut(BaseModel):
     issuer: IssuerOut | None
     claimed: dict[str, Any] | None = Field(description="what an unverified document claims, never fact")
     checks: list[CheckOut]
+    endorsements: list[EndorsementOut] = Field(
+        default_factory=list, description="the endorsements the badge carries, each verified on its own"
+    )
+    endorsements_unchecked: int = Field(default=0, description="endorsements beyond those verified")
 
 
 class VerifyIn(BaseModel):
@@ -211,15 +226,32 @@ def verification_out(result: Verification, language: Language) -> VerificationOu
         badge=result.badge,
         issuer=IssuerOut(**result.issuer.as_json()) if result.issuer else None,
         claimed=result.claimed,
-        checks=[
-            CheckOut(
-                name=check.name,
-                label=check_label(check.name, language),
-                outcome=check.outcome.value,
-                code=check.code,
-                params=dict(check.params),
-                reason=check_reason(check, language),
+        checks=_checks(result.report, language),
+        endorsements=[
+            EndorsementOut(
+                about=found.endorsed.about,
+                verdict=found.verdict,
+                author=found.endorsed.author,
+                author_id=found.endorsed.author_id,
+                comment=found.endorsed.comment,
+                url=found.endorsed.url,
+                checks=_checks(found.endorsed.report, language),
             )
-            for check in result.report.checks
+            for found in result.endorsements
         ],
+        endorsements_unchecked=result.endorsements_unchecked,
     )
+
+
+def _checks(report: Report, language: Language) -> list[CheckOut]:
+    return [
+        CheckOut(
+            name=check.name,
+            label=check_label(check.name, language),
+            outcome=check.outcome.value,
+            code=check.code,
+            params=dict(check.params),
+            reason=check_reason(check, language),
+        )
+        for check in report.checks
+    ]

@@ -144,7 +144,14 @@ def test_a_partner_endorses_a_badge_class_in_both_standards_and_withdraws(
     award = issue_award(client, world.coordinator, world.badge_class_id, recipient_email="lea@example.fr")
     signed = client.get(f"/awards/{award['id']}/credential").json()
     assert signed["credentialSubject"]["achievement"]["endorsement"] == [credential]
-    assert verify_json(client, signed)["verdict"] == "valid"
+    verdict = verify_json(client, signed)
+    assert verdict["verdict"] == "valid"
+    [carried] = verdict["endorsements"]
+    assert carried["verdict"] == "valid", carried["checks"]
+    assert carried["about"] == "badge"
+    assert carried["author"] == "France Services du Pays Basque"
+    assert carried["comment"] == form()["comment"]
+    assert "endorses-this" in [c["code"] for c in carried["checks"]]
     old = client.get(f"/awards/{world.award_id}/credential").json()
     assert "endorsement" not in old["credentialSubject"]["achievement"]  # signed before: unchanged
 
@@ -178,8 +185,12 @@ def test_a_partner_endorses_a_badge_class_in_both_standards_and_withdraws(
     withdrawn = verify_json(client, credential)
     assert withdrawn["verdict"] == "invalid"
     assert [c["code"] for c in withdrawn["checks"] if c["outcome"] == "failed"] == ["revoked"]
-    # The award signed while it stood still verifies (the badge is not the endorsement).
-    assert verify_json(client, signed)["verdict"] == "valid"
+    # The award signed while it stood still verifies (the badge is not the endorsement), and
+    # says that the endorsement it carries was withdrawn.
+    verdict = verify_json(client, signed)
+    assert verdict["verdict"] == "valid"
+    assert verdict["endorsements"][0]["verdict"] == "invalid"
+    assert "revoked" in [c["code"] for c in verdict["endorsements"][0]["checks"]]
     # Withdrawing twice is harmless.
     assert client.post(withdrawal, headers=BROWSER).status_code == 200
 
@@ -383,3 +394,88 @@ def test_erasing_the_earner_withdraws_the_endorsements_of_their_badge(
     with database.transaction(write=False) as session:
         assert session.get(Endorsement, endorsement.id).withdrawn_at is not None  # type: ignore[union-attr]
         assert session.scalars(select(Endorser)).one().email == "pair@example.fr"  # the author's own
+
+
+def _resigned(client: TestClient, credential: dict[str, Any]) -> dict[str, Any]:
+    """The credential signed again by its issuer's key after a change: what an issuer that
+    embeds a forged or misplaced endorsement would hand out."""
+    from datetime import UTC, datetime
+
+    from service.signing.data_integrity import add_proof
+
+    services = client.app.state.services  # type: ignore[attr-defined]
+    method = credential["proof"][0]["verificationMethod"]
+    issuer_id = method.split(":issuers:")[1].split("#")[0]
+    key = services.keys.load(issuer_id, method.split("#")[1])
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    return add_proof(unsigned, key, method, datetime(2026, 11, 22, 10, tzinfo=UTC))
+
+
+def test_verification_judges_each_endorsement_on_its_own(
+    client: TestClient, app: FastAPI, database: Database, world: World
+) -> None:
+    # A peer's endorsement of one award, linked from the hosted OB 2.0 assertion.
+    issue_award(client, world.coordinator, world.badge_class_id, recipient_email="pair@example.fr")
+    client.post(f"{earner_link(client, world.award_id)}/recommandation", data={"email": "pair@example.fr"})
+    link, _, _ = emailed_link(app, "pair@example.fr", "/recommander/")
+    made = client.post(
+        link, data=form(name="Alex Martin", kind="person", public_email="pair@example.fr"), headers=BROWSER
+    )
+    assert made.status_code == 200
+    answer = client.post("/verify", json={"input": f"https://badges.example.test/awards/{world.award_id}"})
+    hosted = answer.json()
+    assert hosted["verdict"] == "valid", hosted["checks"]
+    [peer] = hosted["endorsements"]
+    assert peer["verdict"] == "valid", peer["checks"]
+    assert peer["about"] == "award"
+    assert peer["author"] == "Alex Martin"
+    assert {c["code"] for c in peer["checks"]} >= {"endorses-this", "endorsement-hosted-by-author"}
+
+    # An issuer's credential that carries a forged or misplaced endorsement: the badge stands,
+    # the endorsement does not.
+    endorsement_id, _ = endorse_partner(client, app, world)
+    award = issue_award(client, world.coordinator, world.badge_class_id, recipient_email="lea@example.fr")
+    signed = client.get(f"/awards/{award['id']}/credential").json()
+    achievement = signed["credentialSubject"]["achievement"]
+    genuine = achievement["endorsement"][0]
+    forged = {
+        **genuine,
+        "credentialSubject": {**genuine["credentialSubject"], "endorsementComment": "Excellent !"},
+    }
+    achievement["endorsement"] = [forged]
+    verdict = verify_json(client, _resigned(client, signed))
+    assert verdict["verdict"] == "valid"
+    assert verdict["endorsements"][0]["verdict"] == "invalid"
+    assert [c["code"] for c in verdict["endorsements"][0]["checks"] if c["outcome"] == "failed"] == [
+        "tampered"
+    ]
+    assert verdict["endorsements"][0]["author"] is None  # a forged document names nobody
+
+    elsewhere = create_badge_class(client, world.coordinator, world.issuer_id, name="Autre badge")
+    other = issue_award(client, world.coordinator, elsewhere["id"], recipient_email="lea@example.fr")
+    moved = client.get(f"/awards/{other['id']}/credential").json()
+    # Twelve distinct copies (identical ones would merge into a symmetric graph that the
+    # canonicalization guard refuses): the genuine one first, then eleven with altered proofs.
+    copies = [genuine] + [
+        {
+            **genuine,
+            "proof": [
+                {**genuine["proof"][0], "proofValue": genuine["proof"][0]["proofValue"][:-2] + f"{n:02d}"}
+            ],
+        }
+        for n in range(11)
+    ]
+    moved["credentialSubject"]["achievement"]["endorsement"] = copies
+    verdict = verify_json(client, _resigned(client, moved))
+    assert verdict["verdict"] == "valid"
+    assert len(verdict["endorsements"]) == 10
+    assert verdict["endorsements_unchecked"] == 2
+    failed = [c["code"] for c in verdict["endorsements"][0]["checks"] if c["outcome"] == "failed"]
+    assert failed == ["endorses-something-else"]
+    assert endorsement_id
+
+    # The page shows them apart from the badge's own checks.
+    page = client.post("/verifier", data={"input": f"https://badges.example.test/awards/{world.award_id}"})
+    text = unescape(page.text)
+    assert "Recommandations jointes" in text
+    assert "signée par « Alex Martin »" in text

@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from service.openbadges.urls import Paths, PublicUrls
 from service.usecases import public_documents
-from service.web import documents
+from service.web import documents, endorsements
 
 ID = "a" * 26
 KID = "K" * 43
@@ -21,7 +21,10 @@ def shapes() -> dict[str, str]:
 
 
 def test_every_public_path_is_a_route_and_every_route_a_public_path() -> None:
-    routes = {route.path for route in documents.router.routes if isinstance(route, APIRoute)} - {"/"}
+    public = [*documents.router.routes, *endorsements.router.routes]
+    routes = {route.path for route in public if isinstance(route, APIRoute)} - {"/"}
+    # The endorsement pages that are not documents: the invited author's form, the withdrawal.
+    routes -= {"/recommander/{token}", "/recommandations/retrait/{token}"}
     assert routes == set(shapes().values())
 
 

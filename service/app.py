@@ -67,6 +67,7 @@ API_ROUTERS = (
 PUBLIC_ROUTERS = (verify.router, documents.router, endorsements.router, operations.router)
 PAGE_ROUTERS = (
     pages.router,
+    endorsements.pages,
     earner_space.router,
     wallet.router,
     sign_in_pages.router,

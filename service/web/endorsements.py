@@ -27,7 +27,8 @@ from service.usecases import endorsements
 from service.usecases.context import Context
 from service.web.render import page
 
-router = APIRouter(tags=["public documents"])
+router = APIRouter(tags=["public documents"])  # the documents, beside the others (PUBLIC_ROUTERS)
+pages = APIRouter(include_in_schema=False)  # the author's pages, opened by the emailed links
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 _CORS = {"Access-Control-Allow-Origin": "*"}
 _VARY = "Accept, Accept-Language, User-Agent"
@@ -230,7 +231,7 @@ def _initial_values(opened: endorsements.Opened) -> dict[str, Any]:
     }
 
 
-@router.get("/recommander/{token}", include_in_schema=False)
+@pages.get("/recommander/{token}")
 def endorse_page(request: Request, token: str, ctx: ContextDep, services: ServicesDep) -> Response:
     try:
         opened = endorsements.open_invitation(ctx, services.secret, token)
@@ -239,7 +240,7 @@ def endorse_page(request: Request, token: str, ctx: ContextDep, services: Servic
     return _form_page(request, ctx, token, opened, values=_initial_values(opened))
 
 
-@router.post("/recommander/{token}", include_in_schema=False)
+@pages.post("/recommander/{token}")
 def endorse(
     request: Request,
     token: str,
@@ -297,7 +298,7 @@ def endorse(
 # The author withdraws.
 
 
-@router.get("/recommandations/retrait/{token}", include_in_schema=False)
+@pages.get("/recommandations/retrait/{token}")
 def withdraw_page(request: Request, token: str, ctx: ContextDep, services: ServicesDep) -> Response:
     try:
         found = endorsements.open_withdrawal(ctx, services.secret, token)
@@ -315,7 +316,7 @@ def withdraw_page(request: Request, token: str, ctx: ContextDep, services: Servi
     )
 
 
-@router.post("/recommandations/retrait/{token}", include_in_schema=False)
+@pages.post("/recommandations/retrait/{token}")
 def withdraw(request: Request, token: str, ctx: ContextDep, services: ServicesDep) -> Response:
     try:
         found = endorsements.withdraw(ctx, services.secret, token)

@@ -23,8 +23,6 @@ def shapes() -> dict[str, str]:
 def test_every_public_path_is_a_route_and_every_route_a_public_path() -> None:
     public = [*documents.router.routes, *endorsements.router.routes]
     routes = {route.path for route in public if isinstance(route, APIRoute)} - {"/"}
-    # The endorsement pages that are not documents: the invited author's form, the withdrawal.
-    routes -= {"/recommander/{token}", "/recommandations/retrait/{token}"}
     assert routes == set(shapes().values())
 
 

@@ -200,6 +200,8 @@ class OutboxMessage(Base):
     award_id: Mapped[str | None] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"))
     # An account's email (kinds account-invitation, password-reset) names its one-time link.
     account_link_id: Mapped[str | None] = mapped_column(ForeignKey("account_links.id", ondelete="CASCADE"))
+    # What else an email is about (a badge request, a review): the worker reads it from there.
+    subject_id: Mapped[str | None] = mapped_column(String(26))
     recipient: Mapped[str] = mapped_column(String(320))
     language: Mapped[str] = mapped_column(String(35))
     state: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed

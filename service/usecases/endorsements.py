@@ -277,7 +277,7 @@ def endorse(ctx: Context, secret: str, token: str, form: EndorsementForm) -> End
     if not eligible(ctx, found, invitation.basis, invitation.email):
         raise Forbidden("endorser-not-eligible", basis=invitation.basis)
     endorser = _endorser(ctx, opened.endorser, invitation.email, checked)
-    endorsement = _sign(ctx, endorser, found, invitation.basis, checked.comment, invitation.language)
+    endorsement = _sign(ctx, endorser, found.subject, invitation.basis, checked.comment, invitation.language)
     invitation.used_at = ctx.clock.now()
     invitation.endorsement_id = endorsement.id
     ctx.session.add(_mail(endorsement.id, MADE_MAIL, invitation.email, invitation.language, ctx.clock.now()))
@@ -314,8 +314,19 @@ def _endorser(ctx: Context, existing: Endorser | None, email: str, form: Endorse
     return endorser
 
 
+def endorse_as(
+    ctx: Context, email: str, form: EndorsementForm, subject: documents.Subject, basis: str, language: str
+) -> Endorsement:
+    """An endorsement made by the service on its author's behalf, once they consented (a
+    reviewer who approved a badge request): no invitation, the rules were checked by the caller.
+    ``subject`` may name an award about to be issued (its credential then embeds it)."""
+    checked = check_form(form)
+    endorser = _endorser(ctx, Endorsers(ctx.session).by_email(email), email, checked)
+    return _sign(ctx, endorser, subject, basis, checked.comment, language)
+
+
 def _sign(
-    ctx: Context, endorser: Endorser, found: Target, basis: str, comment: str, language: str
+    ctx: Context, endorser: Endorser, subject: documents.Subject, basis: str, comment: str, language: str
 ) -> Endorsement:
     taken = Endorsements(ctx.session).taken_indexes(endorser.id)
     index = status_bits.random_index(status_bits.MIN_ENTRIES, lambda i: i in taken)
@@ -325,13 +336,13 @@ def _sign(
     unsigned = documents.credential(
         endorsement_id,
         endorser_profile_document=documents.endorser_profile(endorser, did, ctx.urls),
-        subject=found.subject,
-        subject_ob3_id=found.subject.ob3_id(ctx.urls, issuer_did(ctx.urls.host, found.issuer.id)),
+        subject=subject,
+        subject_ob3_id=subject.ob3_id(ctx.urls, issuer_did(ctx.urls.host, subject.issuer_id)),
         comment=comment,
         issued_on=now,
         credential_status=documents.status_entry(ctx.urls.endorser_status(endorser.id), index),
         urls=ctx.urls,
-        name=text(CREDENTIAL_NAME, supported(language) or "fr", {"name": found.subject.name}),
+        name=text(CREDENTIAL_NAME, supported(language) or "fr", {"name": subject.name}),
     )
     errors = endorsement_schema_errors(unsigned)
     if errors:
@@ -340,9 +351,9 @@ def _sign(
     endorsement = Endorsement(
         id=endorsement_id,
         endorser_id=endorser.id,
-        issuer_id=found.issuer.id,
-        subject_kind=found.subject.kind,
-        subject_id=found.subject.id,
+        issuer_id=subject.issuer_id,
+        subject_kind=subject.kind,
+        subject_id=subject.id,
         basis=basis,
         comment=comment,
         language=language,

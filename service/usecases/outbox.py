@@ -86,6 +86,7 @@ class Claim:
     attempt: int
     kind: str = AWARD_ISSUED
     account_link_id: str | None = None
+    subject_id: str | None = None  # the request or review an email is about
 
 
 def claim(ctx: Context, worker: str, limit: int, lease: timedelta = LEASE) -> list[Claim]:
@@ -105,6 +106,7 @@ def claim(ctx: Context, worker: str, limit: int, lease: timedelta = LEASE) -> li
                 message.attempts,
                 message.kind,
                 message.account_link_id,
+                message.subject_id,
             )
         )
     ctx.session.flush()

@@ -32,6 +32,7 @@ from service.services import build_services
 from service.settings import Settings
 from service.web import (
     api_docs,
+    badge_requests,
     console,
     console_audit,
     console_auth,
@@ -40,6 +41,7 @@ from service.web import (
     console_endorsements,
     console_keys,
     console_people,
+    console_requests,
     console_sessions,
     documents,
     earner_space,
@@ -68,6 +70,7 @@ PUBLIC_ROUTERS = (verify.router, documents.router, endorsements.router, operatio
 PAGE_ROUTERS = (
     pages.router,
     endorsements.pages,
+    badge_requests.router,
     earner_space.router,
     wallet.router,
     sign_in_pages.router,
@@ -77,6 +80,7 @@ PAGE_ROUTERS = (
     console_audit.router,
     console_badges.router,
     console_endorsements.router,
+    console_requests.router,
     console_keys.router,
     console_people.router,
 )

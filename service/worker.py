@@ -22,7 +22,7 @@ from service.persistence.repositories import Awards
 from service.persistence.tables import Award
 from service.persistence.training_repositories import Outbox
 from service.services import Services
-from service.usecases import award_mail, closing, endorsements, outbox
+from service.usecases import award_mail, badge_requests, closing, endorsements, outbox
 from service.usecases.context import Context
 
 log = logging.getLogger("fabrique.worker")
@@ -123,6 +123,8 @@ def _message(services: Services, ctx: Context, claim: outbox.Claim) -> EmailMess
         return _earner_space_email(services, ctx, claim)
     if claim.kind in (endorsements.INVITATION_MAIL, endorsements.MADE_MAIL):
         return _endorsement_email(services, ctx, claim)
+    if claim.kind in (badge_requests.CONFIRM_MAIL, badge_requests.REVIEW_MAIL, badge_requests.DECIDED_MAIL):
+        return _request_email(services, ctx, claim)
     found = _announcement(services, ctx, claim)
     if isinstance(found, str):
         return found
@@ -179,6 +181,25 @@ def _endorsement_email(services: Services, ctx: Context, claim: outbox.Claim) ->
         message_id=claim.message_id,
         recipient=claim.recipient,
         recipient_name=dict(details).get("name", ""),
+        language=claim.language,
+        purpose=claim.kind,
+        url=url,
+        expires_at=expires_at,
+        details=details,
+    )
+    return compose_account_mail(message, services.settings.mail_from, services.settings.public_host)
+
+
+def _request_email(services: Services, ctx: Context, claim: outbox.Claim) -> EmailMessage | str:
+    """A badge request's confirmation link, a reviewer's invitation, or the decision."""
+    mail = badge_requests.mail_for(ctx, services.secret, claim.kind, claim.subject_id or "", claim.language)
+    if mail is None:
+        return "link-expired"
+    url, expires_at, details = mail
+    message = AccountMail(
+        message_id=claim.message_id,
+        recipient=claim.recipient,
+        recipient_name=dict(details).get("name", "") if claim.kind != badge_requests.REVIEW_MAIL else "",
         language=claim.language,
         purpose=claim.kind,
         url=url,

@@ -1,6 +1,7 @@
-"""/api/v1 endorsements: coordinators invite partners, employers, trainers and peers to endorse
-their issuer, a badge class or an award, and list what was endorsed. Endorsing itself is done by
-the invited author through the link emailed to them, never through the API."""
+"""/api/v1 recognition between peers: coordinators invite partners, employers, trainers and peers
+to endorse their issuer, a badge class or an award, and list what was endorsed (endorsing itself
+is done by the invited author through the link emailed to them, never through the API); they set
+whether a badge class may be requested, and list the requests."""
 
 from __future__ import annotations
 
@@ -10,15 +11,17 @@ from typing import Literal
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.access import ReadableIssuer, WritableIssuer
+from service.api.access import ReadableBadgeClass, ReadableIssuer, WritableBadgeClass, WritableIssuer
+from service.domain import badge_requests as request_rules
 from service.errors import NotFound
 from service.http.deps import ContextDep, PrincipalDep
 from service.openbadges.endorsements import endorser_display_name
 from service.persistence.endorsement_tables import Endorsement, EndorsementInvitation
-from service.usecases import endorsements
+from service.persistence.request_repositories import BadgeRequests
+from service.usecases import badge_requests, endorsements
 from service.usecases.context import Context
 
-router = APIRouter(tags=["endorsements"])
+router = APIRouter(tags=["endorsements"])  # and badge requests
 
 
 class InvitationIn(BaseModel):
@@ -111,3 +114,69 @@ def invite(
 @router.get("/issuers/{issuer_id}/endorsements", summary="Endorsements of the issuer and its badges")
 def list_endorsements(issuer: ReadableIssuer, ctx: ContextDep) -> list[EndorsementOut]:
     return [EndorsementOut.of(e, ctx) for e in endorsements.for_issuer(ctx, issuer.id)]
+
+
+class RequestRuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    open: bool = Field(description="whether the badge class may be requested from its public page")
+    peer_approvals: int = Field(ge=0, le=5, description="favourable opinions of peers holding the badge")
+    coordinator_approval: bool = Field(description="whether a coordinator of the issuer must approve too")
+
+
+class RequestRuleOut(RequestRuleIn):
+    pass
+
+
+class BadgeRequestOut(BaseModel):
+    id: str
+    badge_class_id: str
+    state: str = Field(description="pending, approved or declined (unconfirmed requests are not listed)")
+    created_at: datetime
+    decided_at: datetime | None
+    award_id: str | None
+    peer_approvals: int
+    peer_declines: int
+    coordinator_approvals: int
+    coordinator_declines: int
+
+
+@router.put("/badge-classes/{badge_class_id}/request-rule", summary="Whether a badge class may be requested")
+def put_request_rule(badge_class: WritableBadgeClass, body: RequestRuleIn, ctx: ContextDep) -> RequestRuleOut:
+    rule = badge_requests.set_rule(
+        ctx, badge_class, request_rules.Rule(body.open, body.peer_approvals, body.coordinator_approval)
+    )
+    return RequestRuleOut(
+        open=rule.open, peer_approvals=rule.peer_approvals, coordinator_approval=rule.coordinator_approval
+    )
+
+
+@router.get("/badge-classes/{badge_class_id}/request-rule", summary="The request rule of a badge class")
+def get_request_rule(badge_class: ReadableBadgeClass, ctx: ContextDep) -> RequestRuleOut:
+    rule = badge_requests.rule_of(ctx, badge_class)
+    return RequestRuleOut(
+        open=rule.open, peer_approvals=rule.peer_approvals, coordinator_approval=rule.coordinator_approval
+    )
+
+
+@router.get("/issuers/{issuer_id}/badge-requests", summary="Badge requests of the issuer's classes")
+def list_badge_requests(issuer: ReadableIssuer, ctx: ContextDep) -> list[BadgeRequestOut]:
+    found = BadgeRequests(ctx.session).for_issuer(issuer.id, ("pending", "approved", "declined"))
+    out = []
+    for row in found:
+        tally = badge_requests.tally(row)
+        out.append(
+            BadgeRequestOut(
+                id=row.id,
+                badge_class_id=row.badge_class_id,
+                state=row.state,
+                created_at=row.created_at,
+                decided_at=row.decided_at,
+                award_id=row.award_id,
+                peer_approvals=tally.peer_approvals,
+                peer_declines=tally.peer_declines,
+                coordinator_approvals=tally.coordinator_approvals,
+                coordinator_declines=tally.coordinator_declines,
+            )
+        )
+    return out

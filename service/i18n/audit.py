@@ -51,6 +51,13 @@ ACTIONS: dict[str, str] = {
     "endorsement-requested": N_("recommandation demandée à un pair (par la personne)"),
     "endorsement-made": N_("recommandation publiée"),
     "endorsement-withdrawn": N_("recommandation retirée par son auteur·rice"),
+    "badge-request-rule-set": N_("règle des demandes de badge enregistrée"),
+    "badge-request-made": N_("badge demandé (demande à confirmer)"),
+    "badge-request-confirmed": N_("demande de badge confirmée par son auteur·rice"),
+    "badge-request-withdrawn": N_("demande de badge retirée par son auteur·rice"),
+    "badge-request-reviewed": N_("avis donné sur une demande de badge"),
+    "badge-reviewer-invited": N_("pair invité·e à relire une demande de badge"),
+    "badge-request-declined": N_("demande de badge refusée"),
     "change": N_("modification"),
 }
 ACTORS: dict[str, str] = {
@@ -60,6 +67,7 @@ ACTORS: dict[str, str] = {
     "earner": N_("la personne titulaire (son lien)"),
     "participant": N_("une personne inscrite (feuille d'émargement)"),
     "endorser": N_("l'auteur·rice d'une recommandation (son lien)"),
+    "reviewer": N_("un pair qui relit une demande de badge (son lien)"),
     "system": N_("le service"),
 }
 SUBJECTS: dict[str, str] = {

@@ -44,6 +44,9 @@ ACCOUNT_SUBJECTS = {
     "earner-space": N_("Vos badges : votre lien de connexion"),
     "endorsement-invitation": N_("Une invitation à recommander un badge"),
     "endorsement-made": N_("Votre recommandation est publiée"),
+    "badge-request-confirm": N_("Confirmez votre demande de badge"),
+    "badge-review-invitation": N_("Une demande de badge attend votre avis"),
+    "badge-request-decided": N_("Votre demande de badge a reçu une réponse"),
 }
 
 

@@ -97,6 +97,93 @@ ENDORSEMENT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Badge requests reviewed by peers.
+ENDORSEMENT_MESSAGES.update(
+    {
+        "badge-request-rule-invalid": (
+            N_("Règle impossible"),
+            N_(
+                "Une demande doit être relue par au moins un pair ou par la coordination (au plus {max} pairs)."
+            ),
+        ),
+        "badge-requests-closed": (
+            N_("Demandes fermées"),
+            N_("Ce badge ne se demande pas : il est délivré par son émetteur."),
+        ),
+        "badge-request-statement-invalid": (
+            N_("Déclaration manquante"),
+            N_("Dites en quelques phrases pourquoi vous remplissez les critères ({max} caractères au plus)."),
+        ),
+        "badge-request-too-many-links": (N_("Trop de liens"), N_("{max} liens au plus.")),
+        "badge-request-url-invalid": (
+            N_("Lien invalide"),
+            N_("« {url} » n'est pas une adresse complète commençant par https:// ou http://."),
+        ),
+        "badge-request-too-many-files": (N_("Trop de pièces"), N_("{max} pièces jointes au plus.")),
+        "badge-request-file-too-large": (
+            N_("Pièce trop lourde"),
+            N_("Chaque pièce pèse au plus {max} octets."),
+        ),
+        "badge-request-file-type": (
+            N_("Pièce refusée"),
+            N_("« {name} » n'est ni un PDF, ni une image PNG ou JPEG (d'après son contenu)."),
+        ),
+        "badge-request-too-many-peers": (N_("Trop de pairs"), N_("{max} pairs au plus.")),
+        "badge-request-consent-required": (
+            N_("Accord manquant"),
+            N_("Cochez la case : votre demande et ses pièces seront lues par les relecteur·rices."),
+        ),
+        "badge-requests-exhausted": (
+            N_("Trop de demandes"),
+            N_("Cette adresse a déjà demandé ce badge plusieurs fois aujourd'hui : réessayez demain."),
+        ),
+        "badge-request-link-invalid": (
+            N_("Lien invalide"),
+            N_("Ce lien vers une demande de badge n'est pas valide : vérifiez qu'il a été copié en entier."),
+        ),
+        "badge-request-expired": (
+            N_("Demande expirée"),
+            N_("Cette demande n'a pas été confirmée à temps : faites-en une nouvelle."),
+        ),
+        "badge-already-held": (
+            N_("Badge déjà obtenu"),
+            N_("Vous détenez déjà ce badge : la demande n'est pas transmise."),
+        ),
+        "badge-request-closed": (
+            N_("Demande close"),
+            N_("Cette demande n'attend plus rien : elle est close."),
+        ),
+        "badge-request-not-found": (
+            N_("Demande introuvable"),
+            N_("Aucune demande de badge n'a l'identifiant {id}."),
+        ),
+        "badge-request-file-not-found": (N_("Pièce introuvable"), N_("Cette demande n'a pas cette pièce.")),
+        "badge-review-link-invalid": (
+            N_("Lien invalide"),
+            N_("Ce lien de relecture n'est pas valide : vérifiez qu'il a été copié en entier."),
+        ),
+        "badge-review-given": (
+            N_("Avis déjà donné"),
+            N_("Votre avis sur cette demande est déjà enregistré."),
+        ),
+        "badge-reviewer-not-eligible": (
+            N_("Relecture impossible"),
+            N_(
+                "Seule une personne qui détient ce badge, et qui n'en est pas l'auteur·rice, peut relire cette demande."
+            ),
+        ),
+        "badge-reviewer-already-asked": (
+            N_("Déjà sollicité·e"),
+            N_("Cette personne relit déjà cette demande, ou en est l'auteur·rice."),
+        ),
+        "badge-review-comment-invalid": (
+            N_("Commentaire manquant"),
+            N_("Un avis s'accompagne d'un commentaire pour la personne ({max} caractères au plus)."),
+        ),
+        "badge-review-decision-missing": (N_("Avis manquant"), N_("Choisissez favorable ou défavorable.")),
+    }
+)
+
 
 def basis(code: str, language: Language) -> str:
     return text(BASES[code], language) if code in BASES else code

@@ -161,6 +161,9 @@ def compose_account_mail(mail: AccountMail, sender: str, host: str) -> EmailMess
         "earner-space": "earner_space",
         "endorsement-invitation": "endorsement_invitation",
         "endorsement-made": "endorsement_made",
+        "badge-request-confirm": "badge_request_confirm",
+        "badge-review-invitation": "badge_review_invitation",
+        "badge-request-decided": "badge_request_decided",
     }.get(mail.purpose, "password_reset")
 
     def context(lang: Language) -> dict[str, str]:

@@ -60,11 +60,19 @@ def award(ctx: Context, badge_class: BadgeClass, command: AwardCreate) -> Award:
     return issued
 
 
-def issue(ctx: Context, badge_class: BadgeClass, command: AwardCreate, *, flush: bool = True) -> Award:
+def issue(
+    ctx: Context,
+    badge_class: BadgeClass,
+    command: AwardCreate,
+    *,
+    flush: bool = True,
+    award_id: str | None = None,
+) -> Award:
     """Issue one award: OB 2.0 signed assertion, OB 3.0 credential with its status place, both
     signed. Nothing reaches the database before the award is whole (one flush, at the end);
     ``flush=False`` leaves even that to the caller, so that a batch is written in a few
-    multi-row statements (a session closing issues hundreds in one transaction)."""
+    multi-row statements (a session closing issues hundreds in one transaction). ``award_id``
+    is given when something signed before must name the award (its reviewers' endorsements)."""
     if badge_class.replaced_by_id is not None:
         raise Conflict("badge-class-superseded", id=badge_class.id, current=badge_class.replaced_by_id)
     now = ctx.clock.now()
@@ -83,7 +91,7 @@ def issue(ctx: Context, badge_class: BadgeClass, command: AwardCreate, *, flush:
     if key is None:
         raise Conflict("issuer-has-no-signing-key", id=badge_class.issuer_id)
     award = Award(
-        id=new_id(),
+        id=award_id or new_id(),
         badge_class_id=badge_class.id,
         issuer_id=badge_class.issuer_id,
         recipient_email=str(command.recipient_email).strip(),

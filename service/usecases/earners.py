@@ -16,7 +16,7 @@ from service.persistence.repositories import Awards
 from service.persistence.tables import Award
 from service.persistence.training_repositories import AwardOrigins, Outbox
 from service.persistence.wallet_repositories import Wallets
-from service.usecases import audit, awards, baked, endorsements
+from service.usecases import audit, awards, badge_requests, baked, endorsements
 from service.usecases.context import Context
 
 ERASED_REASON = "Effacé à la demande de la personne titulaire · Erased at the earner's request"
@@ -80,6 +80,7 @@ def erase(ctx: Context, award_id: str) -> Award:
     Outbox(ctx.session).delete_for_award(award.id)
     Wallets(ctx.session).delete_for_award(award.id)  # the copies' holders and the open offers
     endorsements.withdraw_for_erased_award(ctx, award.id)  # nothing left to vouch for
+    badge_requests.erase_for_award(ctx, award.id)  # the request it came from, its evidence
     award.recipient_email = ""
     award.recipient_name = None
     award.narrative = None

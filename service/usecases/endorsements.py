@@ -121,6 +121,12 @@ def eligible(ctx: Context, found: Target, basis: str, email: str) -> bool:
     return False
 
 
+def holds(ctx: Context, email: str, badge: BadgeClass) -> bool:
+    """Whether the address holds the badge (any version), neither revoked nor erased."""
+    facts = Eligibility(ctx.session)
+    return facts.holds_any(email, facts.series_ids(badge.series_id))
+
+
 def invite(
     ctx: Context,
     *,

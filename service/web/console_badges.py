@@ -11,12 +11,13 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from service.domain import badge_requests as request_rules
 from service.errors import FabriqueError, InvalidInput
 from service.http.deps import ContextDep
 from service.persistence.repositories import BadgeClasses
 from service.persistence.tables import BadgeClass, Issuer
 from service.persistence.training_tables import TrainerRule
-from service.usecases import badge_classes, catalogue, issuers, trainer_rules
+from service.usecases import badge_classes, badge_requests, catalogue, issuers, trainer_rules
 from service.usecases.commands import BadgeClassCreate, BadgeClassUpdate
 from service.usecases.session_commands import TrainerRuleIn
 from service.web.console import console_page
@@ -35,6 +36,7 @@ DONE = {
     ),
     "regle": N_("Règle des formateurs enregistrée."),
     "regle-retiree": N_("Règle des formateurs retirée."),
+    "demandes": N_("Règle des demandes enregistrée."),
 }
 
 
@@ -110,7 +112,9 @@ def import_catalogue(request: Request, issuer_id: str, who: CheckedDep, ctx: Con
     )
 
 
-def _badge(ctx: ContextDep, who: SignedIn, badge_class_id: str, *, write: bool) -> tuple[Issuer, BadgeClass]:
+def badge_of(
+    ctx: ContextDep, who: SignedIn, badge_class_id: str, *, write: bool
+) -> tuple[Issuer, BadgeClass]:
     badge_class = badge_classes.get(ctx, badge_class_id)
     (require_write if write else require_read)(who, badge_class.issuer_id)
     return issuers.get(ctx, badge_class.issuer_id), badge_class
@@ -120,7 +124,7 @@ def _badge(ctx: ContextDep, who: SignedIn, badge_class_id: str, *, write: bool) 
 def badge_class_page(
     request: Request, badge_class_id: str, who: SignedInDep, ctx: ContextDep, fait: str | None = None
 ) -> Response:
-    issuer, badge_class = _badge(ctx, who, badge_class_id, write=False)
+    issuer, badge_class = badge_of(ctx, who, badge_class_id, write=False)
     done = tr(request, DONE[fait]) if fait in DONE else None
     return _page(request, who, ctx, issuer, badge_class, _values(badge_class), {}, done=done)
 
@@ -137,6 +141,7 @@ def _page(
     done: str | None = None,
     rule_values: dict[str, Any] | None = None,
     status: int = 200,
+    request_rule: request_rules.Rule | None = None,
 ) -> Response:
     repository = BadgeClasses(ctx.session)
     others = [
@@ -160,6 +165,8 @@ def _page(
         alignment_rows=range(rows),
         rule=rule,
         rule_values=rule_values if rule_values is not None else _rule_values(rule),
+        request_rule=request_rule or badge_requests.rule_of(ctx, badge_class),
+        max_peers=request_rules.MAX_PEERS,
         can_write=who.principal.can_write(issuer.id),
         done=done,
         status_code=status,
@@ -207,7 +214,7 @@ async def badge_class_update(
     image: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Save the badge class; once awarded, this makes a new version (the page said so)."""
-    issuer, badge_class = _badge(ctx, who, badge_class_id, write=True)
+    issuer, badge_class = badge_of(ctx, who, badge_class_id, write=True)
     form = await request.form()
     values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
     values["prerequisites"] = [str(v) for v in form.getlist("prerequisites")]
@@ -252,7 +259,7 @@ def trainer_rule(
     evaluation_required: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """What trainers must have given, across sessions, to earn this badge; or no rule."""
-    issuer, badge_class = _badge(ctx, who, badge_class_id, write=True)
+    issuer, badge_class = badge_of(ctx, who, badge_class_id, write=True)
     given = {
         "min_sessions": min_sessions,
         "min_peers": min_peers,
@@ -329,3 +336,28 @@ async def _image(upload: UploadFile | None) -> tuple[bytes, str]:
     if declared not in ("image/png", "image/svg+xml"):
         raise InvalidInput("image-unsupported-type", field="image")
     return content, declared
+
+
+def badge_page(
+    request: Request,
+    who: SignedIn,
+    ctx: ContextDep,
+    issuer: Issuer,
+    badge_class: BadgeClass,
+    problems: dict[str, str],
+    *,
+    request_rule: request_rules.Rule | None = None,
+    status: int = 200,
+) -> Response:
+    """The badge class's console page, with ``problems`` of a form posted elsewhere."""
+    return _page(
+        request,
+        who,
+        ctx,
+        issuer,
+        badge_class,
+        _values(badge_class),
+        problems,
+        request_rule=request_rule,
+        status=status,
+    )

@@ -21,7 +21,16 @@ from service.persistence import public_revision
 from service.persistence.tables import Award
 from service.services import Services
 from service.signing.keystore import Algorithm
-from service.usecases import awards, badge_classes, baked, credentials, issuers, public_documents, share_cards
+from service.usecases import (
+    awards,
+    badge_classes,
+    badge_requests,
+    baked,
+    credentials,
+    issuers,
+    public_documents,
+    share_cards,
+)
 from service.usecases.context import Context
 from service.web.badge_view import qr_svg, view
 from service.web.endorsements import views as endorsement_views
@@ -91,6 +100,7 @@ def badge_class_document(badge_class_id: str, request: Request, ctx: ContextDep)
             "badge_class.html",
             badge=badge,
             recognitions=endorsement_views(ctx, request, endorsement_rules.BADGE_CLASS, badge.id),
+            requests_open=badge.replaced_by_id is None and badge_requests.rule_of(ctx, badge).open,
             image_url=ctx.urls.badge_class_image(badge.id),
             issuer_url=ctx.urls.issuer(badge.issuer_id),
             json_url=ctx.urls.badge_class(badge.id),

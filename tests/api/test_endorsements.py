@@ -33,12 +33,22 @@ def invite(client: TestClient, token: str, issuer_id: str, **body: Any) -> Any:
     return client.post(f"/api/v1/issuers/{issuer_id}/endorsement-invitations", json=body, headers=auth(token))
 
 
-def emailed_link(app: FastAPI, recipient: str, pattern: str) -> tuple[str, str, str]:
-    """Send what is queued to a real SMTP server: (the link's path, the subject, the text)."""
+def drain(app: FastAPI) -> list[Any]:
+    """Send everything queued to a real SMTP server; the messages it received."""
     with smtp_server() as (inbox, port):
         drain_once(services_of(app), sender(port), "w")
-    mails = [m for m in inbox.messages if recipient in str(m["To"]).lower()]
-    assert mails, [str(m["To"]) for m in inbox.messages]
+    return list(inbox.messages)
+
+
+def emailed_link(app: FastAPI, recipient: str, pattern: str) -> tuple[str, str, str]:
+    """Send what is queued to a real SMTP server: (the link's path, the subject, the text)."""
+    return link_in(drain(app), recipient, pattern)
+
+
+def link_in(messages: list[Any], recipient: str, pattern: str) -> tuple[str, str, str]:
+    """(the link's path, the subject, the text) of the last message to ``recipient``."""
+    mails = [m for m in messages if recipient in str(m["To"]).lower()]
+    assert mails, [str(m["To"]) for m in messages]
     mail = mails[-1]
     body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     found = re.search(r"https?://\S+(" + pattern + r"\S+)", body)

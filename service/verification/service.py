@@ -66,6 +66,7 @@ class Verification:
     # badge's): only looked at when the badge itself was verified.
     endorsements: list[EndorsementVerdict] = field(default_factory=list)
     endorsements_unchecked: int = 0
+    kind: str = "badge"  # or "endorsement": an EndorsementCredential verified on its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +234,9 @@ class _Run:
         outcome = _outcome(form, report)
         if credential is None:
             return outcome
+        types = credential.get("type")
+        if isinstance(types, list) and "EndorsementCredential" in types:
+            outcome.kind = "endorsement"
         if report.outcome_of("proof") is Outcome.PASSED:
             outcome.badge = _ob3_summary(credential)
             issuer = credential.get("issuer")

@@ -67,6 +67,7 @@ class EndorsementOut(BaseModel):
 
 class VerificationOut(BaseModel):
     verdict: Verdict
+    kind: str = Field(default="badge", description="badge, or endorsement (an EndorsementCredential)")
     headline: str = Field(description="one sentence, in the reader's language, of what is true")
     message: str = Field(description="the headline (kept for earlier clients)")
     form: str
@@ -218,6 +219,7 @@ def verification_out(result: Verification, language: Language) -> VerificationOu
     sentence = headline(code, cause, result.badge, result.issuer, language)
     return VerificationOut(
         verdict=result.verdict,
+        kind=result.kind,
         headline=sentence,
         message=sentence,
         form=result.form.value,

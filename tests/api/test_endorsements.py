@@ -85,7 +85,7 @@ def endorse_partner(client: TestClient, app: FastAPI, world: World, **overrides:
     assert answer.status_code == 201, answer.text
     link, subject, body = emailed_link(app, PARTNER, "/recommander/")
     assert subject == "Une invitation à recommander un badge"
-    assert "en tant que organisation partenaire" in body
+    assert "comme organisation partenaire" in body
     assert "as partner organisation" in body
     page = client.get(link, headers=BROWSER)
     assert page.status_code == 200

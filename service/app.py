@@ -16,6 +16,7 @@ from service.api import (
     v1_badge_classes,
     v1_endorsements,
     v1_issuers,
+    v1_networks,
     v1_reports,
     v1_sessions,
 )
@@ -65,6 +66,7 @@ API_ROUTERS = (
     v1_reports.router,
     v1_audit.router,
     v1_endorsements.router,
+    v1_networks.router,
 )
 PUBLIC_ROUTERS = (verify.router, documents.router, endorsements.router, operations.router)
 PAGE_ROUTERS = (
@@ -148,6 +150,7 @@ def create_app(
             {"name": "sessions", "description": "Formations entre pairs · Peer-training sessions"},
             {"name": "reports", "description": "Rapports pour les financeurs · Reports for funders"},
             {"name": "endorsements", "description": "Recommandations · Endorsements"},
+            {"name": "networks", "description": "Badges de réseau · Network badges"},
             {"name": "public documents", "description": "Documents publics Open Badges · Public documents"},
         ],
     )

@@ -224,7 +224,7 @@ def _announcement(services: Services, ctx: Context, claim: outbox.Claim) -> Anno
         recipient_name=award.recipient_name,
         language=claim.language,
         badge_name=award.badge_class.name,
-        issuer_name=award.badge_class.issuer.name,
+        issuer_name=award.issuer.name,
         badge_url=services.urls.award_page(award.id),
         private_url=f"{services.urls.base}/mon-badge/{earner_links.token_for(services.secret, award.id)}",
         revoked_at=award.revoked_at if notice else None,

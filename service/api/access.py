@@ -53,15 +53,28 @@ def _writable_badge_class(badge_class_id: str, ctx: ContextDep, principal: Princ
 
 
 def _readable_award(award_id: str, ctx: ContextDep, principal: PrincipalDep) -> Award:
+    """The award's issuer, or the network whose class a member awarded, may read it."""
     award = awards.get(ctx, award_id)
-    require_read(principal, award.issuer_id)
+    require_read(principal, _answering_for(principal, award, write=False))
     return award
 
 
 def _writable_award(award_id: str, ctx: ContextDep, principal: PrincipalDep) -> Award:
+    """The award's issuer, or the network whose class a member awarded, may revoke it."""
     award = awards.get(ctx, award_id)
-    require_write(principal, award.issuer_id)
+    require_write(principal, _answering_for(principal, award, write=True))
     return award
+
+
+def _answering_for(principal: Principal, award: Award, *, write: bool) -> str:
+    """The issuer whose right decides: the network's when the principal has it on the class's
+    issuer and the award is a member's; the award's own otherwise."""
+    network = award.class_issuer_id
+    if network != award.issuer_id and (
+        principal.can_write(network) if write else principal.can_read(network)
+    ):
+        return network
+    return award.issuer_id
 
 
 def _readable_session(session_id: str, ctx: ContextDep, principal: PrincipalDep) -> TrainingSession:

@@ -58,6 +58,9 @@ ACTIONS: dict[str, str] = {
     "badge-request-reviewed": N_("avis donné sur une demande de badge"),
     "badge-reviewer-invited": N_("pair invité·e à relire une demande de badge"),
     "badge-request-declined": N_("demande de badge refusée"),
+    "network-member-added": N_("structure membre ajoutée au réseau"),
+    "network-member-removed": N_("structure membre retirée du réseau"),
+    "network-grants-set": N_("structures membres autorisées à attribuer le badge"),
     "change": N_("modification"),
 }
 ACTORS: dict[str, str] = {

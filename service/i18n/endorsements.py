@@ -184,6 +184,25 @@ ENDORSEMENT_MESSAGES.update(
     }
 )
 
+# Network badges.
+ENDORSEMENT_MESSAGES.update(
+    {
+        "network-member-itself": (N_("Membre impossible"), N_("Un réseau n'est pas membre de lui-même.")),
+        "network-member-not-found": (
+            N_("Pas membre du réseau"),
+            N_("L'émetteur {id} n'est pas une structure membre de ce réseau."),
+        ),
+        "network-badge-own-class": (
+            N_("Badge de l'émetteur"),
+            N_("Ce badge est le vôtre : attribuez-le comme vos autres badges."),
+        ),
+        "network-badge-not-allowed": (
+            N_("Badge du réseau non autorisé"),
+            N_("Votre structure n'est pas autorisée par son réseau à attribuer ce badge."),
+        ),
+    }
+)
+
 
 def basis(code: str, language: Language) -> str:
     return text(BASES[code], language) if code in BASES else code

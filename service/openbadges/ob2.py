@@ -37,6 +37,11 @@ class BadgeClassRecord(Protocol):
 class AwardRecord(Protocol):
     id: str
     badge_class_id: str
+    issuer_id: str  # who awarded it: the class's issuer, or a member of the class's network
+
+    @property
+    def class_issuer_id(self) -> str: ...
+
     salt: str
     recipient_email: str
     issued_on: datetime
@@ -94,17 +99,25 @@ def criteria_fields(record: BadgeClassRecord) -> Json:
     return criteria
 
 
-def badge_class(record: BadgeClassRecord, urls: PublicUrls, endorsements: Iterable[str] = ()) -> Json:
+def badge_class(
+    record: BadgeClassRecord,
+    urls: PublicUrls,
+    endorsements: Iterable[str] = (),
+    *,
+    member_id: str | None = None,
+) -> Json:
+    """The BadgeClass; with ``member_id``, the network's class as a member structure awards it
+    (OB 2.0 has no ``creator``: the awarding member is the class's issuer, at a URL of its own)."""
     criteria = criteria_fields(record)
     document: Json = {
         "@context": CONTEXT,
         "type": "BadgeClass",
-        "id": urls.badge_class(record.id),
+        "id": urls.member_badge_class(record.id, member_id) if member_id else urls.badge_class(record.id),
         "name": record.name,
         "description": record.description,
         "image": urls.badge_class_image(record.id),
         "criteria": criteria,
-        "issuer": urls.issuer(record.issuer_id),
+        "issuer": urls.issuer(member_id or record.issuer_id),
     }
     if record.tags:
         document["tags"] = list(record.tags)
@@ -139,7 +152,12 @@ def evidence_fields(stored: dict[str, Any]) -> Json:
 
 
 def assertion(
-    record: AwardRecord, urls: PublicUrls, *, signed_by: str | None = None, endorsements: Iterable[str] = ()
+    record: AwardRecord,
+    urls: PublicUrls,
+    *,
+    signed_by: str | None = None,
+    endorsements: Iterable[str] = (),
+    class_issuer_id: str | None = None,
 ) -> Json:
     """The hosted assertion, or the payload of the signed one when ``signed_by`` names a key URL."""
     recipient = HashedRecipient.for_email(record.recipient_email, record.salt)
@@ -153,7 +171,7 @@ def assertion(
             "salt": recipient.salt,
             "identity": recipient.identity,
         },
-        "badge": urls.badge_class(record.badge_class_id),
+        "badge": badge_url(record, urls, class_issuer_id),
         "issuedOn": iso(record.issued_on),
         "verification": (
             {"type": "SignedBadge", "creator": signed_by} if signed_by else {"type": "HostedBadge"}
@@ -167,6 +185,15 @@ def assertion(
         document["evidence"] = [{"type": "Evidence", **evidence_fields(item)} for item in record.evidence]
     _endorse(document, endorsements)
     return document
+
+
+def badge_url(record: AwardRecord, urls: PublicUrls, class_issuer_id: str | None = None) -> str:
+    """The BadgeClass an assertion names: the class, or, when a member of the class's network
+    awarded it, the class as that member awards it. ``class_issuer_id`` for an award not yet
+    written (whose class is not loaded)."""
+    if record.issuer_id != (class_issuer_id or record.class_issuer_id):
+        return urls.member_badge_class(record.badge_class_id, record.issuer_id)
+    return urls.badge_class(record.badge_class_id)
 
 
 def revoked_assertion(record: AwardRecord, urls: PublicUrls) -> Json:

@@ -61,8 +61,11 @@ def achievement(
     *,
     with_context: bool = False,
     endorsements: list[Json] | None = None,
+    creator: Json | None = None,
 ) -> Json:
-    """The badge class as an OB 3.0 Achievement (criteria, alignments, tags, image, language)."""
+    """The badge class as an OB 3.0 Achievement (criteria, alignments, tags, image, language).
+    ``creator``: the network's Profile, when a member structure awards the network's class (the
+    standard's "authorization to issue": the credential's issuer is then the member)."""
     criteria = criteria_fields(record)
     document: Json = {
         "id": urls.achievement(record.id),
@@ -77,6 +80,8 @@ def achievement(
         document["tag"] = list(record.tags)
     if record.alignments:
         document["alignment"] = [{"type": ["Alignment"], **alignment_fields(a)} for a in record.alignments]
+    if creator is not None:
+        document["creator"] = creator
     if endorsements:
         # Signed EndorsementCredentials of the class, as they were when this was built.
         document["endorsement"] = list(endorsements)

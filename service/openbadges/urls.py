@@ -23,6 +23,8 @@ class Paths:
     BADGE_CLASS_IMAGE = "/badges/{badge_class_id}/image"
     ACHIEVEMENT = "/badges/{badge_class_id}/achievement"
     BADGE_CLASS_CARD = "/badges/{badge_class_id}/card.png"
+    # A network's badge class as one of its member structures awards it (OB 2.0).
+    MEMBER_BADGE_CLASS = "/badges/{badge_class_id}/membres/{issuer_id}"
     AWARD = "/awards/{award_id}"
     AWARD_PAGE = "/b/{award_id}"  # the badge page for people: every link made to be shared
     AWARD_CARD = "/awards/{award_id}/card.png"
@@ -64,6 +66,9 @@ class PublicUrls:
 
     def badge_class(self, badge_class_id: str) -> str:
         return self.base + Paths.BADGE_CLASS.format(badge_class_id=badge_class_id)
+
+    def member_badge_class(self, badge_class_id: str, issuer_id: str) -> str:
+        return self.base + Paths.MEMBER_BADGE_CLASS.format(badge_class_id=badge_class_id, issuer_id=issuer_id)
 
     def badge_class_image(self, badge_class_id: str) -> str:
         return self.base + Paths.BADGE_CLASS_IMAGE.format(badge_class_id=badge_class_id)

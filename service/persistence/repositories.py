@@ -161,7 +161,9 @@ class Awards:
         if badge_class_id is not None and not is_id(badge_class_id):
             return [], 0
         if issuer_id is not None:
-            query = query.where(Award.issuer_id == issuer_id)
+            # The issuer's own awards, and those its member structures made of its classes.
+            own_classes = select(BadgeClass.id).where(BadgeClass.issuer_id == issuer_id)
+            query = query.where(or_(Award.issuer_id == issuer_id, Award.badge_class_id.in_(own_classes)))
         if badge_class_id is not None:
             query = query.where(Award.badge_class_id == badge_class_id)
         if recipient_email is not None:

@@ -102,6 +102,12 @@ class Award(Base):
     erased_at: Mapped[datetime | None]
 
     badge_class: Mapped[BadgeClass] = relationship(lazy="joined", innerjoin=True)
+    # Who awarded it: the badge class's issuer, or a member structure awarding a network's class.
+    issuer: Mapped[Issuer] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def class_issuer_id(self) -> str:
+        return self.badge_class.issuer_id
 
     __table_args__ = (
         Index("ix_awards_issuer_created", "issuer_id", "created_at"),

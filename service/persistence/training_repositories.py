@@ -298,7 +298,12 @@ class ReportFacts:
             select(BadgeClass.series_id, BadgeClass.tags, AwardOrigin.kind, Award.revoked_at, Award.issued_on)
             .join(BadgeClass, BadgeClass.id == Award.badge_class_id)
             .outerjoin(AwardOrigin, AwardOrigin.award_id == Award.id)
-            .where(Award.issuer_id == issuer_id, Award.issued_on >= start, Award.issued_on < end)
+            # A network's figures count what its member structures awarded of its classes.
+            .where(
+                or_(Award.issuer_id == issuer_id, BadgeClass.issuer_id == issuer_id),
+                Award.issued_on >= start,
+                Award.issued_on < end,
+            )
         )
         return [
             (row[0], list(row[1] or []), row[2], row[3] is not None, row[4])

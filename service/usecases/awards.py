@@ -11,7 +11,7 @@ from service.errors import Conflict, InvalidInput, NotFound
 from service.ids import new_id
 from service.openbadges import ob2
 from service.persistence.repositories import Awards, SigningKeys
-from service.persistence.tables import Award, BadgeClass
+from service.persistence.tables import Award, BadgeClass, Issuer
 from service.signing.jws import sign_json
 from service.signing.keystore import Algorithm, KeyPurpose
 from service.usecases import audit, outbox
@@ -67,12 +67,15 @@ def issue(
     *,
     flush: bool = True,
     award_id: str | None = None,
+    issuer: Issuer | None = None,
 ) -> Award:
     """Issue one award: OB 2.0 signed assertion, OB 3.0 credential with its status place, both
     signed. Nothing reaches the database before the award is whole (one flush, at the end);
     ``flush=False`` leaves even that to the caller, so that a batch is written in a few
     multi-row statements (a session closing issues hundreds in one transaction). ``award_id``
-    is given when something signed before must name the award (its reviewers' endorsements)."""
+    is given when something signed before must name the award (its reviewers' endorsements);
+    ``issuer`` when a member structure awards its network's class (the caller checked it may):
+    the award is then the member's, signed with the member's keys."""
     if badge_class.replaced_by_id is not None:
         raise Conflict("badge-class-superseded", id=badge_class.id, current=badge_class.replaced_by_id)
     now = ctx.clock.now()
@@ -86,14 +89,15 @@ def issue(
         expires_at = expires_at.astimezone(UTC).replace(microsecond=0)
         if expires_at <= issued_on:
             raise InvalidInput("expires-before-issue", field="expires_at")
-    active_keys = SigningKeys(ctx.session).active_by_purpose(badge_class.issuer_id)
+    awarding = issuer or badge_class.issuer
+    active_keys = SigningKeys(ctx.session).active_by_purpose(awarding.id)
     key = active_keys.get(KeyPurpose.OB2)
     if key is None:
-        raise Conflict("issuer-has-no-signing-key", id=badge_class.issuer_id)
+        raise Conflict("issuer-has-no-signing-key", id=awarding.id)
     award = Award(
         id=award_id or new_id(),
         badge_class_id=badge_class.id,
-        issuer_id=badge_class.issuer_id,
+        issuer_id=awarding.id,
         recipient_email=str(command.recipient_email).strip(),
         recipient_name=command.recipient_name,
         salt=new_salt(),
@@ -106,12 +110,14 @@ def issue(
         revocation_reason=None,
         created_at=now,
     )
-    payload = ob2.assertion(award, ctx.urls, signed_by=ctx.urls.key(key.kid))
-    private_key = ctx.keys.load(badge_class.issuer_id, key.kid)
+    payload = ob2.assertion(
+        award, ctx.urls, signed_by=ctx.urls.key(key.kid), class_issuer_id=badge_class.issuer_id
+    )
+    private_key = ctx.keys.load(awarding.id, key.kid)
     award.signed_assertion = sign_json(payload, private_key, Algorithm.RS256, key.kid)
     with ctx.session.no_autoflush:  # the status entry and the award are inserted together
         ctx.session.add(award)
-        sign_credential(ctx, award, badge_class, active_keys)
+        sign_credential(ctx, award, badge_class, active_keys, awarding)
     if flush:
         ctx.session.flush()
     return award

@@ -45,11 +45,15 @@ def profile(ctx: Context, issuer: Issuer) -> dict[str, Any]:
     return ob3.profile(issuer, did_of(ctx, issuer.id), ctx.urls, endorsements=found)
 
 
-def achievement(ctx: Context, badge_class: BadgeClass) -> dict[str, Any]:
+def achievement(ctx: Context, badge_class: BadgeClass, awarded_by: Issuer | None = None) -> dict[str, Any]:
     """The badge class's Achievement with its endorsements not withdrawn (a credential signed
-    now carries them; a withdrawal later shows in each one's status)."""
+    now carries them; a withdrawal later shows in each one's status). Awarded by a member
+    structure of the class's network, it names the network as its ``creator``."""
     found = endorsements.embedded(ctx, endorsement_rules.BADGE_CLASS, badge_class.id)
-    return ob3.achievement(badge_class, ctx.urls, badge_class.language, endorsements=found)
+    creator = None
+    if awarded_by is not None and awarded_by.id != badge_class.issuer_id:
+        creator = ob3.profile(badge_class.issuer, did_of(ctx, badge_class.issuer_id), ctx.urls)
+    return ob3.achievement(badge_class, ctx.urls, badge_class.language, endorsements=found, creator=creator)
 
 
 def sign_credential(
@@ -57,16 +61,18 @@ def sign_credential(
     award: Award,
     badge_class: BadgeClass,
     active_keys: dict[KeyPurpose, SigningKey] | None = None,
+    issuer: Issuer | None = None,
 ) -> None:
     """Give the award its OB 3.0 credential. An invalid credential is refused, never signed.
-    ``active_keys`` (algorithm to current key) saves a query when the caller has them."""
-    issuer = badge_class.issuer
+    ``active_keys`` (algorithm to current key) saves a query when the caller has them;
+    ``issuer`` is who awards (a member structure of the class's network), by default the class's."""
+    issuer = issuer or badge_class.issuer
     if active_keys is None:
         active_keys = SigningKeys(ctx.session).active_by_purpose(issuer.id)
     unsigned = ob3.credential(
         award,
         issuer_profile=profile(ctx, issuer),
-        achievement_document=achievement(ctx, badge_class),
+        achievement_document=achievement(ctx, badge_class, issuer),
         urls=ctx.urls,
         credential_status=status.allocate(ctx, award),
         endorsements=endorsements.embedded(ctx, endorsement_rules.AWARD, award.id),

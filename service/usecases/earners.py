@@ -128,7 +128,7 @@ def _personal_data(ctx: Context, award: Award) -> dict[str, Any]:
     data: dict[str, Any] = {
         "award": award.id,
         "badge": award.badge_class.name,
-        "issuer": award.badge_class.issuer.name,
+        "issuer": award.issuer.name,
         "email": award.recipient_email,
         "name": award.recipient_name,
         "issued_on": ob2.iso(award.issued_on),

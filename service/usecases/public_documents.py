@@ -18,7 +18,7 @@ from service.persistence import public_revision
 from service.persistence.repositories import Awards, SigningKeys
 from service.persistence.tables import Award
 from service.signing.keystore import KeyPurpose
-from service.usecases import awards, badge_classes, credentials, endorsements, issuers, status
+from service.usecases import awards, badge_classes, credentials, endorsements, issuers, networks, status
 from service.usecases.context import Context
 from service.usecases.status import SignedListCache
 from service.verification.ob2 import Fetch, Fetched
@@ -143,6 +143,15 @@ def badge_class(ctx: Context, badge_class_id: str) -> Json:
     )
 
 
+def member_badge_class(ctx: Context, badge_class_id: str, member_id: str) -> Json:
+    """A network's class as one of its members awards it (OB 2.0 BadgeClass)."""
+    found = badge_classes.get(ctx, badge_class_id)
+    if found.issuer_id == member_id or not networks.member_badge_class_exists(ctx, found, member_id):
+        raise NotFound("badge-class-not-found", id=badge_class_id)
+    links = endorsements.ob2_links(ctx, endorsement_rules.BADGE_CLASS, found.id)
+    return ob2.badge_class(found, ctx.urls, links, member_id=member_id)
+
+
 def achievement(ctx: Context, badge_class_id: str) -> Json:
     badge = badge_classes.get(ctx, badge_class_id)
     return {"@context": [ob3.CREDENTIALS_V2, ob3.OB_V3], **credentials.achievement(ctx, badge)}
@@ -198,7 +207,7 @@ def endorsement_credential(ctx: Context, endorsement_id: str) -> Json:
     return endorsements.endorsement(ctx, endorsement_id).credential
 
 
-def _ok(build: Callable[[Context, str], Json]) -> Callable[..., Fetched]:
+def _ok(build: Callable[..., Json]) -> Callable[..., Fetched]:
     return lambda ctx, _lists, *ids: Fetched(200, build(ctx, *ids))
 
 
@@ -226,6 +235,7 @@ LOCAL_READS: list[tuple[re.Pattern[str], Callable[..., Fetched]]] = [
     (path_pattern(Paths.ISSUER_JWKS), _ok(issuer_jwks)),
     (path_pattern(Paths.BADGE_CLASS), _ok(badge_class)),
     (path_pattern(Paths.ACHIEVEMENT), _ok(achievement)),
+    (path_pattern(Paths.MEMBER_BADGE_CLASS), _ok(member_badge_class)),
     (path_pattern(Paths.AWARD), lambda ctx, _lists, award_id: assertion(ctx, award_id)),
     (path_pattern(Paths.CREDENTIAL), _ok(credential)),
     (path_pattern(Paths.KEY), _ok(key)),

@@ -236,11 +236,11 @@ def holder_bound_unsigned(ctx: Context, award: Award, holder: Holder) -> dict[st
     """The award's OB 3.0 credential issued to the holder's DID: a new id, the same status
     entry, checked against the official schema; not signed yet."""
     stored = credentials.signed_credential(award)
-    issuer = award.badge_class.issuer
+    issuer = award.issuer
     unsigned = ob3.credential(
         award,
         issuer_profile=credentials.profile(ctx, issuer),
-        achievement_document=credentials.achievement(ctx, award.badge_class),
+        achievement_document=credentials.achievement(ctx, award.badge_class, award.issuer),
         urls=ctx.urls,
         credential_status=stored.get("credentialStatus"),
         subject_did=holder.did,
@@ -268,7 +268,7 @@ def sign_jwt(ctx: Context, award: Award, unsigned: dict[str, Any]) -> str:
 
 def sign_ldp(ctx: Context, award: Award, unsigned: dict[str, Any]) -> dict[str, Any]:
     """The copy with an ``eddsa-rdfc-2022`` proof by the issuer's active Ed25519 key."""
-    issuer = award.badge_class.issuer
+    issuer = award.issuer
     key = _active_key(ctx, issuer.id, KeyPurpose.DATA_INTEGRITY)
     private_key = ctx.keys.load(issuer.id, key.kid)
     if not isinstance(private_key, ed25519.Ed25519PrivateKey):

@@ -79,12 +79,12 @@ def view(award: Award, urls: PublicUrls, now: datetime) -> BadgeView:
         ]
     certification = Certification(
         name=award.badge_class.name,
-        organisation=award.badge_class.issuer.name,
+        organisation=award.issuer.name,
         issued_on=award.issued_on,
         url=page_url,
         credential_id=award.id,
         expires_at=award.expires_at,
-        organisation_id=award.badge_class.issuer.linkedin_organisation_id,
+        organisation_id=award.issuer.linkedin_organisation_id,
     )
     return BadgeView(
         award=award,

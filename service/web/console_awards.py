@@ -19,7 +19,7 @@ from service.i18n.csv_messages import line_message
 from service.i18n.documents import delivery
 from service.i18n.formats import Formats
 from service.persistence.repositories import Awards, BadgeClasses
-from service.persistence.tables import BadgeClass, Issuer
+from service.persistence.tables import Award, BadgeClass, Issuer
 from service.persistence.training_repositories import Outbox
 from service.usecases import award_lists, awards, issuers, outbox, reports
 from service.usecases.commands import AwardCreate, Revocation
@@ -231,7 +231,7 @@ def revoke(
     """First the reason is checked and a page says what revoking does (the reason becomes
     public); the button on that page revokes."""
     award = awards.get(ctx, award_id)
-    require_write(who, award.issuer_id)
+    require_write(who, award_right(who, award))
     try:
         command = Revocation(reason=reason)
         if award.revoked_at is not None:
@@ -264,7 +264,7 @@ def _refused(
 @router.post("/attributions/{award_id}/renvoyer")
 def resend(award_id: str, who: CheckedDep, ctx: ContextDep) -> Response:
     award = awards.get(ctx, award_id)
-    require_write(who, award.issuer_id)
+    require_write(who, award_right(who, award))
     try:
         outbox.resend(ctx, award)
         done = "renvoye"
@@ -417,3 +417,10 @@ def report_csv(
         "Cache-Control": "private, no-store",
     }
     return Response(content.encode("utf-8-sig"), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def award_right(who: SignedIn, award: Award) -> str:
+    """The issuer whose right decides for an award: the network's, for a class a member awarded,
+    when the account has it; the award's own otherwise."""
+    network = award.class_issuer_id
+    return network if network != award.issuer_id and who.principal.can_write(network) else award.issuer_id

@@ -110,6 +110,15 @@ def badge_class_document(badge_class_id: str, request: Request, ctx: ContextDep)
     return _json(request, public_documents.badge_class(ctx, badge.id), cache=SHORT)
 
 
+@router.get(
+    Paths.MEMBER_BADGE_CLASS, summary="A network's badge class as a member structure awards it (OB 2.0)"
+)
+def member_badge_class_document(
+    badge_class_id: str, issuer_id: str, request: Request, ctx: ContextDep
+) -> Response:
+    return _json(request, public_documents.member_badge_class(ctx, badge_class_id, issuer_id), cache=SHORT)
+
+
 def _image(content: bytes | None, media_type: str | None) -> Response:
     if content is None or media_type is None:
         raise NotFound("image-not-found")
@@ -252,7 +261,7 @@ def _award_response(ctx: Context, request: Request, award: Award) -> Response:
             headers=hidden,
             award=award,
             badge_name=award.badge_class.name,
-            issuer_name=award.badge_class.issuer.name,
+            issuer_name=award.issuer.name,
             erased=award.erased_at is not None,
         )
     if award.published_at is None:

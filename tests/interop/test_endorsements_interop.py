@@ -140,3 +140,26 @@ def test_the_1edtech_validator_follows_our_endorsements(
     assert assertion["report"]["valid"] is True, errors(assertion)
     followed = [u for u in assertion["fetched"] if "/endorsements/" in u]
     assert len(followed) == 2, assertion["fetched"]  # the award's and the badge class's
+
+
+def test_others_verify_a_badge_a_member_structure_awarded_for_its_network(
+    node_verifier: Path, validator_python: Path, live: str, client: TestClient, world: World
+) -> None:
+    from tests.api.test_network_badges import member_award, member_of
+
+    member_of(client, world)
+    award = member_award(client, world, recipient_email="camille.durand@example.fr").json()
+    credential = client.get(f"/awards/{award['id']}/credential").json()
+    assert credential["credentialSubject"]["achievement"]["creator"]["id"].endswith(world.issuer_id)
+    documents = did_documents(client, world.other_issuer_id)
+    [verified] = node_verify(node_verifier, [credential], documents, client=client)
+    assert verified["verified"] is True, verified
+    documents[f"{PUBLIC}/issuers/{world.other_issuer_id}/did.json"] = documents[
+        f"did:web:badges.example.test:issuers:{world.other_issuer_id}"
+    ]
+    [judged] = dcc(client, [credential], documents)
+    assert judged["steps"]["valid_signature"] is True, judged
+    assert judged["schema"] == [True], judged
+    for given in (f"{PUBLIC}/awards/{award['id']}", client.get(f"/awards/{award['id']}/signed").text):
+        result = validate(validator_python, live, given)
+        assert result["report"]["valid"] is True, errors(result)

@@ -26,6 +26,9 @@ ADMIN_ONLY = {
     ("DELETE", "/api/v1/issuers/{issuer_id}"),
     # Withdrawing a key makes all it signed stop verifying (issue 15, point 13).
     ("POST", "/api/v1/issuers/{issuer_id}/keys/{kid}/withdraw"),
+    # Who belongs to a network is the operator's to say (issue 20, point 3).
+    ("PUT", "/api/v1/issuers/{issuer_id}/members/{member_id}"),
+    ("DELETE", "/api/v1/issuers/{issuer_id}/members/{member_id}"),
 }
 
 
@@ -70,6 +73,7 @@ def fill(path: str, world: World) -> str:
         "session_id": world.session_id,
         "kid": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",  # any kid: the issuer is checked first
         "enrolment_id": "a" * 26,  # any id: the session's issuer is checked first
+        "member_id": world.other_issuer_id,
     }
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)

@@ -33,7 +33,20 @@ WALLET_PROTOCOL = {
     ("POST", "/exchanges/{offer_id}/dcc"),
 }
 # The one-time link is itself the credential (and its form carries the double-submit token too).
-ONE_TIME_LINK = {("POST", "/console/lien/{token}"), ("POST", "/emargement/{token}")}
+ONE_TIME_LINK = {
+    ("POST", "/console/lien/{token}"),
+    ("POST", "/emargement/{token}"),
+    # Recognition between peers (issue 20): an invited author's, a request's author's, a reviewer's.
+    ("POST", "/recommander/{token}"),
+    ("POST", "/recommandations/retrait/{token}"),
+    ("POST", "/mes-demandes/{token}/confirmer"),
+    ("POST", "/mes-demandes/{token}/retirer"),
+    ("POST", "/relecture/{token}"),
+}
+# Anyone may request a badge that accepts requests: nothing reaches a reviewer until the author
+# confirms through the link sent to the address given (test_badge_requests.py), behind the sign-in
+# rate limit and five requests a day per address and badge.
+ASK_FOR_BADGE = {("POST", "/badges/{badge_class_id}/demander")}
 
 
 def page_writes() -> list[tuple[str, str]]:
@@ -57,6 +70,9 @@ def fill(path: str, world: World) -> str:
         "account_id": world.award_id,  # any id: the guard answers before the lookup
         "token_id": world.award_id,
         "token": f"{world.award_id}.{'A' * 32}",  # a forged earner link
+        "kind": "badge",
+        "subject_id": world.badge_class_id,
+        "request_id": world.award_id,  # any id: the guard answers before the lookup
     }
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
@@ -72,7 +88,14 @@ def test_every_page_write_is_guarded(client: TestClient, database: Database, wor
     ]
     earner = [(m, p) for m, p in writes if p.startswith("/mon-badge/")]
     classified = (
-        set(console) | set(earner) | PUBLIC | SIGN_IN | ONE_TIME_LINK | ASK_BY_EMAIL | WALLET_PROTOCOL
+        set(console)
+        | set(earner)
+        | PUBLIC
+        | SIGN_IN
+        | ONE_TIME_LINK
+        | ASK_BY_EMAIL
+        | WALLET_PROTOCOL
+        | ASK_FOR_BADGE
     )
     assert set(writes) == classified, "unclassified"
     forged = client.post(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from service.persistence.audit_tables import AuditEvent
 from service.persistence.base import Base
 from service.persistence.database import Database
 from service.settings import Environment, Settings
+from service.signing import keystore
 
 PUBLIC_URL = "https://badges.example.test"
 START = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
@@ -87,6 +89,37 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
             if table.name != "public_revision":  # the migration's one row, as in production
                 connection.execute(table.delete())
     assert unrecorded == [], f"changes no use case recorded in the audit log: {unrecorded}"
+
+
+# RSA keys, real ones, are reused from one test to the next (never twice within a test, where
+# each must be another key): generating a 2048-bit key costs 50 to 200 ms, and every issuer a
+# test creates needs two. Ed25519 keys cost nothing and are always new. Processes started by the
+# tests (the CLI, the wheel) generate their own.
+_real_generate = keystore.generate
+_rsa_pool: list[keystore.GeneratedKey] = []
+_rsa_used: set[str] = set()
+_rsa_lock = threading.Lock()
+
+
+def _pooled_generate(algorithm: keystore.Algorithm) -> keystore.GeneratedKey:
+    if algorithm is not keystore.Algorithm.RS256:
+        return _real_generate(algorithm)
+    with _rsa_lock:
+        for key in _rsa_pool:
+            if key.kid not in _rsa_used:
+                _rsa_used.add(key.kid)
+                return key
+        key = _real_generate(algorithm)
+        _rsa_pool.append(key)
+        _rsa_used.add(key.kid)
+        return key
+
+
+@pytest.fixture(autouse=True)
+def _rsa_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    with _rsa_lock:
+        _rsa_used.clear()
+    monkeypatch.setattr(keystore, "generate", _pooled_generate)
 
 
 @pytest.fixture

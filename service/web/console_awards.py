@@ -21,7 +21,7 @@ from service.i18n.formats import Formats
 from service.persistence.repositories import Awards, BadgeClasses
 from service.persistence.tables import Award, BadgeClass, Issuer
 from service.persistence.training_repositories import Outbox
-from service.usecases import award_lists, awards, issuers, outbox, reports
+from service.usecases import award_lists, awards, issuers, networks, outbox, reports
 from service.usecases.commands import AwardCreate, Revocation
 from service.web import charts
 from service.web.console import console_page
@@ -106,6 +106,7 @@ def _listing(
         can_write=who.principal.can_write(issuer.id),
         deliveries=deliveries,
         badge_classes=[b for b in classes if b.replaced_by_id is None],
+        network_classes=networks.classes_for(ctx, issuer),
         done=done,
         problems=problems or {},
         csv_errors=csv_errors,
@@ -149,7 +150,13 @@ def award_one(
         "notify": notify,
     }
     try:
-        badge_class = _badge_class(ctx, issuer, badge_class_id)
+        found = BadgeClasses(ctx.session).get(badge_class_id) if badge_class_id else None
+        network_class = (
+            found is not None and found.issuer_id != issuer.id and networks.may_award(ctx, issuer.id, found)
+        )
+        badge_class = (
+            found if network_class and found is not None else _badge_class(ctx, issuer, badge_class_id)
+        )
         command = AwardCreate.model_validate(
             {
                 "recipient_email": recipient_email,
@@ -159,7 +166,10 @@ def award_one(
                 "notify": notify == "1",
             }
         )
-        issued = awards.award(ctx, badge_class, command)
+        if network_class:  # a class of a network this structure is a member of, allowed to it
+            issued = networks.award(ctx, issuer, badge_class.id, command)
+        else:
+            issued = awards.award(ctx, badge_class, command)
     except (ValidationError, FabriqueError) as exc:
         problems = problems_of(request, exc)
         raise ShowPage(

@@ -17,7 +17,7 @@ from service.http.deps import ContextDep
 from service.persistence.repositories import BadgeClasses
 from service.persistence.tables import BadgeClass, Issuer
 from service.persistence.training_tables import TrainerRule
-from service.usecases import badge_classes, badge_requests, catalogue, issuers, trainer_rules
+from service.usecases import badge_classes, badge_requests, catalogue, issuers, networks, trainer_rules
 from service.usecases.commands import BadgeClassCreate, BadgeClassUpdate
 from service.usecases.session_commands import TrainerRuleIn
 from service.web.console import console_page
@@ -37,6 +37,7 @@ DONE = {
     "regle": N_("Règle des formateurs enregistrée."),
     "regle-retiree": N_("Règle des formateurs retirée."),
     "demandes": N_("Règle des demandes enregistrée."),
+    "membres": N_("Structures membres autorisées enregistrées."),
 }
 
 
@@ -166,6 +167,8 @@ def _page(
         rule=rule,
         rule_values=rule_values if rule_values is not None else _rule_values(rule),
         request_rule=request_rule or badge_requests.rule_of(ctx, badge_class),
+        members=networks.members(ctx, issuer),
+        granted=networks.grants(ctx, badge_class),
         max_peers=request_rules.MAX_PEERS,
         can_write=who.principal.can_write(issuer.id),
         done=done,
@@ -361,3 +364,17 @@ def badge_page(
         request_rule=request_rule,
         status=status,
     )
+
+
+@router.post("/badges/{badge_class_id}/membres")
+async def member_grants(request: Request, badge_class_id: str, who: CheckedDep, ctx: ContextDep) -> Response:
+    """Which member structures of the network may award this badge class."""
+    issuer, badge_class = badge_of(ctx, who, badge_class_id, write=True)
+    async with request.form(max_fields=600) as form:
+        chosen = [str(value) for value in form.getlist("member")][:500]
+    try:
+        networks.set_grants(ctx, badge_class, chosen)
+    except FabriqueError as exc:
+        problems = {"members": next(iter(problems_of(request, exc).values()))}
+        raise ShowPage(badge_page(request, who, ctx, issuer, badge_class, problems, status=422)) from None
+    return RedirectResponse(f"/console/badges/{badge_class.id}?fait=membres#membres", status_code=303)

@@ -206,3 +206,73 @@ def test_the_networks_report_counts_what_its_members_awarded(client: TestClient,
     ).json()
     assert network["badges_issued"] == 2  # the world's own award and the member's
     assert member["badges_issued"] == 1
+
+
+def test_the_console_grants_a_member_and_the_member_awards_from_its_own_console(
+    client: TestClient, database: Database, world: World
+) -> None:
+    from html import unescape
+
+    from tests.factories import console_csrf, make_account, publish, sign_in
+
+    client.put(
+        f"/api/v1/issuers/{world.issuer_id}/members/{world.other_issuer_id}", headers=auth(world.admin)
+    )
+    make_account(database, Role.COORDINATOR, [world.issuer_id], email="reseau@example.fr")
+    sign_in(client, "reseau@example.fr")
+    page = unescape(client.get(f"/console/badges/{world.badge_class_id}").text)
+    assert "Structures membres qui peuvent attribuer ce badge" in page
+    granted = client.post(
+        f"/console/badges/{world.badge_class_id}/membres",
+        data={"csrf": console_csrf(client), "member": world.other_issuer_id},
+        follow_redirects=False,
+    )
+    assert granted.status_code == 303, granted.text
+    forged = client.post(
+        f"/console/badges/{world.badge_class_id}/membres",
+        data={"csrf": console_csrf(client), "member": "x" * 26},
+    )
+    assert forged.status_code == 422
+    client.cookies.clear()
+    make_account(database, Role.COORDINATOR, [world.other_issuer_id], email="membre@example.fr")
+    sign_in(client, "membre@example.fr")
+    listing = unescape(client.get(f"/console/emetteurs/{world.other_issuer_id}/attributions").text)
+    assert "Badges des réseaux dont la structure est membre" in listing
+    made = client.post(
+        f"/console/emetteurs/{world.other_issuer_id}/attributions/nouvelle",
+        data={
+            "csrf": console_csrf(client),
+            "badge_class_id": world.badge_class_id,
+            "recipient_email": "lou.garcia@mairie.example.fr",
+            "recipient_name": "Lou Garcia",
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    award_id = made.headers["location"].split("q=")[1].split("&")[0]
+    listed = client.get(f"/api/v1/awards/{award_id}", headers=auth(world.other_coordinator)).json()
+    assert listed["issuer_id"] == world.other_issuer_id
+    # The member cannot grant itself, nor award the network's other classes from its console.
+    assert (
+        client.post(
+            f"/console/badges/{world.badge_class_id}/membres", data={"csrf": console_csrf(client)}
+        ).status_code
+        == 403
+    )
+    other = create_badge_class(client, world.coordinator, world.issuer_id, name="Réservé au réseau")
+    refused = client.post(
+        f"/console/emetteurs/{world.other_issuer_id}/attributions/nouvelle",
+        data={"csrf": console_csrf(client), "badge_class_id": other["id"], "recipient_email": "x@example.fr"},
+    )
+    assert refused.status_code == 422
+    # Its public page says who awarded it and whose badge it is.
+    assert client.get(f"/b/{award_id}").status_code == 404  # private until its holder publishes it
+    publish(client, award_id)
+    shown = unescape(client.get(f"/b/{award_id}").text)
+    member_name = client.get(f"/issuers/{world.other_issuer_id}").json()["name"]
+    network_name = client.get(f"/issuers/{world.issuer_id}").json()["name"]
+    assert (
+        f'Émis par</dt><dd><a href="https://badges.example.test/issuers/{world.other_issuer_id}">{member_name}'
+        in shown
+    )
+    assert f'Badge du réseau</dt><dd><a href="/issuers/{world.issuer_id}">{network_name}' in shown

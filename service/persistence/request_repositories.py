@@ -55,11 +55,20 @@ class BadgeRequests:
             query = query.where(BadgeRequest.state.in_(list(states)))
         return self.session.scalars(query.order_by(BadgeRequest.created_at.desc(), BadgeRequest.id)).all()
 
-    def of_email(self, email: str) -> Sequence[BadgeRequest]:
+    def of_email(self, email: str, *, include_withdrawn: bool = False) -> Sequence[BadgeRequest]:
+        query = select(BadgeRequest).where(BadgeRequest.email == email)
+        if not include_withdrawn:
+            query = query.where(BadgeRequest.state != "withdrawn")
+        return self.session.scalars(query.order_by(BadgeRequest.created_at.desc())).all()
+
+    def open_classes(self, limit: int) -> Sequence[BadgeClass]:
+        """Current versions of the badge classes whose rule accepts requests."""
         query = (
-            select(BadgeRequest)
-            .where(BadgeRequest.email == email, BadgeRequest.state != "withdrawn")
-            .order_by(BadgeRequest.created_at.desc())
+            select(BadgeClass)
+            .join(BadgeRequestRule, BadgeRequestRule.series_id == BadgeClass.series_id)
+            .where(BadgeRequestRule.open.is_(True), BadgeClass.replaced_by_id.is_(None))
+            .order_by(BadgeClass.name, BadgeClass.id)
+            .limit(limit)
         )
         return self.session.scalars(query).all()
 

@@ -148,9 +148,13 @@ def _files(ctx: Context, uploads: list[UploadedFile]) -> list[BadgeRequestFile]:
     return out
 
 
-def submit(ctx: Context, badge_class_id: str, form: RequestForm, language: str) -> BadgeRequest:
-    """Write the request, unconfirmed, and send its author the link that confirms it. Peers who
-    do not hold the badge are not written to, and the answer does not say who does."""
+def submit(
+    ctx: Context, badge_class_id: str, form: RequestForm, language: str, *, proven_email: str | None = None
+) -> BadgeRequest:
+    """Write the request, unconfirmed, and send its author the link that confirms it; made from
+    the earner space, whose link already proved the address (``proven_email``), it is confirmed
+    at once. Peers who do not hold the badge are not written to, and the answer does not say who
+    does."""
     badge = BadgeClasses(ctx.session).get(badge_class_id)
     if badge is None:
         raise NotFound("badge-class-not-found", id=badge_class_id)
@@ -204,9 +208,13 @@ def submit(ctx: Context, badge_class_id: str, form: RequestForm, language: str) 
         if endorsements.eligible(ctx, target, endorsement_rules.PEER, peer):
             request.reviews.append(_review(rules.PEER, peer, now, state="waiting"))
     ctx.session.add(request)
-    _mail(ctx, CONFIRM_MAIL, email, request.language, request.id)
     audit.act_as(ctx.session, EARNER)
     audit.record(ctx, "badge-request-made", "badge-class", current.id, current.issuer_id)
+    if proven_email is not None and proven_email == email:
+        ctx.session.flush()
+        _confirmed(ctx, request)
+    else:
+        _mail(ctx, CONFIRM_MAIL, email, request.language, request.id)
     return request
 
 
@@ -274,18 +282,22 @@ def confirm(ctx: Context, secret: str, token: str) -> BadgeRequest:
     now = ctx.clock.now()
     if not rules.confirmable(request.created_at, now):
         raise Gone("badge-request-expired")
+    _confirmed(ctx, request)
+    return request
+
+
+def _confirmed(ctx: Context, request: BadgeRequest) -> None:
+    """The author's address is proven: the request waits for its reviewers, who are invited."""
     badge = request_badge(ctx, request)
     if endorsements.holds(ctx, request.email, badge):
         raise Conflict("badge-already-held")
-    request.state, request.confirmed_at = rules.PENDING, now
+    request.state, request.confirmed_at = rules.PENDING, ctx.clock.now()
     for review in request.reviews:
         if review.state == "waiting":
             review.state = rules.INVITED
             _mail(ctx, REVIEW_MAIL, review.email, request.language, review.id)
     audit.act_as(ctx.session, EARNER)
     audit.record(ctx, "badge-request-confirmed", "badge-class", request.badge_class_id, request.issuer_id)
-    _settle(ctx, request)  # a rule that nobody can still block (none here) would decide at once
-    return request
 
 
 def withdraw(ctx: Context, secret: str, token: str) -> BadgeRequest:
@@ -308,10 +320,24 @@ def _forget(request: BadgeRequest) -> None:
     request.reviews.clear()
 
 
-def erase_for_award(ctx: Context, award_id: str) -> None:
-    """Erasing the badge a request led to erases the request: its author, evidence, reviews."""
-    for request in BadgeRequests(ctx.session).of_award(award_id):
+def erase_for_award(ctx: Context, award_id: str, email: str) -> None:
+    """Erasing a badge erases its earner's requests (the one it came from and every other one of
+    the address, open or decided): their statements, evidence and reviews."""
+    repo = BadgeRequests(ctx.session)
+    address = normalise_email(email) if email else ""
+    for request in {*repo.of_award(award_id), *repo.of_email(address, include_withdrawn=True)}:
         ctx.session.delete(request)
+
+
+def requestable(ctx: Context, email: str, limit: int = 50) -> list[BadgeClass]:
+    """The badge classes open to requests that the address neither holds nor has asked for."""
+    repo = BadgeRequests(ctx.session)
+    asked = {r.badge_class_id for r in repo.of_email(email) if r.state in rules.OPEN_STATES}
+    found = []
+    for badge in repo.open_classes(limit * 2):
+        if badge.id not in asked and not endorsements.holds(ctx, email, badge):
+            found.append(badge)
+    return found[:limit]
 
 
 def request_badge(ctx: Context, request: BadgeRequest) -> BadgeClass:

@@ -80,7 +80,7 @@ def erase(ctx: Context, award_id: str) -> Award:
     Outbox(ctx.session).delete_for_award(award.id)
     Wallets(ctx.session).delete_for_award(award.id)  # the copies' holders and the open offers
     endorsements.withdraw_for_erased_award(ctx, award.id)  # nothing left to vouch for
-    badge_requests.erase_for_award(ctx, award.id)  # the request it came from, its evidence
+    badge_requests.erase_for_award(ctx, award.id, award.recipient_email)  # their requests, evidence
     award.recipient_email = ""
     award.recipient_name = None
     award.narrative = None

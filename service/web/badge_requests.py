@@ -20,7 +20,7 @@ from service.http.rate_limits import SIGNIN, client_address
 from service.i18n import messages
 from service.persistence.database import discard_pending_files
 from service.persistence.request_tables import BadgeRequest
-from service.usecases import badge_classes, badge_requests
+from service.usecases import badge_classes, badge_requests, earner_space
 from service.usecases.context import Context
 from service.web.labels import N_
 from service.web.render import page, tr
@@ -65,9 +65,24 @@ def _rule_page(request: Request, ctx: Context, badge_class_id: str, **context: A
     )
 
 
+def _space_email(ctx: Context, secret: str, token: str) -> str | None:
+    """The address an earner-space link proves, or None (absent, forged or expired)."""
+    if not token:
+        return None
+    try:
+        return earner_space.open_space(ctx, secret, token).email
+    except FabriqueError:
+        return None
+
+
 @router.get("/badges/{badge_class_id}/demander")
-def request_form(request: Request, badge_class_id: str, ctx: ContextDep) -> Response:
-    return _rule_page(request, ctx, badge_class_id, values={})
+def request_form(
+    request: Request, badge_class_id: str, ctx: ContextDep, services: ServicesDep, espace: str = ""
+) -> Response:
+    """The form; opened from the earner space (``espace``: its link), the address is known."""
+    email = _space_email(ctx, services.secret, espace[:200])
+    values = {"email": email} if email else {}
+    return _rule_page(request, ctx, badge_class_id, values=values, space=espace[:200] if email else "")
 
 
 @router.post("/badges/{badge_class_id}/demander")
@@ -75,6 +90,7 @@ async def request_submit(
     request: Request,
     badge_class_id: str,
     ctx: ContextDep,
+    services: ServicesDep,
     limits: RateLimitsDep,
     files: Annotated[list[UploadFile] | None, File()] = None,
     name: Annotated[str, Form(max_length=400)] = "",
@@ -83,8 +99,10 @@ async def request_submit(
     links: Annotated[str, Form(max_length=12000)] = "",
     peers: Annotated[str, Form(max_length=4000)] = "",
     consent: Annotated[str, Form(max_length=8)] = "",
+    espace: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     values = {"name": name, "email": email, "statement": statement, "links": links, "peers": peers}
+    proven = _space_email(ctx, services.secret, espace)
     wait = await limits.wait_async(SIGNIN, client_address(request))
     uploads = []
     for upload in files or []:
@@ -106,7 +124,7 @@ async def request_submit(
         )
         return _rule_page(request, ctx, badge_class_id, values=values, error=error, status_code=429)
     try:
-        badge_requests.submit(ctx, badge_class_id, form, language_of(request))
+        made = badge_requests.submit(ctx, badge_class_id, form, language_of(request), proven_email=proven)
     except FabriqueError as exc:
         if exc.code == "badge-class-not-found":
             raise
@@ -120,7 +138,11 @@ async def request_submit(
             values=values,
             error=(field, detail),
             status_code=exc.status,
+            space=espace if proven else "",
         )
+    if made.state == rules.PENDING:  # from the earner space: confirmed, on to its page
+        target = f"/mes-demandes/{quote(rules.request_token(services.secret, made.id))}?fait=confirmee"
+        return RedirectResponse(target, status_code=303, headers=PRIVATE)
     return _rule_page(request, ctx, badge_class_id, values={}, sent=True)
 
 

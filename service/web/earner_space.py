@@ -5,17 +5,20 @@ the key, it lasts an hour, and the pages send no Referer and are never cached.""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from service.domain import badge_requests as request_rules
 from service.domain import earner_links
 from service.errors import FabriqueError, InvalidInput
 from service.http.deps import ContextDep, RateLimitsDep, ServicesDep
 from service.http.negotiation import language_of
 from service.http.rate_limits import SIGNIN, client_address
 from service.i18n import messages
-from service.usecases import earner_space
+from service.persistence.request_repositories import BadgeRequests
+from service.usecases import badge_requests, earner_space
 from service.web.badge_view import state_of
 from service.web.render import page, tr
 
@@ -90,10 +93,23 @@ def space_page(request: Request, token: str, ctx: ContextDep, services: Services
         }
         for award in space.awards
     ]
+    requests = [
+        {
+            "r": found,
+            "badge": badge_requests.request_badge(ctx, found),
+            "url": f"/mes-demandes/{request_rules.request_token(services.secret, found.id)}",
+        }
+        for found in BadgeRequests(ctx.session).of_email(space.email)
+    ]
     return page(
         request,
         "earner_space.html",
         json_url=None,
+        requests=requests,
+        requestable=[
+            (b, f"/badges/{b.id}/demander?espace={quote(token)}")
+            for b in badge_requests.requestable(ctx, space.email)
+        ],
         email=space.email,
         expires_at=space.expires_at,
         badges=badges,

@@ -22,6 +22,7 @@ from tests.api.test_endorsements import BROWSER, drain, emailed_link, link_in
 from tests.factories import (
     auth,
     console_csrf,
+    create_badge_class,
     earner_link,
     issue_award,
     make_account,
@@ -53,8 +54,15 @@ def submit(client: TestClient, world: World, **overrides: Any) -> Any:
         "consent": "oui",
     }
     files = overrides.pop("files", [("files", ("bilan.pdf", PDF, "application/pdf"))])
+    follow = overrides.pop("follow_redirects", True)
     data.update(overrides)
-    return client.post(f"/badges/{world.badge_class_id}/demander", data=data, files=files, headers=BROWSER)
+    return client.post(
+        f"/badges/{world.badge_class_id}/demander",
+        data=data,
+        files=files,
+        headers=BROWSER,
+        follow_redirects=follow,
+    )
 
 
 def requests_rows(database: Database) -> list[BadgeRequest]:
@@ -331,3 +339,37 @@ def test_erasing_the_badge_erases_the_request_it_came_from(
     with database.transaction(write=False) as session:
         assert session.scalars(select(BadgeRequestFile)).all() == []
     assert client.get(link, headers=BROWSER).status_code == 404
+
+
+def test_from_the_earner_space_a_request_needs_no_confirmation_email(
+    client: TestClient, app: FastAPI, database: Database, world: World
+) -> None:
+    from tests.api.test_earner_space import emailed_space_link
+
+    assert set_rule(client, world, peer_approvals=1, coordinator_approval=False).status_code == 200
+    issue_award(client, world.coordinator, world.badge_class_id, recipient_email=PEERS[0])
+    other = create_badge_class(client, world.coordinator, world.issuer_id, name="Un autre badge")
+    issue_award(client, world.coordinator, other["id"], recipient_email=REQUESTER)  # an earner already
+    client.post("/mon-espace", data={"email": REQUESTER})
+    space, _ = emailed_space_link(app, REQUESTER)
+    page = unescape(client.get(space).text)
+    assert "Badges que vous pouvez demander" in page
+    found = re.search(r'href="(/badges/[a-z2-7]{26}/demander\?espace=[^"]+)"', page)
+    assert found
+    form_page = unescape(client.get(unescape(found.group(1))).text)
+    assert f'value="{REQUESTER}"' in form_page
+    assert "readonly" in form_page
+    espace = unescape(found.group(1)).split("espace=")[1]
+    answer = submit(client, world, peers=PEERS[0], espace=espace, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    assert "fait=confirmee" in answer.headers["location"]
+    [row] = requests_rows(database)
+    assert row.state == "pending"
+    with database.transaction(write=False) as session:
+        kinds = list(session.scalars(select(OutboxMessage.kind).where(OutboxMessage.subject_id.is_not(None))))
+    assert kinds == ["badge-review-invitation"]  # no confirmation email: the space proved the address
+    # The space lists it; another address cannot use this space's link to skip confirmation.
+    assert "en relecture" in unescape(client.get(space).text)
+    forged = submit(client, world, email="quelquun@example.fr", espace=espace)
+    assert forged.status_code == 200
+    assert "Presque fini" in unescape(forged.text)

@@ -31,7 +31,6 @@ from service.persistence.repositories import BadgeClasses
 from service.persistence.request_repositories import BadgeRequests
 from service.persistence.request_tables import BadgeRequest, BadgeRequestFile, BadgeRequestRule, BadgeReview
 from service.persistence.tables import BadgeClass
-from service.persistence.training_tables import OutboxMessage
 from service.usecases import audit, awards, endorsements, outbox
 from service.usecases.commands import AwardCreate, Evidence
 from service.usecases.context import Context
@@ -243,21 +242,7 @@ def _review(
 
 
 def _mail(ctx: Context, kind: str, recipient: str, language: str, subject_id: str) -> None:
-    now = ctx.clock.now()
-    ctx.session.add(
-        OutboxMessage(
-            id=new_id(),
-            kind=kind,
-            award_id=None,
-            subject_id=subject_id,
-            recipient=recipient,
-            language=language,
-            state="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-    )
+    outbox.enqueue_mail(ctx, kind, recipient, language, subject_id=subject_id)
 
 
 # The author's link.

@@ -34,7 +34,6 @@ from service.persistence.endorsement_repositories import Eligibility, Endorsemen
 from service.persistence.endorsement_tables import Endorsement, EndorsementInvitation, Endorser
 from service.persistence.repositories import Awards, BadgeClasses, Issuers
 from service.persistence.tables import Award, BadgeClass, Issuer
-from service.persistence.training_tables import OutboxMessage
 from service.signing import keystore
 from service.signing.data_integrity import add_proof
 from service.signing.did_web import (
@@ -45,7 +44,7 @@ from service.signing.did_web import (
     verification_method_id,
 )
 from service.signing.keystore import Algorithm, KeyFileMissing
-from service.usecases import audit
+from service.usecases import audit, outbox
 from service.usecases.context import Context
 
 Json = dict[str, Any]
@@ -193,22 +192,8 @@ def _invitation(
     )
     ctx.session.add(invitation)
     # The email's row has the invitation's id: the worker finds the invitation from it.
-    ctx.session.add(_mail(invitation.id, INVITATION_MAIL, email, language, now))
+    outbox.enqueue_mail(ctx, INVITATION_MAIL, email, language, message_id=invitation.id)
     return invitation
-
-
-def _mail(message_id: str, kind: str, recipient: str, language: str, now: Any) -> OutboxMessage:
-    return OutboxMessage(
-        id=message_id,
-        kind=kind,
-        award_id=None,
-        recipient=recipient,
-        language=language,
-        state="pending",
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +271,7 @@ def endorse(ctx: Context, secret: str, token: str, form: EndorsementForm) -> End
     endorsement = _sign(ctx, endorser, found.subject, invitation.basis, checked.comment, invitation.language)
     invitation.used_at = ctx.clock.now()
     invitation.endorsement_id = endorsement.id
-    ctx.session.add(_mail(endorsement.id, MADE_MAIL, invitation.email, invitation.language, ctx.clock.now()))
+    outbox.enqueue_mail(ctx, MADE_MAIL, invitation.email, invitation.language, message_id=endorsement.id)
     audit.act_as(ctx.session, Actor("endorser", endorser.id, invitation.email))
     audit.record(
         ctx, "endorsement-made", found.subject.kind, found.subject.id, found.issuer.id, basis=invitation.basis

@@ -52,6 +52,34 @@ def enqueue_award_email(
     return message
 
 
+def enqueue_mail(
+    ctx: Context,
+    kind: str,
+    recipient: str,
+    language: str,
+    *,
+    message_id: str | None = None,
+    subject_id: str | None = None,
+) -> OutboxMessage:
+    """An email that is about something other than an award (an invitation to endorse, a badge
+    request, a review): the worker finds what it is about by ``subject_id`` or the message id."""
+    now = ctx.clock.now()
+    message = OutboxMessage(
+        id=message_id or new_id(),
+        kind=kind,
+        award_id=None,
+        subject_id=subject_id,
+        recipient=recipient,
+        language=language,
+        state="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    ctx.session.add(message)
+    return message
+
+
 def notify_revocation(ctx: Context, award: Award) -> None:
     """Tell the earner their badge was revoked, in the language of its emails, if it was ever
     announced to them (a badge revoked before its announcement left was never known to them)."""

@@ -5,6 +5,7 @@ never cached; evidence files are served to those two links only, as attachments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -205,23 +206,25 @@ def author_page(
 
 @router.post("/mes-demandes/{token}/confirmer")
 def author_confirm(request: Request, token: str, ctx: ContextDep, services: ServicesDep) -> Response:
-    try:
-        badge_requests.confirm(ctx, services.secret, token)
-    except FabriqueError as exc:
-        undo(ctx)
-        if exc.code == "badge-request-link-invalid":
-            return _link_error(request, exc, "badge_request_author.html")
-        found = badge_requests.open_request(ctx, services.secret, token)
-        return _author_page(
-            request, ctx, services, token, found, error=_error(request, exc), status_code=exc.status
-        )
-    return RedirectResponse(f"/mes-demandes/{quote(token)}?fait=confirmee", status_code=303, headers=PRIVATE)
+    return _author_action(request, ctx, services, token, badge_requests.confirm, "confirmee")
 
 
 @router.post("/mes-demandes/{token}/retirer")
 def author_withdraw(request: Request, token: str, ctx: ContextDep, services: ServicesDep) -> Response:
+    return _author_action(request, ctx, services, token, badge_requests.withdraw, "retiree")
+
+
+def _author_action(
+    request: Request,
+    ctx: Context,
+    services: Any,
+    token: str,
+    action: Callable[[Context, str, str], BadgeRequest],
+    done: str,
+) -> Response:
+    """Confirm or withdraw through the author's link; a refusal is said on the request's page."""
     try:
-        badge_requests.withdraw(ctx, services.secret, token)
+        action(ctx, services.secret, token)
     except FabriqueError as exc:
         undo(ctx)
         if exc.code == "badge-request-link-invalid":
@@ -230,7 +233,7 @@ def author_withdraw(request: Request, token: str, ctx: ContextDep, services: Ser
         return _author_page(
             request, ctx, services, token, found, error=_error(request, exc), status_code=exc.status
         )
-    return RedirectResponse(f"/mes-demandes/{quote(token)}?fait=retiree", status_code=303, headers=PRIVATE)
+    return RedirectResponse(f"/mes-demandes/{quote(token)}?fait={done}", status_code=303, headers=PRIVATE)
 
 
 def evidence_file(found: BadgeRequest, file_id: str) -> Response:

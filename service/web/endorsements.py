@@ -304,16 +304,7 @@ def withdraw_page(request: Request, token: str, ctx: ContextDep, services: Servi
         found = endorsements.open_withdrawal(ctx, services.secret, token)
     except FabriqueError as exc:
         return _withdraw_error(request, exc)
-    return page(
-        request,
-        "endorsement_withdraw.html",
-        json_url=None,
-        e=view_of(ctx, found, language_of(request)),
-        subject_name=endorsements.subject_name(ctx, found),
-        withdrawn_at=found.withdrawn_at,
-        action=f"/recommandations/retrait/{quote(token)}",
-        headers=PRIVATE,
-    )
+    return _withdrawal(request, ctx, found, action=f"/recommandations/retrait/{quote(token)}")
 
 
 @pages.post("/recommandations/retrait/{token}")
@@ -322,6 +313,10 @@ def withdraw(request: Request, token: str, ctx: ContextDep, services: ServicesDe
         found = endorsements.withdraw(ctx, services.secret, token)
     except FabriqueError as exc:
         return _withdraw_error(request, exc)
+    return _withdrawal(request, ctx, found, just_withdrawn=True)
+
+
+def _withdrawal(request: Request, ctx: Context, found: Endorsement, **context: Any) -> Response:
     return page(
         request,
         "endorsement_withdraw.html",
@@ -329,8 +324,8 @@ def withdraw(request: Request, token: str, ctx: ContextDep, services: ServicesDe
         e=view_of(ctx, found, language_of(request)),
         subject_name=endorsements.subject_name(ctx, found),
         withdrawn_at=found.withdrawn_at,
-        just_withdrawn=True,
         headers=PRIVATE,
+        **context,
     )
 
 

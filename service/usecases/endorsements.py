@@ -51,6 +51,7 @@ Json = dict[str, Any]
 INVITATION_MAIL = "endorsement-invitation"
 MADE_MAIL = "endorsement-made"
 CREDENTIAL_NAME = N_("Recommandation : {name}")
+MAX_EMBEDDED = 10  # per issuer, badge class or award, in OB 3.0 documents and credentials
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,8 +463,11 @@ def subject_name(ctx: Context, endorsement: Endorsement) -> str:
 
 
 def embedded(ctx: Context, kind: str, subject_id: str) -> list[Json]:
-    """The signed EndorsementCredentials of one thing, for its OB 3.0 ``endorsement``."""
-    return [e.credential for e in current_for(ctx, kind, subject_id)]
+    """The signed EndorsementCredentials of one thing, for its OB 3.0 ``endorsement``: the
+    ``MAX_EMBEDDED`` newest, so that a much-endorsed network does not make every credential it
+    signs heavy (pages show them all; OB 2.0 links them all)."""
+    current = current_for(ctx, kind, subject_id)
+    return [e.credential for e in current[-MAX_EMBEDDED:]]
 
 
 def ob2_links(ctx: Context, kind: str, subject_id: str) -> list[str]:

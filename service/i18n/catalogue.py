@@ -10,6 +10,7 @@ has no translation or its placeholders differ."""
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Mapping
 from functools import cache
 from io import BytesIO
@@ -32,12 +33,32 @@ def N_(message: str) -> str:
     return message
 
 
+# French typography: a narrow no-break space (U+202F) before the high punctuation marks, so that
+# « : » never starts a line. Messages are written with an ordinary space, as people type them.
+_HIGH_PUNCTUATION = re.compile(r"[ \u00a0]([:;!?])(?=\s|$|[<\"»)])")
+
+
+def french_typography(message: str) -> str:
+    return _HIGH_PUNCTUATION.sub("\u202f\\1", message)
+
+
+class FrenchTranslations(gettext.NullTranslations):
+    """The source language, set with French typography."""
+
+    def gettext(self, message: str) -> str:
+        return french_typography(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return french_typography(msgid1 if n == 1 else msgid2)
+
+
 @cache
 def translations(language: Language) -> gettext.NullTranslations:
-    """French is the language the messages are written in; another language is read from its
-    catalogue, compiled in memory (the repository holds only the editable .po file)."""
+    """French is the language the messages are written in (with its typography); another
+    language is read from its catalogue, compiled in memory (the repository holds only the
+    editable .po file)."""
     if language == SOURCE_LANGUAGE:
-        return gettext.NullTranslations()
+        return FrenchTranslations()
     with (LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as source:
         catalog = read_po(source, locale=language, domain=DOMAIN)
     compiled = BytesIO()

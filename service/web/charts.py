@@ -14,13 +14,20 @@ from pygal.style import Style
 # every later failed import in the process emit an ImportWarning. Take it out again.
 sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__module__ != "pygal"]
 
+TEXT = "#1e1e1e"
+BAR = "#6a8ad6"
 _STYLE = Style(
     background="#ffffff",
     plot_background="#ffffff",
-    foreground="#1e1e1e",
-    foreground_strong="#1e1e1e",
+    foreground=TEXT,
+    foreground_strong=TEXT,
     foreground_subtle="#4a4a4a",
-    colors=("#000091",),
+    # Bars light enough for the dark value labels drawn on them (4.9:1), dark enough against the
+    # white background (3.4:1, the contrast graphical objects need); drawn opaque.
+    colors=(BAR,),
+    value_colors=(TEXT,),
+    opacity="1",
+    opacity_hover="1",
     font_family="DejaVu Sans, Arial, sans-serif",
     title_font_size=18,
     label_font_size=13,

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     verify_allow_http: bool = False
     verify_ca_bundle: str | None = None
     verify_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # The accessibility statement (/accessibilite): who runs the service, and where people report
+    # a problem (an email address or an https page); both shown as given.
+    operator_name: str = Field(default="", max_length=200)
+    accessibility_contact: str = Field(default="", max_length=320)
     # Operations: log lines as JSON objects or text; who may read /metrics (loopback without it).
     log_format: Literal["text", "json"] = "text"
     # Requests inside the application at once (the rest wait without a thread): below the

@@ -3,6 +3,7 @@ page for employers, and the earner's private page (reached through the link in t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
@@ -68,9 +69,25 @@ def too_many(request: Request, retry_after: int) -> Response:
     )
 
 
+# The statement is of this version of the service: its date and method change with it.
+STATEMENT_DATE = date(2026, 12, 4)
+
+
 @router.get("/accessibilite")
-def accessibility(request: Request) -> Response:
-    return page(request, "accessibility.html", json_url=None)
+def accessibility(request: Request, services: ServicesDep) -> Response:
+    """The accessibility statement, on the model the RGAA expects: compliance status with the
+    date and method of the evaluation, the contents known not to comply, a contact to report a
+    problem (set by the operator), and the remedy."""
+    contact = services.settings.accessibility_contact.strip()
+    return page(
+        request,
+        "accessibility.html",
+        json_url=None,
+        operator=services.settings.operator_name.strip(),
+        contact=contact,
+        contact_is_email="@" in contact and not contact.startswith(("https://", "http://")),
+        statement_date=STATEMENT_DATE,
+    )
 
 
 @router.get("/verifier")

@@ -426,10 +426,16 @@ def test_the_kept_page_follows_every_change_at_once(
     assert tracked.status_code == 410  # built, not kept: the same answer
 
 
-def test_french_pages_set_narrow_no_break_spaces_and_english_ones_none(client: TestClient, world: World) -> None:
+def test_french_pages_set_narrow_no_break_spaces_and_english_ones_none(
+    client: TestClient, world: World
+) -> None:
     """Issue 21, point 6, on pages as they are served."""
-    french = client.get(f"/badges/{world.badge_class_id}", headers={"Accept": "text/html", "Accept-Language": "fr"})
-    english = client.get(f"/badges/{world.badge_class_id}", headers={"Accept": "text/html", "Accept-Language": "en"})
+    french = client.get(
+        f"/badges/{world.badge_class_id}", headers={"Accept": "text/html", "Accept-Language": "fr"}
+    )
+    english = client.get(
+        f"/badges/{world.badge_class_id}", headers={"Accept": "text/html", "Accept-Language": "en"}
+    )
     visible_fr = re.sub(r"<[^>]+>", "", french.text)
     visible_en = re.sub(r"<[^>]+>", "", english.text)
     assert "Émis par\u202f:" in visible_fr

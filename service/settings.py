@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import secrets
 from enum import StrEnum
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "changethis", "secret", "placeholder"})
 INSTANCE_SECRET_FILE = "instance-secret"  # noqa: S105 - a file name
@@ -28,13 +30,34 @@ class SmtpSecurity(StrEnum):
     TLS = "tls"  # implicit TLS, usually port 465
 
 
-class Settings(BaseSettings):
-    """Everything the service reads from its environment."""
+def default_home() -> Path:
+    """The instance directory when none is configured: the checkout this package runs from (a
+    ``pyproject.toml`` beside ``service/``), else the per-user data directory
+    (``$XDG_DATA_HOME/fabrique-a-badges``, by default ``~/.local/share/fabrique-a-badges``).
+    Decided once, whatever the current directory: every ``fabrique`` command run from anywhere
+    reaches the instance the server uses."""
+    configured = os.environ.get("FABRIQUE_HOME", "").strip()
+    if configured:
+        return Path(configured).expanduser().resolve()
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "service").is_dir():
+        return checkout
+    data = os.environ.get("XDG_DATA_HOME", "").strip()
+    return (Path(data) if data else Path.home() / ".local" / "share") / "fabrique-a-badges"
 
-    model_config = SettingsConfigDict(env_prefix="FABRIQUE_", env_file=".env", extra="ignore")
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment (and from ``.env`` in the instance
+    directory, then in the current directory)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FABRIQUE_", env_file=(str(default_home() / ".env"), ".env"), extra="ignore"
+    )
 
     environment: Environment = Environment.DEVELOPMENT
     public_url: str = "http://localhost:8000"
+    # The instance directory: relative data and keys directories are under it (FABRIQUE_HOME).
+    home: Path = Field(default_factory=default_home)
     data_dir: Path = Path("var")
     database_url: str | None = None
     keys_dir: Path = Path("keys")
@@ -98,6 +121,24 @@ class Settings(BaseSettings):
         if parts.query or parts.fragment:
             raise ValueError("FABRIQUE_PUBLIC_URL must not carry a query or fragment")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _paths_under_the_instance_directory(self) -> Self:
+        """Relative directories are the instance's, never the current directory's."""
+        home = self.home.expanduser().resolve()
+        self.home = home
+        if not self.data_dir.is_absolute():
+            self.data_dir = home / self.data_dir
+        if not self.keys_dir.is_absolute():
+            self.keys_dir = home / self.keys_dir
+        if self.trusted_issuers_file is not None and not self.trusted_issuers_file.is_absolute():
+            self.trusted_issuers_file = home / self.trusted_issuers_file
+        return self
+
+    def describe(self) -> str:
+        """One line that says which instance this is: its directory and its database."""
+        url = make_url(self.effective_database_url).render_as_string(hide_password=True)
+        return f"instance {self.home} — database {url} — keys {self.keys_dir}"
 
     @model_validator(mode="after")
     def _refuse_placeholders_outside_development(self) -> Self:

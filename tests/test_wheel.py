@@ -62,7 +62,9 @@ def test_the_wheel_installed_alone_serves_issues_and_verifies(
         "FABRIQUE_DATA_DIR": str(tmp_path / "var"),
         "FABRIQUE_PUBLIC_URL": base,
         "FABRIQUE_RATE_LIMITS_ENABLED": "false",
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
     }
+    env.pop("FABRIQUE_HOME", None)
     created = subprocess.run(
         [fabrique, "tokens", "create", "--role", "admin", "--name", "wheel"],
         env=env,
@@ -73,6 +75,8 @@ def test_the_wheel_installed_alone_serves_issues_and_verifies(
         check=False,
     )
     assert created.returncode == 0, created.stderr
+    # Installed, the instance is the per-user data directory (issue 21, point 1).
+    assert f"instance {tmp_path / 'xdg' / 'fabrique-a-badges'} — " in created.stderr
     token = created.stdout.strip().splitlines()[-1]
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(

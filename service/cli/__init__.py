@@ -15,7 +15,7 @@ from service.cli.common import app, db_app, settings_or_exit
 from service.observability.logs import configure as configure_logs
 from service.persistence import migrate
 from service.services import Services, build_services
-from service.settings import Settings
+from service.settings import Environment, Settings
 from service.usecases import startup
 
 if TYPE_CHECKING:
@@ -57,20 +57,32 @@ def serve(
 def worker(
     once: Annotated[bool, typer.Option(help="send what is due, then exit")] = False,
     poll: Annotated[float, typer.Option(help="seconds between polls when idle")] = 2.0,
+    sink: Annotated[
+        bool,
+        typer.Option(help="write each email under var/courriels/ and print its links, send nothing (trials)"),
+    ] = False,
 ) -> None:
     """Send the queued emails (several workers may run at once, on several hosts)."""
     import signal
     import threading
 
-    from service.mail.smtp import SmtpSender
+    from service.mail.sink import FileSink
+    from service.mail.smtp import Sender, SmtpSender
     from service.worker import close_sessions_once, drain_once, run, worker_name
 
     settings = settings_or_exit()
-    try:
-        sender = SmtpSender.from_settings(settings)
-    except ValueError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from exc
+    sender: Sender
+    if sink:
+        if settings.environment is Environment.PRODUCTION:
+            typer.echo("--sink is for trials: it keeps private links in files", err=True)
+            raise typer.Exit(2)
+        sender = FileSink(settings.data_dir / "courriels", say=typer.echo)
+    else:
+        try:
+            sender = SmtpSender.from_settings(settings)
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
     configure_logs(settings.log_format)
     services = build_services(settings)
     if once:
@@ -83,7 +95,7 @@ def worker(
         total = 0
         while (drained := drain_once(services, sender, name)).claimed:
             total += drained.sent
-        typer.echo(f"{total} email(s) sent")
+        typer.echo(f"{total} email(s) {'written' if sink else 'sent'}")
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

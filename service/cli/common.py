@@ -31,12 +31,16 @@ app.add_typer(catalogue_app, name="catalogue")
 
 
 def settings_or_exit() -> Settings:
+    """The settings, and which instance they name, said on standard error (a command's output
+    stays what scripts read): every command says where it works, wherever it is run from."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         for error in exc.errors():
             typer.echo(f"configuration: {error['msg']}", err=True)
         raise typer.Exit(2) from exc
+    typer.echo(settings.describe(), err=True)
+    return settings
 
 
 def run_or_exit(action: Callable[[], None]) -> None:

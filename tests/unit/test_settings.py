@@ -55,3 +55,28 @@ def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert len(first) >= 48
     assert resolve_secret(settings) == first
     assert (tmp_path / "keys" / "instance-secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_instance_directory_is_decided_once_whatever_the_current_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issue 21, point 1: relative data and keys directories are the instance's, not the current
+    directory's; the instance is FABRIQUE_HOME, else this checkout."""
+    from service.settings import default_home
+
+    monkeypatch.delenv("FABRIQUE_HOME", raising=False)
+    checkout = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(tmp_path)
+    assert default_home() == checkout
+    settings = Settings()
+    assert (settings.home, settings.data_dir, settings.keys_dir) == (
+        checkout,
+        checkout / "var",
+        checkout / "keys",
+    )
+    monkeypatch.setenv("FABRIQUE_HOME", str(tmp_path / "instance"))
+    settings = Settings()
+    assert settings.data_dir == tmp_path / "instance" / "var"
+    assert settings.effective_database_url == f"sqlite:///{tmp_path}/instance/var/fabrique.db"
+    assert Settings(keys_dir=Path("/srv/keys")).keys_dir == Path("/srv/keys")  # absolute stays
+    assert settings.describe().startswith(f"instance {tmp_path}/instance — database sqlite:///")

@@ -21,6 +21,7 @@ from service.api import (
     v1_networks,
     v1_reports,
     v1_sessions,
+    v1_themes,
 )
 from service.clock import Clock
 from service.http import problems
@@ -69,6 +70,7 @@ API_ROUTERS = (
     v1_audit.router,
     v1_endorsements.router,
     v1_networks.router,
+    v1_themes.router,
 )
 PUBLIC_ROUTERS = (verify.router, documents.router, endorsements.router, operations.router)
 PAGE_ROUTERS = (

@@ -46,6 +46,9 @@ class ReportOut(BaseModel):
     by_badge_class: list[LineOut]
     by_theme: list[LineOut]
     sessions_by_theme: dict[str, int]
+    theme_labels: dict[str, str] = Field(
+        description="the label of each theme and level key, in the reader's language"
+    )
     by_month: dict[str, int] = Field(description="badges issued per month (YYYY-MM, French time)")
     peers_by_trainer: list[CountOut] = Field(description="people present in each peer trainer's sessions")
 
@@ -67,7 +70,7 @@ def funders_report(
     today = ctx.clock.now().astimezone(reports.LOCAL).date()
     end = end or today
     start = start or date(end.year, 1, 1)
-    found = reports.report(ctx, issuer, start, end)
+    found = reports.report(ctx, issuer, start, end, language_of(request))
     wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
     if wants_csv:
         language = language_of(request)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -60,11 +60,21 @@ class Report:
     by_badge_class: list[Line] = field(default_factory=list)
     by_theme: list[Line] = field(default_factory=list)
     sessions_by_theme: dict[str, int] = field(default_factory=dict)
+    # The label of every theme key above, in the reader's language (keys stay slugs).
+    theme_labels: dict[str, str] = field(default_factory=dict)
     by_month: dict[str, int] = field(default_factory=dict)  # YYYY-MM -> badges issued
     peers_by_trainer: list[Count] = field(default_factory=list)  # people present in their sessions
 
 
-def build(start: date, end: date, sessions: Iterable[SessionFacts], awards: Iterable[AwardFacts]) -> Report:
+def build(
+    start: date,
+    end: date,
+    sessions: Iterable[SessionFacts],
+    awards: Iterable[AwardFacts],
+    theme_labels: Mapping[str, str] | None = None,
+) -> Report:
+    """The figures; ``theme_labels`` names the themes and level tags (slug → label)."""
+    labels = theme_labels or {}
     report = Report(start, end)
     peers: set[str] = set()
     trainers: set[str] = set()
@@ -119,6 +129,8 @@ def build(start: date, end: date, sessions: Iterable[SessionFacts], awards: Iter
         key=lambda line: (-line.awarded, line.label),
     )
     report.by_theme = sorted(
-        (Line(tag, tag, c[0], c[1]) for tag, c in by_tag.items()), key=lambda line: (-line.awarded, line.key)
+        (Line(tag, labels.get(tag, tag), c[0], c[1]) for tag, c in by_tag.items()),
+        key=lambda line: (-line.awarded, line.key),
     )
+    report.theme_labels = {key: labels.get(key, key) for key in sorted({*by_tag, *report.sessions_by_theme})}
     return report

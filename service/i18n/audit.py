@@ -61,6 +61,7 @@ ACTIONS: dict[str, str] = {
     "network-member-added": N_("structure membre ajoutée au réseau"),
     "network-member-removed": N_("structure membre retirée du réseau"),
     "network-grants-set": N_("structures membres autorisées à attribuer le badge"),
+    "theme-added": N_("thème ajouté au vocabulaire"),
     "change": N_("modification"),
 }
 ACTORS: dict[str, str] = {
@@ -81,6 +82,7 @@ SUBJECTS: dict[str, str] = {
     "key": N_("clé"),
     "token": N_("jeton"),
     "account": N_("compte"),
+    "theme": N_("thème"),
 }
 
 

@@ -14,6 +14,7 @@ from service.i18n.catalogue import N_, text
 from service.i18n.endorsements import ENDORSEMENT_MESSAGES
 from service.i18n.language import Language
 from service.i18n.messages_training import TRAINING_MESSAGES
+from service.i18n.themes import THEME_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "bad-request": (N_("Requête invalide"), N_("La requête est invalide.")),
@@ -368,6 +369,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 MESSAGES.update(TRAINING_MESSAGES)
 MESSAGES.update(ENDORSEMENT_MESSAGES)
+MESSAGES.update(THEME_MESSAGES)
 
 
 def render(code: str, language: Language, params: dict[str, Any]) -> tuple[str, str]:

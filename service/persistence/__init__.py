@@ -11,6 +11,7 @@ from service.persistence import (
     network_tables,
     request_tables,
     tables,
+    theme_tables,
     training_tables,
     wallet_tables,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "network_tables",
     "request_tables",
     "tables",
+    "theme_tables",
     "training_tables",
     "wallet_tables",
 ]

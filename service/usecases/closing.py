@@ -22,6 +22,7 @@ from service.domain.training import (
     pathway_earned,
 )
 from service.errors import Conflict, NotFound
+from service.i18n.themes import label as theme_label
 from service.persistence.repositories import BadgeClasses
 from service.persistence.tables import Award, BadgeClass
 from service.persistence.training_repositories import AwardOrigins, Closings, TrainingSessions
@@ -299,6 +300,11 @@ def _dates(training: TrainingSession) -> str:
     return f"du {first:%d/%m/%Y} au {last:%d/%m/%Y}"
 
 
+def _theme_names(training: TrainingSession) -> str:
+    """The session's themes by their French labels (the evidence is written in French)."""
+    return ", ".join(theme_label(str(t), "fr") for t in training.themes)
+
+
 def _session_evidence(training: TrainingSession, decision: Decision) -> list[Evidence]:
     """The session, as evidence: what it was and this person's presence; nobody else's data."""
     total = len(training.half_days)
@@ -310,14 +316,14 @@ def _session_evidence(training: TrainingSession, decision: Decision) -> list[Evi
     if training.venue_name:
         parts.append(f"lieu : {training.venue_name}")
     if training.themes:
-        parts.append("thèmes : " + ", ".join(training.themes))
+        parts.append("thèmes : " + _theme_names(training))
     return [Evidence(name=training.title, narrative=" ; ".join(parts) + ".")]
 
 
 def _trainer_evidence(training: TrainingSession, line: Planned) -> list[Evidence]:
     narrative = (
         f"A animé la formation entre pairs « {training.title} » {_dates(training)}"
-        + (f", thèmes : {', '.join(training.themes)}" if training.themes else "")
+        + (f", thèmes : {_theme_names(training)}" if training.themes else "")
         + "."
     )
     return [Evidence(name="Sessions animées", narrative=narrative)]

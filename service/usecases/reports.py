@@ -16,6 +16,7 @@ from service.i18n.documents import REPORT_TOTALS, report_headers, section, total
 from service.i18n.language import Language
 from service.persistence.tables import Issuer
 from service.persistence.training_repositories import ReportFacts
+from service.usecases import themes
 from service.usecases.context import Context
 
 LOCAL = ZoneInfo("Europe/Paris")  # periods are French calendar days
@@ -23,7 +24,7 @@ MAX_DAYS = 3660
 FIRST_YEAR, LAST_YEAR = 2000, 2200
 
 
-def report(ctx: Context, issuer: Issuer, start: date, end: date) -> Report:
+def report(ctx: Context, issuer: Issuer, start: date, end: date, language: Language = "fr") -> Report:
     """Sessions whose first half-day falls in [start, end], awards issued in it (both days included)."""
     for day, field in ((start, "start"), (end, "end")):
         # Far dates overflow the time zone arithmetic (year 1 minus an hour) and mean nothing here.
@@ -65,7 +66,7 @@ def report(ctx: Context, issuer: Issuer, start: date, end: date) -> Report:
         )
         for series, tags, origin, revoked, issued_on in facts.awards(issuer.id, since, until)
     ]
-    return build(start, end, session_facts, award_facts)
+    return build(start, end, session_facts, award_facts, themes.labels(ctx, language))
 
 
 def as_csv(found: Report, language: Language = "fr") -> str:
@@ -86,7 +87,9 @@ def as_csv(found: Report, language: Language = "fr") -> str:
     for line in found.by_theme:
         writer.writerow([section("theme", language), line.key, line.label, line.awarded, line.revoked])
     for theme, count in found.sessions_by_theme.items():
-        writer.writerow([section("sessions-by-theme", language), theme, theme, count, ""])
+        writer.writerow(
+            [section("sessions-by-theme", language), theme, found.theme_labels.get(theme, theme), count, ""]
+        )
     return "\ufeff" + out.getvalue()
 
 

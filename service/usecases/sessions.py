@@ -16,7 +16,7 @@ from service.persistence.training_tables import (
     SessionTrainer,
     TrainingSession,
 )
-from service.usecases import audit
+from service.usecases import audit, themes
 from service.usecases.context import Context
 from service.usecases.session_commands import (
     AttendanceMarks,
@@ -38,12 +38,13 @@ def get(ctx: Context, session_id: str) -> TrainingSession:
 
 def create(ctx: Context, issuer: Issuer, command: SessionCreate) -> TrainingSession:
     now = ctx.clock.now()
+    chosen_themes = themes.resolve(ctx, list(command.themes))
     training = TrainingSession(
         id=new_id(),
         issuer_id=issuer.id,
         title=command.title,
         objectives=command.objectives,
-        themes=list(command.themes),
+        themes=chosen_themes,
         level=command.level,
         format=command.format.value,
         venue_name=command.venue_name,
@@ -86,7 +87,7 @@ def update(ctx: Context, training: TrainingSession, command: SessionUpdate) -> T
         if name in given and not (name == "title" and command.title is None):
             setattr(training, name, getattr(command, name))
     if "themes" in given and command.themes is not None:
-        training.themes = list(command.themes)
+        training.themes = themes.resolve(ctx, list(command.themes))
     if "format" in given and command.format is not None:
         training.format = command.format.value
     if "evaluation_done" in given and command.evaluation_done is not None:

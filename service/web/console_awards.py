@@ -317,7 +317,7 @@ def reports_page(
     today = ctx.clock.now().date()
     try:
         start, end = _period(du, au, today)
-        found = reports.report(ctx, issuer, start, end)
+        found = reports.report(ctx, issuer, start, end, language_of(request))
     except FabriqueError as exc:
         start, end = today, today
         raise ShowPage(
@@ -382,13 +382,13 @@ def _series(
 
 
 def _report(
-    ctx: ContextDep, who: SignedIn, issuer_id: str, du: str | None, au: str | None
+    request: Request, ctx: ContextDep, who: SignedIn, issuer_id: str, du: str | None, au: str | None
 ) -> tuple[date, date, Report]:
     """The report a chart or the CSV is drawn from, for an issuer the account may read."""
     issuer = issuers.get(ctx, issuer_id)
     require_read(who, issuer.id)
     start, end = _period(du, au, ctx.clock.now().date())
-    return start, end, reports.report(ctx, issuer, start, end)
+    return start, end, reports.report(ctx, issuer, start, end, language_of(request))
 
 
 @router.get("/emetteurs/{issuer_id}/rapports/{kind}.svg")
@@ -401,7 +401,7 @@ def report_chart(
     du: str | None = None,
     au: str | None = None,
 ) -> Response:
-    start, end, found = _report(ctx, who, issuer_id, du, au)
+    start, end, found = _report(request, ctx, who, issuer_id, du, au)
     title, labels, values = _series(found, kind, Formats(language_of(request)), start, end)
     svg = charts.bar_chart(tr(request, title), labels, values, horizontal=kind != "mois")
     headers = {
@@ -420,7 +420,7 @@ def report_csv(
     du: str | None = None,
     au: str | None = None,
 ) -> Response:
-    start, end, found = _report(ctx, who, issuer_id, du, au)
+    start, end, found = _report(request, ctx, who, issuer_id, du, au)
     content = reports.as_csv(found, language_of(request))
     headers = {
         "Content-Disposition": f'attachment; filename="rapport-{start.isoformat()}-{end.isoformat()}.csv"',

@@ -20,7 +20,7 @@ from service.i18n.csv_messages import line_message
 from service.persistence.repositories import BadgeClasses
 from service.persistence.training_repositories import TrainingSessions
 from service.persistence.training_tables import TrainingSession
-from service.usecases import closing, csv_import, issuers, session_documents, sessions, sign_in_sheet
+from service.usecases import closing, csv_import, issuers, session_documents, sessions, sign_in_sheet, themes
 from service.usecases.session_commands import AttendanceMarks, EnrolmentIn, Mark, SessionCreate, SessionUpdate
 from service.web.badge_view import qr_svg
 from service.web.console import console_page
@@ -76,6 +76,8 @@ def _new_form(
         half_day_rows=range(max(HALF_DAY_ROWS, half_days + 1)),
         trainer_rows=range(max(TRAINER_ROWS, trainers + 1)),
         several_rules=training is not None and len(training.rules) > 1,
+        theme_choices=themes.known(ctx, language_of(request)),
+        chosen_themes=[t.strip() for t in str(values.get("themes", "")).split(",") if t.strip()],
         status_code=status,
     )
 
@@ -162,6 +164,13 @@ def _session_body(values: dict[str, Any], training: TrainingSession | None = Non
     return body
 
 
+def _form_fields(form: Any) -> dict[str, Any]:
+    """The form's fields; the themes, a checklist, as one comma-separated value."""
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k not in ("csrf", "themes")}
+    values["themes"] = ", ".join(str(v) for v in form.getlist("themes"))
+    return values
+
+
 def _local(moment: datetime) -> datetime:
     return moment.astimezone(PARIS)
 
@@ -196,7 +205,7 @@ async def session_create(request: Request, issuer_id: str, who: CheckedDep, ctx:
     issuer = issuers.get(ctx, issuer_id)
     require_write(who, issuer.id)
     form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+    values = _form_fields(form)
     try:
         body = _session_body(values)
     except _BadDate as bad:
@@ -223,7 +232,7 @@ async def session_update(request: Request, session_id: str, who: CheckedDep, ctx
     """Change a session until it closes; attendance stays with the half-days that stay."""
     training = _session(ctx, who, session_id, write=True)
     form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+    values = _form_fields(form)
     issuer_id = training.issuer_id
     try:
         body = _session_body(values, training)

@@ -99,7 +99,7 @@ def test_a_session_from_creation_to_closing(client: TestClient, database: Databa
         data={
             "csrf": csrf,
             "title": "Accueillir en illectronisme",
-            "themes": "accueil",
+            "themes": ["inclusion_numerique", "culture_numerique"],
             "format": "in_person",
             "hd_date_0": "2026-11-20",
             "hd_period_0": "matin",

@@ -138,7 +138,7 @@ def test_two_peers_and_a_coordinator_approve_and_the_badge_carries_them(
     assert again.status_code == 409
     assert "Votre avis sur cette demande est déjà enregistré." in unescape(again.text)
     author = unescape(client.get(link, headers=BROWSER).text)
-    assert "Avis favorables de pairs : 2 sur 2." in author
+    assert "Avis favorables de pairs\u202f: 2 sur 2." in author
     assert "L'équipe de coordination n'a pas encore donné son avis." in author
 
     csrf = coordinator_session(client, database, world)
@@ -175,7 +175,7 @@ def test_two_peers_and_a_coordinator_approve_and_the_badge_carries_them(
     assert [e["verdict"] for e in verdict["endorsements"]] == ["valid", "valid"]
     # The author's page leads to their badge; its award email is queued.
     author = unescape(client.get(link, headers=BROWSER).text)
-    assert "Acceptée : le badge vous est délivré" in author
+    assert "Acceptée\u202f: le badge vous est délivré" in author
     assert earner_link(client, row.award_id) in author
     with database.transaction(write=False) as session:
         kinds = set(session.scalars(select(OutboxMessage.kind).where(OutboxMessage.award_id == row.award_id)))

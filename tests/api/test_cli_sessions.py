@@ -35,7 +35,7 @@ def test_import_of_a_bad_file_says_which_line_and_writes_nothing(
     counts = row_counts(database)
     result = run("import", str(sheet), "--session", world.session_id, env=cli_env(database_url, tmp_path))
     assert result.returncode == 1
-    assert "ligne 7 : « courriel » invalide : « anne.roux@@exemple »." in result.stderr
+    assert "ligne 7 : « courriel » invalide\u202f: « anne.roux@@exemple »." in result.stderr
     assert row_counts(database) == counts
     unknown = run("import", str(sheet), "--session", "x" * 26, env=cli_env(database_url, tmp_path))
     assert unknown.returncode == 1

@@ -88,7 +88,7 @@ def test_a_bad_email_on_line_7_refuses_the_whole_file(
             "field": "courriel",
             "value": "anne.roux@@exemple",
             "type": "csv-bad-value",
-            "message": "« courriel » invalide : « anne.roux@@exemple ».",
+            "message": "« courriel » invalide\u202f: « anne.roux@@exemple ».",
         }
     ]
     assert row_counts(database) == counts  # nothing written

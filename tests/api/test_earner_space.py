@@ -43,7 +43,7 @@ def emailed_space_link(app: FastAPI, recipient: str) -> tuple[str, str]:
     body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     found = re.search(r"https?://\S+(/mon-espace/\S+)", body)
     assert found, body
-    assert mail["Subject"] == "Vos badges : votre lien de connexion"
+    assert mail["Subject"] == "Vos badges\u202f: votre lien de connexion"
     return found.group(1), body
 
 

@@ -95,7 +95,7 @@ def endorse_partner(client: TestClient, app: FastAPI, world: World, **overrides:
     assert "recommander le badge « Médiation numérique — accueil »" in text or "recommander le badge" in text
     made = client.post(link, data=form(**overrides), headers=BROWSER)
     assert made.status_code == 200, made.text
-    assert "Merci : votre recommandation est publiée et signée." in unescape(made.text)
+    assert "Merci\u202f: votre recommandation est publiée et signée." in unescape(made.text)
     endorsement_id = re.search(r"/endorsements/([a-z2-7]{26})", made.text)
     assert endorsement_id
     withdrawal, subject, _ = emailed_link(app, PARTNER, "/recommandations/retrait/")
@@ -450,7 +450,7 @@ def test_verification_judges_each_endorsement_on_its_own(
     genuine = achievement["endorsement"][0]
     forged = {
         **genuine,
-        "credentialSubject": {**genuine["credentialSubject"], "endorsementComment": "Excellent !"},
+        "credentialSubject": {**genuine["credentialSubject"], "endorsementComment": "Excellent\u202f!"},
     }
     achievement["endorsement"] = [forged]
     verdict = verify_json(client, _resigned(client, signed))

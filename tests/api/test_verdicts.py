@@ -48,7 +48,9 @@ def test_a_hosted_assertion_with_another_badge_is_forged_and_shows_nothing_forge
         forged = {**genuine, field: value}
         result = verify(client, json.dumps(forged))
         assert result["verdict"] == "invalid", (field, result)
-        assert result["headline"] == ("Falsifié : le document soumis diffère de celui publié par l'émetteur.")
+        assert result["headline"] == (
+            "Falsifié\u202f: le document soumis diffère de celui publié par l'émetteur."
+        )
         assert result["badge"] is None  # nothing forged presented as fact
         assert "Badge plus prestigieux" not in json.dumps(result["badge"])
         assert field in next(
@@ -99,8 +101,9 @@ def test_a_did_key_credential_claiming_our_issuers_name_is_not_shown_as_that_iss
     assert result["issuer"]["name"] is None
     assert result["issuer"]["claimed_name"] == "Coop des médiateurs du Rhône"
     assert result["headline"] == (
-        "Signature valide, mais l'identité de l'émetteur n'est pas vérifiée : « Accueillir les publics »,"
-        " d'un émetteur qui se présente comme « Coop des médiateurs du Rhône », le 1 janvier 2026."
+        "Signature valide, mais l'identité de l'émetteur n'est pas vérifiée\u202f: "
+        "« Accueillir les publics », d'un émetteur qui se présente comme « Coop des médiateurs du Rhône »,"
+        " le 1 janvier 2026."
     )
     assert "émis par Coop" not in result["headline"]
     ours = verify(client, str(forms(client, world.award_id)["ob3-json"]()))
@@ -155,7 +158,7 @@ def test_a_poison_graph_is_refused_quickly_and_healthz_keeps_answering(
         done.set()
         prober.join()
     assert result["verdict"] == "invalid"
-    assert result["headline"] == "Document refusé : graphe trop complexe pour être vérifié."
+    assert result["headline"] == "Document refusé\u202f: graphe trop complexe pour être vérifié."
     assert any(c["code"] == "graph-too-complex" for c in result["checks"])
     assert elapsed < 10  # generous bound on a loaded CI machine; bench/ measures the real figure
     assert slowest_health < 5
@@ -177,7 +180,7 @@ def test_a_badge_signed_by_a_withdrawn_key_is_invalid_not_cannot_tell(
     rotate_then_withdraw_old(client, world, clock)
     result = verify(client, signed)
     assert result["verdict"] == "invalid", result
-    assert result["headline"].startswith("Non valide : signé avec une clé que l'émetteur a retirée")
+    assert result["headline"].startswith("Non valide\u202f: signé avec une clé que l'émetteur a retirée")
 
 
 def leaves(document: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -351,7 +354,7 @@ def test_the_french_page_shows_no_key_ids_no_form_codes_and_no_english(
     ).text
     result = page[page.index('<section aria-labelledby="resultat">') : page.index("</section>")]
     assert "Badge authentique et valide" in result
-    assert "Forme reçue : Open Badges 3.0, preuve intégrée" in result
+    assert "Forme reçue\u202f: Open Badges 3.0, preuve intégrée" in result
     for technical in ("did:web", "#key", "ob3-data-integrity", "issuer-key", "signed", "schema-ok"):
         assert technical not in result, technical
 
@@ -364,7 +367,7 @@ def test_the_page_and_the_cli_say_forged_and_unverified_identity_too(
     forged = json.dumps({**genuine, "issuedOn": "2020-01-01T00:00:00Z"})
     impostor = json.dumps(did_key_credential("Coop des médiateurs du Rhône"))
     page = client.post("/verifier", data={"input": forged}, headers={"Accept": "text/html"}).text
-    assert "Falsifié : le document soumis diffère de celui publié par l'émetteur." in html.unescape(page)
+    assert "Falsifié\u202f: le document soumis diffère de celui publié par l'émetteur." in html.unescape(page)
     page = client.post("/verifier", data={"input": impostor}, headers={"Accept": "text/html"}).text
     shown = html.unescape(page[page.index('<section aria-labelledby="resultat">') : page.index("</section>")])
     assert "Signature valide, mais l'identité de l'émetteur n'est pas vérifiée" in shown
@@ -373,7 +376,7 @@ def test_the_page_and_the_cli_say_forged_and_unverified_identity_too(
     )
     env = cli_env(database_url, tmp_path)
     for name, text, expected in (
-        ("forged.json", forged, "Falsifié : le document soumis diffère"),
+        ("forged.json", forged, "Falsifié\u202f: le document soumis diffère"),
         ("impostor.json", impostor, "l'identité de l'émetteur n'est pas vérifiée"),
     ):
         (tmp_path / name).write_text(text, encoding="utf-8")

@@ -79,7 +79,7 @@ def test_every_form_of_a_genuine_badge_is_valid_and_says_whose_it_is(
     assert result["form"] == EXPECTED_FORM[form]
     assert result["headline"] == result["message"]
     assert result["headline"].startswith(
-        "Badge authentique et valide : « Accueillir et orienter les publics en illectronisme »,"
+        "Badge authentique et valide\u202f: « Accueillir et orienter les publics en illectronisme »,"
         " émis par Coop des médiateurs du Rhône (émetteur de ce service), le "
     )
     assert checks(result)["recipient"] == "passed"
@@ -235,6 +235,6 @@ def test_every_reason_our_scenarios_produce_reads_in_french(client: TestClient, 
     revoked = verify(client, inputs[0])  # French by default
     assert "révoqué" in next(c["reason"] for c in revoked["checks"] if c["name"] == "status")
     # The hosted OB 2.0 badge of this instance: its server says when (the clock of the tests).
-    assert revoked["headline"] == "Révoqué par l'émetteur le 22 novembre 2026 : Fraude."
+    assert revoked["headline"] == "Révoqué par l'émetteur le 22 novembre 2026\u202f: Fraude."
     credential = verify(client, inputs[4])  # OB 3.0 JSON: the status list says revoked, not when
     assert credential["headline"] == "Révoqué par l'émetteur."

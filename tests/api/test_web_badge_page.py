@@ -196,7 +196,7 @@ def test_revoked_and_expired_pages_say_so(client: TestClient, world: World, cloc
     assert '<meta name="robots" content="noindex">' in revoked.text
     html = unescape(revoked.text)
     assert "Badge révoqué" in html
-    assert "motif : Erreur de saisie" in html
+    assert "motif\u202f: Erreur de saisie" in html
     assert " download>" not in html  # nothing to download once revoked
     expiring = issue_award(client, world.coordinator, world.badge_class_id, expires_at="2026-12-01T00:00:00Z")
     publish(client, expiring["id"])

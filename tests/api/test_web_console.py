@@ -166,7 +166,7 @@ def test_a_session_from_creation_to_closing(client: TestClient, database: Databa
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) >= 2
     again = client.post(f"{url}/cloturer", data={"csrf": csrf, "confirme": "oui"})
     assert again.status_code == 409
-    assert "est déjà clôturée : aucun badge n'a été émis une seconde fois" in unescape(again.text)
+    assert "est déjà clôturée\u202f: aucun badge n'a été émis une seconde fois" in unescape(again.text)
 
 
 def test_a_bad_session_form_is_explained_and_nothing_is_written(
@@ -176,7 +176,10 @@ def test_a_bad_session_form_is_explained_and_nothing_is_written(
     before = row_counts(database)
     url = f"/console/emetteurs/{world.issuer_id}/formations/nouvelle"
     cases = [
-        ({"title": "Atelier", "hd_date_0": "2026-02-30"}, "Date invalide (format attendu : AAAA-MM-JJ)."),
+        (
+            {"title": "Atelier", "hd_date_0": "2026-02-30"},
+            "Date invalide (format attendu\u202f: AAAA-MM-JJ).",
+        ),
         ({"title": "", "hd_date_0": "2026-11-20"}, "title"),
         ({"title": "Atelier", "tr_name_0": "Nadia", "tr_email_0": "pas-une-adresse"}, "trainers"),
         ({"title": "Atelier", "capacity": "-3"}, "capacity"),

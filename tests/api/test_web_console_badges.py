@@ -47,10 +47,10 @@ def test_the_catalogue_is_imported_from_the_console_once(
     csrf = coordinator(client, database, world)
     url = f"/console/emetteurs/{world.issuer_id}/catalogue"
     first = unescape(client.post(url, data={"csrf": csrf}).text)
-    assert "Catalogue importé : 12 badge(s) créé(s), 0 déjà présent(s)" in first
+    assert "Catalogue importé\u202f: 12 badge(s) créé(s), 0 déjà présent(s)" in first
     assert "Aidants Connect — usage sécurisé" in first
     again = unescape(client.post(url, data={"csrf": csrf}).text)
-    assert "Catalogue importé : 0 badge(s) créé(s), 12 déjà présent(s)" in again
+    assert "Catalogue importé\u202f: 0 badge(s) créé(s), 12 déjà présent(s)" in again
     listed = client.get(f"/api/v1/issuers/{world.issuer_id}/badge-classes", headers=auth(world.coordinator))
     assert listed.json()["total"] == 13  # the world's badge and the twelve
     viewer = TestClient(client.app, base_url=str(client.base_url))
@@ -129,7 +129,7 @@ def test_an_awarded_badge_class_says_an_edit_makes_a_new_version_and_makes_it(
     new_id = saved.headers["location"].split("/badges/")[1].split("?")[0]
     assert new_id != world.badge_class_id
     shown = unescape(client.get(saved.headers["location"]).text)
-    assert "une nouvelle version a été créée ; les badges déjà émis ne changent pas" in shown
+    assert "une nouvelle version a été créée\u202f; les badges déjà émis ne changent pas" in shown
     token = auth(world.coordinator)
     new = client.get(f"/api/v1/badge-classes/{new_id}", headers=token).json()
     assert new["name"] == "Accueillir les publics (2026)"
@@ -183,6 +183,6 @@ def test_a_trainer_rule_is_set_checked_and_removed_from_the_console(
     assert removed.status_code == 303
     gone = client.get(f"/api/v1/badge-classes/{world.badge_class_id}/trainer-rule", headers=token)
     assert gone.status_code == 404
-    assert "Aucune règle : ce badge n'est pas délivré aux formateurs." in unescape(
+    assert "Aucune règle\u202f: ce badge n'est pas délivré aux formateurs." in unescape(
         client.get(f"/console/badges/{world.badge_class_id}").text
     )

@@ -188,7 +188,7 @@ def test_the_import_says_which_columns_were_ignored(
     assert imported.status_code == 200
     text = unescape(imported.text)
     assert "1 personne(s) importée(s)" in text
-    assert "Colonnes ignorées (rien n'en est enregistré) : Date de naissance, Téléphone." in text
+    assert "Colonnes ignorées (rien n'en est enregistré)\u202f: Date de naissance, Téléphone." in text
     assert "01/02/1990" not in text
 
 
@@ -293,7 +293,7 @@ def test_a_list_is_awarded_all_or_nothing_with_each_lines_problem(
     assert done.status_code == 200, unescape(done.text)
     text = unescape(done.text)
     assert "2 badge(s) attribué(s). Les courriels partent dans les minutes qui suivent." in text
-    assert "Colonnes ignorées (rien n'en est enregistré) : Téléphone." in text
+    assert "Colonnes ignorées (rien n'en est enregistré)\u202f: Téléphone." in text
     assert "0600000000" not in text
     with database.transaction(write=False) as session:
         made = session.scalars(
@@ -323,7 +323,7 @@ def test_each_awards_email_shows_whether_it_left_and_why_not_in_french(
     assert drained.failed >= 1
     coordinator(client, database, world)
     page = unescape(awards_page(client, world, refused_id))
-    assert "courriel non envoyé : le message a été refusé par le serveur de messagerie" in page
+    assert "courriel non envoyé\u202f: le message a été refusé par le serveur de messagerie" in page
     assert "550" not in page  # the server's words are for the operator's logs
     english = client.get(
         f"/console/emetteurs/{world.issuer_id}/attributions",
@@ -339,7 +339,7 @@ def test_each_awards_email_shows_whether_it_left_and_why_not_in_french(
     unreachable_id = client.post(url, json={"recipient_email": "plus@example.fr"}, headers=token).json()["id"]
     drain_once(services_of(app), sender(free_port()), "w")  # nobody listens there
     page = awards_page(client, world, unreachable_id)
-    assert "courriel pas encore envoyé (le serveur d'envoi ne répond pas) ; nouvel essai le" in page
+    assert "courriel pas encore envoyé (le serveur d'envoi ne répond pas)\u202f; nouvel essai le" in page
 
 
 def test_a_session_is_edited_from_the_console_keeping_what_the_form_cannot_show(
@@ -446,7 +446,7 @@ def test_a_badge_revoked_before_its_email_left_is_never_announced(
     [message] = outbox_of(database, mistaken)
     assert (message.state, message.error_code) == ("failed", "award-revoked")
     coordinator(client, database, world)
-    assert "courriel non envoyé : le badge a été révoqué avant l'envoi" in awards_page(
+    assert "courriel non envoyé\u202f: le badge a été révoqué avant l'envoi" in awards_page(
         client, world, mistaken
     )
 
@@ -500,7 +500,7 @@ def test_an_announced_badge_that_is_revoked_sends_its_earner_a_notice_with_the_r
     assert "was revoked by" in str(notice["Subject"])
     text = notice.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Reason given by the issuer: Attribué par erreur" in text
-    assert "Motif donné par l'émetteur : Attribué par erreur" in text  # then in French
+    assert "Motif donné par l'émetteur\u202f: Attribué par erreur" in text  # then in French
     assert text.index("Reason given") < text.index("Motif donné")
     assert notice.get_body(("html",)) is not None
     kinds = [m.kind for m in outbox_of(database, award_id)]

@@ -116,7 +116,7 @@ def test_a_lost_link_is_found_again_through_the_earner_space(
     expect(page.get_by_role("status")).to_contain_text("Si des badges ont été délivrés à cette adresse")
     checked(page, "06-mon-espace-demande", problems)
     (mail,) = send_emails(site)
-    assert mail["Subject"] == "Vos badges : votre lien de connexion"
+    assert mail["Subject"] == "Vos badges\u202f: votre lien de connexion"
     link = re.search(r"http://127\.0\.0\.1:\d+/mon-espace/\S+", mail.get_body(("plain",)).get_content())  # type: ignore[union-attr]
     assert link
     page.goto(link.group(0))
@@ -144,7 +144,7 @@ def test_a_revocation_is_told_by_email_and_shown_on_the_page(
     (notice,) = send_emails(site)
     text = " ".join(notice.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
     assert badge_name in text
-    assert "Motif donné par l'émetteur : Attribué par erreur à la mauvaise personne" in text
+    assert "Motif donné par l'émetteur\u202f: Attribué par erreur à la mauvaise personne" in text
     context = browser.new_context(locale="fr-FR", bypass_csp=True)
     page = context.new_page()
     answer = page.goto(f"{site.url}/b/{award_id}")

@@ -65,8 +65,8 @@ def test_from_session_to_verified_badge(page: Page, site: Site, database: Databa
     page.locator("#hd_period_0").select_option("matin")
     page.locator("#hd_date_1").fill(day.isoformat())
     page.locator("#hd_period_1").select_option("apres-midi")
-    page.get_by_label("Pair formateur 1 : nom").fill("Nadia Benali")
-    page.get_by_label("Pair formateur 1 : adresse électronique").fill("nadia.benali@hub.example.fr")
+    page.get_by_label("Pair formateur 1\u202f: nom").fill("Nadia Benali")
+    page.get_by_label("Pair formateur 1\u202f: adresse électronique").fill("nadia.benali@hub.example.fr")
     page.locator("#rule_badge").select_option(badge["id"])
     check_accessibility(page, "04-nouvelle-formation", problems)
     page.get_by_role("button", name="Créer la formation").click()
@@ -462,7 +462,7 @@ def test_public_and_earner_pages_reflow_at_320_pixels(
             assert overflow <= 0, (width, name, overflow, wide)
         page.goto(f"{site.url}{link}")  # the wallet offer, made by the earner's button
         page.get_by_role("button", name="Ajouter à mon portefeuille").click()
-        page.get_by_text("Votre portefeuille ne lit pas ce code ?").click()
+        page.get_by_text("Votre portefeuille ne lit pas ce code\u202f?").click()
         check_accessibility(page, f"public-{width}-portefeuille", problems)
         assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
         context.close()

@@ -92,7 +92,7 @@ def test_an_invited_partner_endorses_a_badge_and_a_visitor_verifies_it(
     )
     partner.get_by_label(re.compile("J'accepte que cette recommandation soit publiée")).check()
     partner.get_by_role("button", name="Signer et publier ma recommandation").click()
-    expect(partner.get_by_text("Merci : votre recommandation est publiée et signée.")).to_be_visible()
+    expect(partner.get_by_text("Merci\u202f: votre recommandation est publiée et signée.")).to_be_visible()
     checked(partner, "04-merci", problems)
     partner.get_by_role("link", name="Voir votre recommandation").click()
     expect(partner.get_by_text("Nos agents formés par le réseau")).to_be_visible()
@@ -151,7 +151,7 @@ def test_a_request_reviewed_by_two_peers_and_a_coordinator(
     checked(mediator, "12-a-confirmer", problems)
     mediator.get_by_role("button", name="Confirmer ma demande").click()
     expect(
-        mediator.get_by_text("Votre demande est confirmée : les relecteur·rices sont invité·es.")
+        mediator.get_by_text("Votre demande est confirmée\u202f: les relecteur·rices sont invité·es.")
     ).to_be_visible()
     checked(mediator, "13-en-relecture", problems)
 
@@ -171,9 +171,9 @@ def test_a_request_reviewed_by_two_peers_and_a_coordinator(
             reviewer.get_by_label(re.compile("publier mon avis favorable à mon nom")).check()
             reviewer.get_by_label(re.compile("Votre nom")).fill("Léa Bernard")
         reviewer.get_by_role("button", name="Envoyer mon avis").click()
-        expect(reviewer.get_by_text("Merci : votre avis est enregistré.")).to_be_visible()
+        expect(reviewer.get_by_text("Merci\u202f: votre avis est enregistré.")).to_be_visible()
     mediator.reload()
-    expect(mediator.get_by_text("Avis favorables de pairs : 2 sur 2.")).to_be_visible()
+    expect(mediator.get_by_text("Avis favorables de pairs\u202f: 2 sur 2.")).to_be_visible()
 
     # The coordinator gives the last opinion in the console.
     coordinator.goto(f"{site.url}/console/emetteurs/{issuer_id}")
@@ -189,7 +189,7 @@ def test_a_request_reviewed_by_two_peers_and_a_coordinator(
 
     # The badge arrives, carrying the two named reviewers' endorsements.
     mediator.reload()
-    expect(mediator.get_by_text("Acceptée : le badge vous est délivré")).to_be_visible()
+    expect(mediator.get_by_text("Acceptée\u202f: le badge vous est délivré")).to_be_visible()
     checked(mediator, "17-acceptee", problems)
     mediator.get_by_role("link", name="Voir mon badge").click()
     section = mediator.get_by_role("region", name="Recommandations")

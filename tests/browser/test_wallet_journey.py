@@ -77,7 +77,7 @@ def test_the_earners_qr_code_puts_the_badge_in_a_wallet(
     # second offer (each gives one credential), with the transaction code shown.
     page.get_by_role("link", name="Retour à mon badge").click()
     page.get_by_role("button", name="Ajouter à mon portefeuille").click()
-    page.get_by_text("Votre portefeuille ne lit pas ce code ?").click()
+    page.get_by_text("Votre portefeuille ne lit pas ce code\u202f?").click()
     offer = read_qr(page, "Code QR de l'offre pour votre portefeuille", tmp_path / "offer.png")
     assert offer == page.get_by_role("link", name="Ouvrir dans mon portefeuille").get_attribute("href")
     assert offer.startswith("openid-credential-offer://?credential_offer_uri=")

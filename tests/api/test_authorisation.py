@@ -29,6 +29,8 @@ ADMIN_ONLY = {
     # Who belongs to a network is the operator's to say (issue 20, point 3).
     ("PUT", "/api/v1/issuers/{issuer_id}/members/{member_id}"),
     ("DELETE", "/api/v1/issuers/{issuer_id}/members/{member_id}"),
+    # The themes' vocabulary is the instance's, shared by every issuer (issue 21, point 4).
+    ("POST", "/api/v1/themes"),
 }
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from service.domain import themes as vocabulary
 from service.errors import Conflict, InvalidInput
 from service.i18n.language import SUPPORTED as LANGUAGES
 from service.i18n.language import Language
 from service.i18n.themes import LABELS, label
+from service.persistence.theme_repositories import Themes
 from service.persistence.theme_tables import Theme
 from service.usecases import audit
 from service.usecases.context import Context
@@ -26,7 +25,7 @@ class Known:
 
 def added(ctx: Context) -> dict[str, tuple[str, str]]:
     """The themes an administrator added: slug → (French label, English label)."""
-    return {t.slug: (t.label_fr, t.label_en) for t in ctx.session.scalars(select(Theme).order_by(Theme.slug))}
+    return {t.slug: (t.label_fr, t.label_en) for t in Themes(ctx.session).added()}
 
 
 def known(ctx: Context, language: Language) -> list[Known]:
@@ -69,7 +68,7 @@ def add(ctx: Context, slug: str, label_fr: str, label_en: str) -> Theme:
     label_fr, label_en = " ".join(label_fr.split()), " ".join(label_en.split())
     if not label_fr or not label_en or len(label_fr) > 120 or len(label_en) > 120:
         raise InvalidInput("theme-label-invalid", field="label_fr" if not label_fr else "label_en")
-    if slug in vocabulary.BUILT_IN_THEMES or slug in LABELS or ctx.session.get(Theme, slug) is not None:
+    if slug in vocabulary.BUILT_IN_THEMES or slug in LABELS or Themes(ctx.session).get(slug) is not None:
         raise Conflict("theme-exists", slug=slug)
     theme = Theme(slug=slug, label_fr=label_fr, label_en=label_en, created_at=ctx.clock.now())
     ctx.session.add(theme)

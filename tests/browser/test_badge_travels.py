@@ -144,7 +144,7 @@ def test_a_revocation_is_told_by_email_and_shown_on_the_page(
     (notice,) = send_emails(site)
     text = " ".join(notice.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
     assert badge_name in text
-    assert "Motif donné par l'émetteur\u202f: Attribué par erreur à la mauvaise personne" in text
+    assert "Motif donné par l'émetteur : Attribué par erreur à la mauvaise personne" in text
     context = browser.new_context(locale="fr-FR", bypass_csp=True)
     page = context.new_page()
     answer = page.goto(f"{site.url}/b/{award_id}")

@@ -53,7 +53,7 @@ def test_a_network_runs_from_the_console_alone(
     admin.get_by_role("button", name="Créer").click()
     expect(admin.get_by_role("heading", name="Réseau des médiateurs d'Occitanie")).to_be_visible()
     admin.get_by_role("button", name="Importer le catalogue des compétences de médiation").click()
-    expect(admin.get_by_text(re.compile(r"Catalogue importé : 12 badge\(s\) créé\(s\)"))).to_be_visible()
+    expect(admin.get_by_text(re.compile(r"Catalogue importé\s: 12 badge\(s\) créé\(s\)"))).to_be_visible()
     checked(admin, "01-emetteur-catalogue", problems)
 
     # A coordinator invited by email chooses her password through the link.
